@@ -1,0 +1,76 @@
+"""URL checks and normalization: what may be fetched, and the key it is archived under.
+
+Articles are keyed by their normalized URL (never by a guess from content), so
+the same page reached as `HTTP://Example.org:80/a#top` and
+`http://example.org/a` is one article.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import SplitResult, urlsplit, urlunsplit
+
+from .errors import FetchError
+
+FETCHABLE_SCHEMES = ("http", "https")
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+@dataclass(frozen=True)
+class UrlProblem:
+    kind: FetchError
+    message: str
+
+
+def check_url(url: str) -> UrlProblem | None:
+    """Why `url` cannot be fetched, or None when it can."""
+    try:
+        parts = urlsplit(url.strip())
+        parts.port  # raises ValueError on a malformed port
+    except ValueError as exc:
+        return UrlProblem(FetchError.INVALID_URL, f"invalid URL: {exc}")
+    scheme = parts.scheme.lower()
+    if not scheme:
+        return UrlProblem(FetchError.INVALID_URL, "invalid URL: no scheme (give a full http:// or https:// URL)")
+    if scheme not in FETCHABLE_SCHEMES:
+        return UrlProblem(FetchError.UNSUPPORTED_SCHEME,
+                          f"unsupported scheme {scheme + ':'!r} (only http and https are fetched)")
+    if not parts.hostname:
+        return UrlProblem(FetchError.INVALID_URL, "invalid URL: no host")
+    return None
+
+
+def normalize_url(url: str) -> str:
+    """The archive key: scheme and host lower-cased, default port, fragment and credentials dropped."""
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return url
+    scheme = parts.scheme.lower()
+    if scheme not in FETCHABLE_SCHEMES:
+        return urlunsplit(parts._replace(fragment=""))
+    host = (parts.hostname or "").rstrip(".")
+    if ":" in host:  # IPv6 literal
+        host = f"[{host}]"
+    netloc = host if port in (None, _DEFAULT_PORTS.get(scheme)) else f"{host}:{port}"
+    path = parts.path or "/"
+    return urlunsplit(SplitResult(scheme, netloc, path, parts.query, ""))
+
+
+def host_of(url: str) -> str:
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
+
+
+def redact(url: str) -> str:
+    """`url` with any user:password@ removed, for printing and storing."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]))
