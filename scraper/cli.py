@@ -80,6 +80,12 @@ def url_command(
         raise typer.Exit(EXIT_SOME_FAILED)
 
 
+# --- batch command (scrape batch) goes here ---
+
+
+# --- archive commands (reextract, export, stats, show) go here ---
+
+
 def _json_record(result: FetchResult, article: Article) -> dict:
     data = article.to_dict()
     data["url"] = redact(result.url)
