@@ -1,7 +1,7 @@
 """Extraction: (HTML, page URL) -> Article. Pure: no I/O, no globals, one parse per page.
 
 Each part lives in its own module and takes the parsed Document:
-metadata (headline, authors, dates...), share (share/canonical/short URLs),
+headline, metadata (authors, dates, language...), share (share/canonical/short URLs),
 navigation (prev/next/related links), comment_form, and body last, because
 the body pass prunes the tree it works on.
 """
@@ -14,6 +14,7 @@ from ..models import Article
 from .body import extract_body
 from .comment_form import extract_comment_form
 from .document import Document, parse_document
+from .headline import extract_headline
 from .metadata import Metadata, extract_metadata
 from .navigation import extract_links
 from .share import ShareUrls, extract_share_urls
@@ -34,6 +35,7 @@ def extract(html: str | bytes, url: str | None = None) -> Article:
     except Exception:  # the parser itself choked: nothing to extract
         log.warning("could not parse %s", url, exc_info=True)
         return Article(url=url)
+    title = _part(extract_headline, doc, None)
     meta = _part(extract_metadata, doc, Metadata())
     share = _part(extract_share_urls, doc, ShareUrls())
     links = _part(extract_links, doc, [])
@@ -41,7 +43,7 @@ def extract(html: str | bytes, url: str | None = None) -> Article:
     body = _part(extract_body, doc, "")  # last: it prunes the tree
     return Article(
         url=url,
-        title=meta.title,
+        title=title,
         body_text=body,
         share_url=share.share_url,
         canonical_url=share.canonical_url,

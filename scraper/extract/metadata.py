@@ -1,4 +1,4 @@
-"""Headline and metadata: JSON-LD, OpenGraph, Twitter cards, <meta>, <time>, <html lang>."""
+"""Article metadata: JSON-LD, OpenGraph, Twitter cards, <meta>, <time>, <html lang>."""
 from __future__ import annotations
 
 import json
@@ -9,7 +9,6 @@ from .document import Document, attr, text_of
 
 @dataclass
 class Metadata:
-    title: str | None = None
     authors: list[str] = field(default_factory=list)
     published: str | None = None
     modified: str | None = None
@@ -28,7 +27,6 @@ def extract_metadata(doc: Document) -> Metadata:
     authors = _ld_names(ld.get("author")) or [a for a in [meta.get("author")] if a]
     time = tree.css_first("time[datetime]")
     return Metadata(
-        title=_headline(doc, meta, ld),
         authors=authors,
         published=ld.get("datePublished") or meta.get("article:published_time")
         or attr(time, "datetime"),
@@ -89,11 +87,3 @@ def _ld_names(value) -> list[str]:
         if isinstance(name, str) and name.strip():
             names.append(name.strip())
     return names
-
-
-def _headline(doc: Document, meta: dict, ld: dict) -> str | None:
-    for selector in ("h1.entry-title", "h1.post-title", "article h1", "h1"):
-        title = text_of(doc.tree.css_first(selector))
-        if title:
-            return title
-    return ld.get("headline") or meta.get("og:title") or text_of(doc.tree.css_first("title")) or None
