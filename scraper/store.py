@@ -121,9 +121,10 @@ class Archive:
     def article(self, article_id: int) -> Article | None:
         """The archived extraction of one article, as the extractor returned it."""
         row = next(self.db.query("select * from articles where id = ?", [article_id]), None)
-        return None if row is None else self._article_from_row(row)
+        return None if row is None else self.article_from_row(row)
 
-    def _article_from_row(self, row: dict) -> Article:
+    def article_from_row(self, row: dict) -> Article:
+        """The Article behind an `articles` row: its links, authors, tags and form joined in."""
         db = self.db
         article_id = row["id"]
         links = [Link(kind, href, title) for kind, href, title in db.execute(
@@ -197,7 +198,7 @@ class Archive:
         row = next(self.db.query("select * from articles where id = ?", [page.article_id]), None)
         if row is None or row["fetch_id"] != page.fetch_id:
             return Reextracted.SUPERSEDED
-        if replace(self._article_from_row(row), url=article.url) == article:
+        if replace(self.article_from_row(row), url=article.url) == article:
             self.db["articles"].update(page.article_id, {"extractor_version": version})
             return Reextracted.UNCHANGED
         self.db["articles"].update(page.article_id, _content_row(article, version))
