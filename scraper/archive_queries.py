@@ -95,7 +95,7 @@ def stored_articles(archive: Archive, *, where: str | None = None,
     try:  # run now, not on first iteration, so a bad clause fails before any output
         cursor = archive.db.execute(sql + " order by id", params)
     except (sqlite3.Error, sqlite3.Warning) as exc:
-        raise UsageError(f"invalid where clause {where!r}: {exc}") from None
+        raise UsageError(f"invalid --where clause {where!r}: {exc}") from None
     columns = [d[0] for d in cursor.description]
     return (_stored(archive, dict(zip(columns, values))) for values in cursor)
 
@@ -108,7 +108,8 @@ def parse_since(text: str) -> str:
     try:
         when = datetime.fromisoformat(value)
     except ValueError:
-        raise UsageError(f"not a date: {text!r} (give YYYY-MM-DD or an ISO 8601 time)") from None
+        raise UsageError(f"--since: not a date: {text!r} "
+                         "(give YYYY-MM-DD or an ISO 8601 time)") from None
     if when.tzinfo is None:
         when = when.replace(tzinfo=timezone.utc)
     return when.astimezone(timezone.utc).isoformat(timespec="seconds")

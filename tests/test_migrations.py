@@ -7,6 +7,8 @@ A new schema version must add its predecessor's fixture here.
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -93,3 +95,7 @@ def test_an_archive_from_a_newer_scraper_is_refused_untouched(db_path):
     with pytest.raises(ArchiveTooNew, match="newer than this scraper"):
         Archive(db_path)
     assert db_path.read_bytes() == before
+    result = subprocess.run([sys.executable, "-m", "scraper", "stats", "--db", str(db_path)],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == ArchiveTooNew.exit_code
+    assert result.stderr.count("\n") == 1 and "upgrade scraper" in result.stderr

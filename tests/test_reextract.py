@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 import scraper.reextract
-from archiving import NEXT_URL, SEED_TITLE, SEED_URL, archive_page, next_article, sample_archive, seed
+from archiving import NEXT_URL, SEED_TITLE, SEED_URL, archive_page, fetched, sample_archive, seed
 from scraper.cli import app
 from scraper.extract import EXTRACTOR_VERSION, extract
 from scraper.models import Link
@@ -134,42 +134,45 @@ def test_outdated_only_skips_articles_already_current(db_path):
         assert archive.article_ids(other_extractor_than=EXTRACTOR_VERSION) == []
 
 
-ARTICLES, CHUNK = 400, 20
-# Runs `scrape reextract` with a slow, title-changing extractor and small chunks.
-SLOW_RUN = f"""
+ARTICLES, CHUNK = 200, 10
+# `scrape reextract` with a title-changing extractor that takes argv[1] extra seconds a page.
+PATCHED_RUN = f"""
 import sys, time
 import scraper.reextract as r
 from scraper.cli import main
 from scraper.extract import extract
 
-def slow(html, url):
-    time.sleep(0.004)
+DELAY = float(sys.argv[1])
+
+def patched(html, url):
+    time.sleep(DELAY)
     article = extract(html, url)
     article.title = "patched"
     return article
 
-r.extract, r.EXTRACTOR_VERSION, r.CHUNK_SIZE = slow, "patched", {CHUNK}
-sys.argv = ["scrape", "reextract", "--db", sys.argv[1]] + sys.argv[2:]
+r.extract, r.EXTRACTOR_VERSION, r.CHUNK_SIZE = patched, "patched", {CHUNK}
+sys.argv = ["scrape", "reextract"] + sys.argv[2:]
 main()
 """
 
 
 def test_killed_midway_the_archive_stays_consistent_and_a_rerun_finishes(db_path):
+    page = fetched(SEED_URL, seed())
+    article = extract(page.text, SEED_URL)
     with Archive(db_path) as archive:
-        page = seed()
         for n in range(ARTICLES):
-            archive_page(archive, f"{SEED_URL}?n={n}", page)
-    run = subprocess.Popen([sys.executable, "-c", SLOW_RUN, str(db_path)],
+            archive.save(replace(page, url=f"{SEED_URL}?n={n}"), article)
+    run = subprocess.Popen([sys.executable, "-c", PATCHED_RUN, "0.005", "--db", str(db_path)],
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     watcher = sqlite3.connect(db_path)
     patched = lambda: watcher.execute(  # noqa: E731
         "select count(*) from articles where extractor_version = 'patched'").fetchone()[0]
     deadline = time.monotonic() + 60
     while patched() < 2 * CHUNK and time.monotonic() < deadline and run.poll() is None:
-        time.sleep(0.02)
+        time.sleep(0.01)
+    assert run.poll() is None, f"the run ended before it could be killed: {run.stderr.read()}"
     os.kill(run.pid, signal.SIGKILL)
     run.wait(timeout=10)
-    assert run.returncode == -signal.SIGKILL, "the run finished before it could be killed"
 
     done = patched()
     assert 0 < done < ARTICLES
@@ -184,7 +187,8 @@ def test_killed_midway_the_archive_stays_consistent_and_a_rerun_finishes(db_path
         """).fetchone()[0] == done
     watcher.close()
 
-    rerun = subprocess.run([sys.executable, "-c", SLOW_RUN, str(db_path), "--outdated"],
+    rerun = subprocess.run([sys.executable, "-c", PATCHED_RUN, "0", "--db", str(db_path),
+                            "--outdated"],
                            capture_output=True, text=True, timeout=120)
     assert rerun.returncode == 0, rerun.stderr
     assert f"Re-extracted {ARTICLES - done} articles" in rerun.stdout
