@@ -101,7 +101,7 @@ def test_full_text_search_follows_updates(db_path):
         archive_page(archive, SEED_URL, seed(("Kolesnikov", "Kolesnikovovi")))
         assert search("Kolesnikov") == []
         assert search("Kolesnikovovi") == [SEED_URL]
-        assert search("clanok") == search("článok")  # unicode61 folds diacritics
+        assert search("namornikov") == search("NÁMORNÍKOV") == [SEED_URL]  # folded
         archive.db.execute("insert into articles_fts(articles_fts) values('integrity-check')")
 
 
