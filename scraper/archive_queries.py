@@ -84,7 +84,7 @@ def find_article(archive: Archive, target: str) -> StoredArticle | None:
 
 def stored_articles(archive: Archive, *, where: str | None = None,
                     since: str | None = None) -> Iterator[StoredArticle]:
-    """Articles in archive order, optionally filtered by SQL over `articles` and a last-seen time."""
+    """Articles in archive order, filtered by SQL over `articles` and a last-seen time."""
     clauses, params = [], []
     if where:
         clauses.append(f"({where}\n)")  # the newline ends a trailing -- comment

@@ -91,7 +91,7 @@ def url_command(
 
 # --- archive commands (reextract, export, stats, show) go here ---
 
-ARCHIVE_OPTION = typer.Option(Path("archive.db"), "--db", help="SQLite archive to read.")
+ARCHIVE_OPTION = typer.Option(Path("archive.db"), "--db", help="The SQLite archive.")
 
 
 def _existing_archive(db: Path) -> Archive:
@@ -108,7 +108,7 @@ def show_command(
                                  help="The article's URL (or share, canonical or short URL), "
                                       "or the local file it was read from."),
     db: Path = ARCHIVE_OPTION,
-    as_json: bool = typer.Option(False, "--json", help="Print the JSON `scrape url --json` prints."),
+    as_json: bool = typer.Option(False, "--json", help="Print it as `scrape url --json` does."),
     with_versions: bool = typer.Option(False, "--versions",
                                        help="Also list every version the archive holds."),
 ) -> None:
@@ -153,9 +153,10 @@ def reextract_command(
 
 @app.command("export")
 def export_command(
-    format: ExportFormat = typer.Option(ExportFormat.JSONL, "--format", case_sensitive=False,
-                                        help="jsonl (as `scrape url --json`), csv, or markdown "
-                                             "(one .md file per article into --out)."),
+    export_format: ExportFormat = typer.Option(
+        ExportFormat.JSONL, "--format", case_sensitive=False,
+        help="jsonl (as `scrape url --json`), csv, or markdown (one .md file per article "
+             "into --out)."),
     where: Optional[str] = typer.Option(None, "--where", metavar="SQL",
                                         help="Only articles matching this SQL condition on the "
                                              "articles table, e.g. \"language = 'sk'\"."),
@@ -168,15 +169,15 @@ def export_command(
     db: Path = ARCHIVE_OPTION,
 ) -> None:
     """Export archived articles as JSON Lines, CSV or Markdown files."""
-    if format is ExportFormat.MARKDOWN and out is None:
+    if export_format is ExportFormat.MARKDOWN and out is None:
         raise UsageError("markdown export writes one file per article: name a folder with --out")
     since_time = parse_since(since) if since else None
     with _existing_archive(db) as archive:
         articles = stored_articles(archive, where=where, since=since_time)
-        if format is ExportFormat.MARKDOWN:
+        if export_format is ExportFormat.MARKDOWN:
             count = write_markdown(articles, out)
         else:
-            write = write_jsonl if format is ExportFormat.JSONL else write_csv
+            write = write_jsonl if export_format is ExportFormat.JSONL else write_csv
             if out is None:
                 count = write(articles, sys.stdout)
             else:

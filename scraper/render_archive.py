@@ -1,4 +1,4 @@
-"""How the archive's history and totals look in the terminal. Output only: builds rich renderables."""
+"""How the archive's history and totals look in the terminal. Output only: rich renderables."""
 from __future__ import annotations
 
 from rich.console import Group
@@ -43,7 +43,8 @@ def stats_view(stats: ArchiveStats) -> Group:
                    f"{_size(stats.body_bytes)} stored in {_size(stats.stored_bytes)}"
                    if stats.bodies else "")
     if stats.last_fetch:
-        totals.add_row("Fetched", "", f"{_when(stats.first_fetch)} … {_when(stats.last_fetch)} UTC")
+        totals.add_row("Fetched", "",
+                       f"{_when(stats.first_fetch)} … {_when(stats.last_fetch)} UTC")
     parts: list = [totals]
     for (key, value), counts in ((("failure reason", "fetches"), stats.failures_by_reason),
                                  (("extractor", "articles"), stats.extractor_versions)):

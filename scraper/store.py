@@ -56,7 +56,7 @@ class StoredPage:
     fetch_id: int | None
     url: str  # the URL it was extracted as: where the fetch ended, else the archive key
     content_type: str | None
-    body: bytes | None  # None when no body was kept (an archive from before bodies existed)
+    body: bytes | None  # None when the page was not kept
 
 
 class Reextracted(str, Enum):

@@ -10,12 +10,12 @@ import pytest
 from sqlite_utils import Database
 from typer.testing import CliRunner
 
-from archiving import SEED_TITLE, seed
+from archiving import SEED_TITLE, edited_seed, seed
 from conftest import Route
 from scraper.cli import app
 
 PATH = "/2025/05/ponorka-kursk-co-sa-stalo/"
-EDITED = seed(("Kolesnikov napísal", "Kolesnikov (1973 – 2000) napísal"))
+EDITED = edited_seed()
 
 
 def scrape(*args: str):
