@@ -8,18 +8,24 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+from dataclasses import asdict
 from pathlib import Path
 from typing import List, Optional
 
 import typer
 from rich.console import Console
+from rich.progress import Progress
 
 from . import __version__
-from .errors import EXIT_SOME_FAILED, ScraperError
+from .archive_queries import archive_stats, find_article, parse_since, stored_articles, versions
+from .errors import EXIT_SOME_FAILED, ArchiveError, ScraperError, UsageError
+from .export import ExportFormat, write_csv, write_jsonl, write_markdown
 from .extract import extract
 from .fetch import FetchPolicy, fetch, make_client, read_local
 from .models import Article, FetchResult
+from .reextract import reextract
 from .render import print_article
+from .render_archive import archived_line, reextract_summary, stats_view, versions_table
 from .store import Archive
 from .urls import redact
 
@@ -85,12 +91,120 @@ def url_command(
 
 # --- archive commands (reextract, export, stats, show) go here ---
 
+ARCHIVE_OPTION = typer.Option(Path("archive.db"), "--db", help="The SQLite archive.")
+
+
+def _existing_archive(db: Path) -> Archive:
+    """Open an archive that must already exist: reading commands never create one."""
+    if not db.exists():
+        raise ArchiveError(f"no archive at {db} (archive pages with `scrape url` first, "
+                           "or name one with --db)")
+    return Archive(db)
+
+
+@app.command("show")
+def show_command(
+    target: str = typer.Argument(..., metavar="URL",
+                                 help="The article's URL (or share, canonical or short URL), "
+                                      "or the local file it was read from."),
+    db: Path = ARCHIVE_OPTION,
+    as_json: bool = typer.Option(False, "--json", help="Print it as `scrape url --json` does."),
+    with_versions: bool = typer.Option(False, "--versions",
+                                       help="Also list every version the archive holds."),
+) -> None:
+    """Show one archived article, as `scrape url` printed it."""
+    if _is_local(target):
+        target = Path(target).resolve().as_uri()
+    with _existing_archive(db) as archive:
+        stored = find_article(archive, target)
+        history = versions(archive, stored.id) if stored else []
+    if stored is None:
+        stderr.print(f"[red]error:[/] {redact(target)} is not in the archive {db}",
+                     highlight=False, soft_wrap=True)
+        raise typer.Exit(EXIT_SOME_FAILED)
+    if as_json:
+        record = stored.to_record()
+        if with_versions:
+            record["versions"] = [asdict(v) for v in history]
+        print(json.dumps(record, ensure_ascii=False))
+        return
+    print_article(stdout, FetchResult(url=stored.url, final_url=stored.final_url), stored.article)
+    stdout.print(archived_line(stored, len(history)))
+    if with_versions:
+        stdout.print(versions_table(history))
+
+
+@app.command("reextract")
+def reextract_command(
+    db: Path = ARCHIVE_OPTION,
+    outdated: bool = typer.Option(False, "--outdated",
+                                  help="Only articles made by another extractor version "
+                                       "(finishes an interrupted run)."),
+) -> None:
+    """Re-run the current extractor over the raw pages kept in the archive. No network."""
+    with _existing_archive(db) as archive, Progress(console=stderr, transient=True,
+                                                   disable=not stderr.is_terminal) as bar:
+        task = bar.add_task("Re-extracting", total=None)
+        report = reextract(archive, outdated_only=outdated,
+                           progress=lambda done, total: bar.update(task, completed=done,
+                                                                    total=total))
+    stdout.print(reextract_summary(report), highlight=False)
+
+
+@app.command("export")
+def export_command(
+    export_format: ExportFormat = typer.Option(
+        ExportFormat.JSONL, "--format", case_sensitive=False,
+        help="jsonl (as `scrape url --json`), csv, or markdown (one .md file per article "
+             "into --out)."),
+    where: Optional[str] = typer.Option(None, "--where", metavar="SQL",
+                                        help="Only articles matching this SQL condition on the "
+                                             "articles table, e.g. \"language = 'sk'\"."),
+    since: Optional[str] = typer.Option(None, "--since", metavar="DATE",
+                                        help="Only articles seen on or after this date or ISO time "
+                                             "(UTC unless it names a zone)."),
+    out: Optional[Path] = typer.Option(None, "--out", metavar="PATH",
+                                       help="File to write (default: stdout); for markdown, "
+                                            "the folder."),
+    db: Path = ARCHIVE_OPTION,
+) -> None:
+    """Export archived articles as JSON Lines, CSV or Markdown files."""
+    if export_format is ExportFormat.MARKDOWN and out is None:
+        raise UsageError("markdown export writes one file per article: name a folder with --out")
+    since_time = parse_since(since) if since else None
+    with _existing_archive(db) as archive:
+        articles = stored_articles(archive, where=where, since=since_time)
+        if export_format is ExportFormat.MARKDOWN:
+            count = write_markdown(articles, out)
+        else:
+            write = write_jsonl if export_format is ExportFormat.JSONL else write_csv
+            if out is None:
+                count = write(articles, sys.stdout)
+            else:
+                with out.open("w", encoding="utf-8", newline="") as file:
+                    count = write(articles, file)
+    if out is not None:
+        stderr.print(f"Exported {count:,} article{'s' if count != 1 else ''} to {out}",
+                     highlight=False)
+
+
+@app.command("stats")
+def stats_command(
+    db: Path = ARCHIVE_OPTION,
+    as_json: bool = typer.Option(False, "--json", help="Print the figures as one JSON object."),
+) -> None:
+    """The archive at a glance: articles, sites, versions, fetches, failures by reason."""
+    with _existing_archive(db) as archive:
+        stats = archive_stats(archive)
+    if as_json:
+        print(json.dumps(asdict(stats), ensure_ascii=False))
+    else:
+        stdout.print(stats_view(stats))
+
 
 def _json_record(result: FetchResult, article: Article) -> dict:
-    data = article.to_dict()
-    data["url"] = redact(result.url)
-    data["final_url"] = redact(result.final_url) if result.final_url else None
-    return {"url": data.pop("url"), "final_url": data.pop("final_url"), **data}
+    return article.to_record(redact(result.url),
+                             redact(result.final_url) if result.final_url else None)
 
 
 async def _fetch_all(targets: list[str], policy: FetchPolicy) -> list[FetchResult]:

@@ -94,6 +94,12 @@ class Article:
             form.pop("title", None)
         return data
 
+    def to_record(self, url: str, final_url: str | None) -> dict[str, Any]:
+        """One `--json` / JSONL line: the URL asked for, where it ended, then `to_dict()`."""
+        data = self.to_dict()
+        data.pop("url")
+        return {"url": url, "final_url": final_url, **data}
+
 
 @dataclass
 class FetchResult:

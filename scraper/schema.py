@@ -2,17 +2,22 @@
 
 `ensure_schema()` runs on every open. It creates what is missing and migrates
 an older archive forward, step by step, recording the version in
-`PRAGMA user_version`. Steps are forward-only and never drop user data.
+`PRAGMA user_version`. Steps are forward-only and never drop user data. Views
+are recreated when their SQL here changes, so improving one needs no migration.
+An archive that is already current is opened without a single write, so
+reading never waits for a running batch.
 """
 from __future__ import annotations
 
+import textwrap
 from typing import Callable
 
 from sqlite_utils import Database
 
 from .errors import ArchiveTooNew
+from .urls import host_of
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # name -> (columns, options). Columns are in the order a reader wants to see them.
 TABLES: dict[str, tuple[dict[str, type], dict]] = {
@@ -21,24 +26,25 @@ TABLES: dict[str, tuple[dict[str, type], dict]] = {
         {"pk": "sha256", "not_null": {"html"}},
     ),
     "fetches": (
-        {"id": int, "url": str, "final_url": str, "status": int, "content_type": str,
-         "encoding": str, "bytes": int, "elapsed_ms": int, "attempts": int, "fetched_at": str,
-         "error_kind": str, "error": str, "not_modified": int, "etag": str,
+        {"id": int, "url": str, "host": str, "final_url": str, "status": int,
+         "content_type": str, "encoding": str, "bytes": int, "elapsed_ms": int, "attempts": int,
+         "fetched_at": str, "error_kind": str, "error": str, "not_modified": int, "etag": str,
          "last_modified": str, "headers": str, "body_sha256": str},
         {"pk": "id", "not_null": {"url", "fetched_at"},
          "foreign_keys": [("body_sha256", "bodies", "sha256")]},
     ),
     "articles": (
-        {"id": int, "url": str, "final_url": str, "share_url": str, "canonical_url": str,
-         "shortlink": str, "title": str, "author": str, "published": str, "modified": str,
-         "language": str, "site_name": str, "description": str, "image": str,
+        {"id": int, "url": str, "host": str, "final_url": str, "share_url": str,
+         "canonical_url": str, "shortlink": str, "title": str, "author": str, "published": str,
+         "modified": str, "language": str, "site_name": str, "description": str, "image": str,
          "body_text": str, "word_count": int, "content_sha256": str,
          "extractor_version": str, "first_seen": str, "last_seen": str, "fetch_id": int},
         {"pk": "id", "not_null": {"url"}, "foreign_keys": [("fetch_id", "fetches", "id")]},
     ),
     "article_versions": (
-        {"id": int, "article_id": int, "fetch_id": int, "seen_at": str, "old_sha256": str,
-         "new_sha256": str, "title": str, "body_text": str},
+        {"id": int, "article_id": int, "fetch_id": int, "seen_at": str, "cause": str,
+         "old_sha256": str, "new_sha256": str, "extractor_version": str, "title": str,
+         "body_text": str},
         {"pk": "id", "not_null": {"article_id", "new_sha256"},
          "foreign_keys": [("article_id", "articles", "id"), ("fetch_id", "fetches", "id")]},
     ),
@@ -77,8 +83,12 @@ TABLES: dict[str, tuple[dict[str, type], dict]] = {
 INDEXES: list[tuple[str, list[str], bool]] = [
     ("articles", ["url"], True),
     ("articles", ["share_url"], False),
+    ("articles", ["canonical_url"], False),
     ("articles", ["published"], False),
+    ("articles", ["last_seen"], False),
+    ("articles", ["host"], False),
     ("fetches", ["url"], False),
+    ("fetches", ["host"], False),
     ("fetches", ["body_sha256"], False),
     ("article_versions", ["article_id"], False),
     ("links", ["article_id", "kind", "position"], False),
@@ -89,39 +99,102 @@ INDEXES: list[tuple[str, list[str], bool]] = [
 
 FTS: dict[str, list[str]] = {"articles": ["title", "body_text"]}
 
+# Answers to common questions, one `select` away (sqlite-utils, Datasette, export --where).
 VIEWS: dict[str, str] = {
+    # An article with its first previous and next link (the page's own order).
     "article_navigation": """
         select a.id as article_id, a.url, a.title,
                p.title as prev_title, p.href as prev_url,
                n.title as next_title, n.href as next_url
         from articles a
-        left join links p on p.article_id = a.id and p.kind = 'prev'
-        left join links n on n.article_id = a.id and n.kind = 'next'
+        left join links p on p.id = (select id from links where article_id = a.id
+                                     and kind = 'prev' order by position limit 1)
+        left join links n on n.id = (select id from links where article_id = a.id
+                                     and kind = 'next' order by position limit 1)
     """,
+    # Related links in page order, and the archived article each one leads to, if any.
+    "related_links": """
+        select l.article_id, a.title as article_title, a.url as article_url,
+               row_number() over (partition by l.article_id order by l.position) as position,
+               l.title, l.href as url,
+               (select r.id from articles r where r.url = l.href or r.share_url = l.href
+                or r.canonical_url = l.href limit 1) as archived_article_id
+        from links l join articles a on a.id = l.article_id
+        where l.kind = 'related'
+    """,
+    # One row per comment form; field names in form order, comma-separated.
+    "comment_forms_overview": """
+        select c.id as form_id, c.article_id, a.url as article_url, a.title as article_title,
+               c.action, c.method,
+               (select group_concat(name, ', ') from (select name from form_fields
+                where form_id = c.id and hidden = 0 order by position)) as fields,
+               (select group_concat(name, ', ') from (select name from form_fields
+                where form_id = c.id and hidden = 0 and required = 1 order by position))
+                as required_fields,
+               (select group_concat(name, ', ') from (select name from form_fields
+                where form_id = c.id and hidden = 1 order by position)) as hidden_fields,
+               c.notes, c.submit
+        from comment_forms c join articles a on a.id = c.article_id
+    """,
+    # Every failed fetch, newest first; archived_article_id says an earlier copy is kept.
     "failed_fetches": """
-        select f.id as fetch_id, f.url, f.status, f.error_kind, f.error, f.attempts, f.fetched_at
+        select f.id as fetch_id, f.url, f.host, f.status, f.error_kind as reason, f.error,
+               f.attempts, f.fetched_at,
+               (select a.id from articles a where a.url = f.url) as archived_article_id
         from fetches f
         where f.error is not null
         order by f.id desc
+    """,
+    # Per host (NULL for local files): what the archive holds and when it last fetched.
+    "sites": """
+        select f.host,
+               (select count(*) from articles a where a.host is f.host) as articles,
+               count(*) as fetches,
+               sum(f.error is not null) as failed_fetches,
+               min(f.fetched_at) as first_fetch,
+               max(f.fetched_at) as last_fetch
+        from fetches f
+        group by f.host
+        order by articles desc, f.host
+    """,
+    # Each version of each article, numbered from 1 (the first sighting).
+    "article_history": """
+        select v.article_id, a.url,
+               row_number() over (partition by v.article_id order by v.id) as version,
+               v.seen_at, v.cause, v.old_sha256, v.new_sha256, v.extractor_version, v.title,
+               v.fetch_id
+        from article_versions v join articles a on a.id = v.article_id
+    """,
+    # Articles whose page changed after it was first archived (re-extraction not counted).
+    "changed_articles": """
+        select a.id as article_id, a.url, a.title, count(*) as changes,
+               min(v.seen_at) as first_change, max(v.seen_at) as last_change
+        from articles a join article_versions v on v.article_id = a.id
+        where v.cause = 'fetch' and v.old_sha256 is not null
+        group by a.id
+        order by last_change desc
     """,
 }
 
 
 def ensure_schema(db: Database) -> None:
-    """Bring `db` to SCHEMA_VERSION: create what is missing, run pending migrations."""
+    """Bring `db` to SCHEMA_VERSION: create a new archive or migrate an older one."""
     version = db.execute("pragma user_version").fetchone()[0]
     if version > SCHEMA_VERSION:
         raise ArchiveTooNew(
             f"archive schema version {version} is newer than this scraper understands "
             f"({SCHEMA_VERSION}); upgrade scraper")
     with db.atomic():
-        for step in range(version, SCHEMA_VERSION):
-            MIGRATIONS[step](db)
+        if version > 0:  # 0 is a new archive: _ensure_shape creates it at the current version
+            for step in range(version, SCHEMA_VERSION):
+                MIGRATIONS[step](db)
         _ensure_shape(db)
-        db.execute(f"pragma user_version = {SCHEMA_VERSION}")
+        if version != SCHEMA_VERSION:
+            db.execute(f"pragma user_version = {SCHEMA_VERSION}")
 
 
 def _ensure_shape(db: Database) -> None:
+    """Create what is missing; on a current archive this writes nothing."""
     for name, (columns, options) in TABLES.items():
         db[name].create(columns, if_not_exists=True, **options)
     for table, columns, unique in INDEXES:
@@ -130,12 +203,26 @@ def _ensure_shape(db: Database) -> None:
         if not db[table].detect_fts():
             db[table].enable_fts(columns, create_triggers=True, tokenize="unicode61")
     for name, sql in VIEWS.items():
-        db.create_view(name, sql, replace=True)
+        # SQLite keeps a view's SQL without trailing space; stripped, an unchanged view
+        # compares equal and is left alone.
+        db.create_view(name, textwrap.dedent(sql).strip(), replace=True)
 
 
-def _initial(db: Database) -> None:
-    """Version 0 -> 1: a new archive; _ensure_shape creates everything."""
+def _hosts_and_version_causes(db: Database) -> None:
+    """Version 1 -> 2: fetches and articles name their host; a version says what made it.
+
+    Version 1 had no re-extraction, so every version it recorded came from a fetch.
+    Which extractor made those versions was not recorded and stays unknown (NULL).
+    """
+    for table in ("fetches", "articles"):
+        db[table].add_column("host", str)
+        db.conn.executemany(f"update [{table}] set host = ? where id = ?",
+                            [(host_of(url) or None, row_id) for row_id, url
+                             in db.execute(f"select id, url from [{table}]").fetchall()])
+    db["article_versions"].add_column("cause", str)
+    db["article_versions"].add_column("extractor_version", str)
+    db.execute("update article_versions set cause = 'fetch'")
 
 
-# MIGRATIONS[n] takes an archive from version n to n + 1.
-MIGRATIONS: list[Callable[[Database], None]] = [_initial]
+# MIGRATIONS[n] takes an archive from version n to n + 1. Never edit a shipped step: add one.
+MIGRATIONS: dict[int, Callable[[Database], None]] = {1: _hosts_and_version_causes}

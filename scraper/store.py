@@ -1,26 +1,34 @@
-"""The archive: FetchResult + Article -> normalized rows in SQLite.
+"""The archive: FetchResult + Article -> normalized rows in SQLite, and back.
 
 One Archive owns one connection and is the only writer. Each page is written
 in its own savepoint, so one bad row (a blob SQLite refuses, say) is rolled
 back alone and never takes the rest of a batch with it. Nothing here fetches
 or parses.
+
+History: every fetch stays a row. An article row holds the latest extraction;
+`article_versions` gets a row whenever its content hash (title + body) differs
+from the one archived, the first sighting included, so an unchanged refetch
+adds none. The raw page is kept, compressed and once per distinct body, so a
+better extractor can rebuild every article without fetching again.
 """
 from __future__ import annotations
 
 import json
 import sqlite3
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
+from enum import Enum
 from pathlib import Path
+from typing import Iterable
 
 from sqlite_utils import Database
 
 from .errors import ArchiveError, ArchiveLocked
 from .extract import EXTRACTOR_VERSION
-from .models import Article, FetchResult
+from .models import Article, CommentForm, FetchResult, FormField, Link
 from .schema import ensure_schema
-from .urls import normalize_url, redact
+from .urls import host_of, normalize_url, redact
 
 # Seconds a writer waits for another process's lock before giving up.
 DEFAULT_LOCK_TIMEOUT = 30.0
@@ -38,6 +46,26 @@ class Saved:
     article_id: int | None = None
     created: bool = False  # a new article row
     changed: bool = False  # its content differs from what was archived
+
+
+@dataclass
+class StoredPage:
+    """The raw page an article was last extracted from."""
+
+    article_id: int
+    fetch_id: int | None
+    url: str  # the URL it was extracted as: where the fetch ended, else the archive key
+    content_type: str | None
+    body: bytes | None  # None when the page was not kept
+
+
+class Reextracted(str, Enum):
+    """What re-extracting one article did."""
+
+    UNCHANGED = "unchanged"  # same result: only the extractor version is recorded
+    CHANGED = "changed"  # links, form or metadata differ; title and body do not
+    NEW_VERSION = "new_version"  # title or body differ: a version row was recorded
+    SUPERSEDED = "superseded"  # refetched meanwhile: the fresher row stands
 
 
 class Archive:
@@ -71,27 +99,128 @@ class Archive:
     # -- writing -----------------------------------------------------------
 
     def save(self, fetch: FetchResult, article: Article | None) -> Saved:
-        """Record one fetch and, when it gave a page, its article. One transaction."""
+        """Record one fetch and, when it gave a page, its article. One transaction.
+
+        An article is stored only with the body it came from, so it can always be
+        re-extracted; a 304 (not modified) marks the archived copy as seen again.
+        """
         try:
             with self.db.atomic():
                 fetch_id = self._insert_fetch(fetch)
                 saved = Saved(fetch_id=fetch_id)
-                if article is not None and fetch.ok:
+                if article is not None and fetch.ok and fetch.body:
                     saved = self._upsert_article(fetch, article, fetch_id)
+                elif fetch.not_modified:
+                    self.db.execute("update articles set last_seen = ? where url = ?",
+                                    [now(), _key(fetch.url)])
                 return saved
         except sqlite3.OperationalError as exc:
             raise _archive_error(self.path, exc) from None
+
+    # -- reading back --------------------------------------------------------
+
+    def article(self, article_id: int) -> Article | None:
+        """The archived extraction of one article, as the extractor returned it."""
+        row = next(self.db.query("select * from articles where id = ?", [article_id]), None)
+        return None if row is None else self.article_from_row(row)
+
+    def article_from_row(self, row: dict) -> Article:
+        """The Article behind an `articles` row: its links, authors, tags and form joined in."""
+        db = self.db
+        article_id = row["id"]
+        links = [Link(kind, href, title) for kind, href, title in db.execute(
+            "select kind, href, title from links where article_id = ? order by position",
+            [article_id])]
+        authors = [r[0] for r in db.execute(
+            "select name from authors where article_id = ? order by position", [article_id])]
+        tags = [r[0] for r in db.execute(
+            "select tag from tags where article_id = ? order by position", [article_id])]
+        return Article(
+            url=row["final_url"] or row["url"], title=row["title"],
+            body_text=row["body_text"] or "", share_url=row["share_url"],
+            canonical_url=row["canonical_url"], shortlink=row["shortlink"], authors=authors,
+            published=row["published"], modified=row["modified"], language=row["language"],
+            site_name=row["site_name"], description=row["description"], tags=tags,
+            image=row["image"], links=links, comment_form=self._comment_form(article_id))
+
+    def _comment_form(self, article_id: int) -> CommentForm | None:
+        form = next(self.db.query("select * from comment_forms where article_id = ?",
+                                  [article_id]), None)
+        if form is None:
+            return None
+        fields, hidden = [], {}
+        for f in self.db.query("select * from form_fields where form_id = ? order by position",
+                               [form["id"]]):
+            if f["hidden"]:
+                hidden[f["name"]] = f["value"]
+            else:
+                fields.append(FormField(f["name"], f["type"], f["label"], bool(f["required"])))
+        return CommentForm(action=form["action"], method=form["method"], fields=fields,
+                           hidden=hidden, notes=form["notes"], submit=form["submit"],
+                           html_id=form["html_id"], title=form["title"])
+
+    # -- re-extraction -------------------------------------------------------
+
+    def article_ids(self, *, other_extractor_than: str | None = None) -> list[int]:
+        """Every article id, or those last extracted by an extractor other than the one named."""
+        if other_extractor_than is None:
+            rows = self.db.execute("select id from articles order by id")
+        else:
+            rows = self.db.execute("select id from articles where extractor_version is not ? "
+                                   "order by id", [other_extractor_than])
+        return [r[0] for r in rows]
+
+    def stored_pages(self, article_ids: list[int]) -> list[StoredPage]:
+        """The raw page behind each article, decompressed, in the order given."""
+        marks = ", ".join("?" * len(article_ids))
+        rows = self.db.execute(f"""
+            select a.id, a.fetch_id, coalesce(f.final_url, a.final_url, a.url), f.content_type,
+                   b.html, b.compression
+            from articles a
+            left join fetches f on f.id = a.fetch_id
+            left join bodies b on b.sha256 = f.body_sha256
+            where a.id in ({marks})""", article_ids).fetchall()
+        pages = {row[0]: StoredPage(row[0], row[1], row[2], row[3],
+                                    None if row[4] is None else _decompress(row[4], row[5]))
+                 for row in rows}
+        return [pages[i] for i in article_ids if i in pages]
+
+    def save_reextraction(self, extractions: list[tuple[StoredPage, Article]],
+                          extractor_version: str) -> list[Reextracted]:
+        """Store fresh extractions of stored pages, all in one transaction."""
+        try:
+            with self.db.atomic():
+                return [self._reextracted(page, article, extractor_version)
+                        for page, article in extractions]
+        except sqlite3.OperationalError as exc:
+            raise _archive_error(self.path, exc) from None
+
+    def _reextracted(self, page: StoredPage, article: Article, version: str) -> Reextracted:
+        row = next(self.db.query("select * from articles where id = ?", [page.article_id]), None)
+        if row is None or row["fetch_id"] != page.fetch_id:
+            return Reextracted.SUPERSEDED
+        if replace(self.article_from_row(row), url=article.url) == article:
+            self._update("articles", page.article_id, {"extractor_version": version})
+            return Reextracted.UNCHANGED
+        self._update("articles", page.article_id, _content_row(article, version))
+        new_version = self._record_content(page.article_id, page.fetch_id, article,
+                                           row["content_sha256"], "reextract", version, now())
+        return Reextracted.NEW_VERSION if new_version else Reextracted.CHANGED
+
+    # -- writing pages -------------------------------------------------------
 
     def _insert_fetch(self, fetch: FetchResult) -> int:
         body_sha = None
         if fetch.body and fetch.ok:
             body_sha = fetch.body_sha256
-            if not self.db["bodies"].count_where("sha256 = ?", [body_sha]):
-                self.db["bodies"].insert({
+            if not self.db.execute("select 1 from bodies where sha256 = ?", [body_sha]).fetchone():
+                self._insert("bodies", {
                     "sha256": body_sha, "html": zlib.compress(fetch.body, 6),
                     "compression": "zlib", "size": len(fetch.body), "stored_at": now()})
-        return self.db["fetches"].insert({
-            "url": _key(fetch.url),
+        url = _key(fetch.url)
+        return self._insert("fetches", {
+            "url": url,
+            "host": host_of(url) or None,
             "final_url": redact(fetch.final_url) if fetch.final_url else None,
             "status": fetch.status,
             "content_type": fetch.content_type,
@@ -107,51 +236,45 @@ class Archive:
             "last_modified": fetch.headers.get("last-modified"),
             "headers": json.dumps(fetch.headers, ensure_ascii=False) if fetch.headers else None,
             "body_sha256": body_sha,
-        }).last_pk
+        })
 
     def _upsert_article(self, fetch: FetchResult, article: Article, fetch_id: int) -> Saved:
         url = _key(fetch.url)
         seen = now()
         existing = next(self.db.query(
             "select id, content_sha256 from articles where url = ?", [url]), None)
-        content_sha = article.content_sha256
         row = {
             "url": url,
+            "host": host_of(url) or None,
             "final_url": redact(fetch.final_url) if fetch.final_url else None,
-            "share_url": article.share_url,
-            "canonical_url": article.canonical_url,
-            "shortlink": article.shortlink,
-            "title": article.title,
-            "author": article.author,
-            "published": article.published,
-            "modified": article.modified,
-            "language": article.language,
-            "site_name": article.site_name,
-            "description": article.description,
-            "image": article.image,
-            "body_text": article.body_text,
-            "word_count": article.word_count,
-            "content_sha256": content_sha,
-            "extractor_version": EXTRACTOR_VERSION,
+            **_content_row(article, EXTRACTOR_VERSION),
             "last_seen": seen,
             "fetch_id": fetch_id,
         }
         if existing is None:
-            article_id = self.db["articles"].insert({**row, "first_seen": seen}).last_pk
+            article_id = self._insert("articles", {**row, "first_seen": seen})
             old_sha = None
         else:
             article_id = existing["id"]
             old_sha = existing["content_sha256"]
-            self.db["articles"].update(article_id, row)
-        changed = old_sha != content_sha
-        if changed:
-            self.db["article_versions"].insert({
-                "article_id": article_id, "fetch_id": fetch_id, "seen_at": seen,
-                "old_sha256": old_sha, "new_sha256": content_sha,
-                "title": article.title, "body_text": article.body_text})
-        self._replace_children(article_id, article)
+            self._update("articles", article_id, row)
+        changed = self._record_content(article_id, fetch_id, article, old_sha, "fetch",
+                                       EXTRACTOR_VERSION, seen)
         return Saved(fetch_id=fetch_id, article_id=article_id, created=existing is None,
                      changed=changed)
+
+    def _record_content(self, article_id: int, fetch_id: int | None, article: Article,
+                        old_sha: str | None, cause: str, version: str, seen: str) -> bool:
+        """Version the article if its content moved, and replace its children. True if it moved."""
+        changed = old_sha != article.content_sha256
+        if changed:
+            self._insert("article_versions", {
+                "article_id": article_id, "fetch_id": fetch_id, "seen_at": seen,
+                "cause": cause, "old_sha256": old_sha, "new_sha256": article.content_sha256,
+                "extractor_version": version, "title": article.title,
+                "body_text": article.body_text})
+        self._replace_children(article_id, article)
+        return changed
 
     def _replace_children(self, article_id: int, article: Article) -> None:
         """Links, authors, tags and the form describe the latest page: replace, never append."""
@@ -164,31 +287,79 @@ class Archive:
             db.execute("delete from form_fields where form_id = ?", [form_id])
         db.execute("delete from comment_forms where article_id = ?", [article_id])
 
-        db["links"].insert_all(
+        self._insert_all("links", (
             {"article_id": article_id, "kind": link.kind, "position": position,
              "href": link.href, "title": link.title}
-            for position, link in enumerate(article.links))
-        db["authors"].insert_all(
+            for position, link in enumerate(article.links)))
+        self._insert_all("authors", (
             {"article_id": article_id, "position": position, "name": name}
-            for position, name in enumerate(article.authors))
-        db["tags"].insert_all(
+            for position, name in enumerate(article.authors)))
+        self._insert_all("tags", (
             {"article_id": article_id, "position": position, "tag": tag}
-            for position, tag in enumerate(article.tags))
+            for position, tag in enumerate(article.tags)))
         form = article.comment_form
         if form is None:
             return
-        form_id = db["comment_forms"].insert({
+        form_id = self._insert("comment_forms", {
             "article_id": article_id, "action": form.action, "method": form.method,
             "html_id": form.html_id, "title": form.title, "notes": form.notes,
-            "submit": form.submit}).last_pk
+            "submit": form.submit})
         rows = [{"form_id": form_id, "name": f.name, "type": f.type, "label": f.label,
                  "required": int(f.required), "hidden": 0, "value": None}
                 for f in form.fields]
         rows += [{"form_id": form_id, "name": name, "type": "hidden", "label": None,
                   "required": 0, "hidden": 1, "value": value}
                  for name, value in form.hidden.items()]
-        db["form_fields"].insert_all(
-            {**row, "position": position} for position, row in enumerate(rows))
+        self._insert_all("form_fields", (
+            {**row, "position": position} for position, row in enumerate(rows)))
+
+    # Plain SQL on the write path: sqlite-utils' insert() inspects the schema on every call,
+    # which cost four times the extraction of the page. Table and column names here come
+    # from this module, never from page data.
+
+    def _insert(self, table: str, row: dict) -> int:
+        columns = ", ".join(f"[{c}]" for c in row)
+        marks = ", ".join("?" * len(row))
+        return self.db.conn.execute(f"insert into [{table}] ({columns}) values ({marks})",
+                                    list(row.values())).lastrowid
+
+    def _insert_all(self, table: str, rows: Iterable[dict]) -> None:
+        rows = list(rows)
+        if rows:
+            columns = ", ".join(f"[{c}]" for c in rows[0])
+            marks = ", ".join("?" * len(rows[0]))
+            self.db.conn.executemany(f"insert into [{table}] ({columns}) values ({marks})",
+                                     [list(row.values()) for row in rows])
+
+    def _update(self, table: str, row_id: int, values: dict) -> None:
+        assignments = ", ".join(f"[{c}] = ?" for c in values)
+        self.db.conn.execute(f"update [{table}] set {assignments} where id = ?",
+                             [*values.values(), row_id])
+
+
+def _content_row(article: Article, extractor_version: str) -> dict:
+    """The article columns that come from extraction (the rest come from fetching)."""
+    return {
+        "share_url": article.share_url,
+        "canonical_url": article.canonical_url,
+        "shortlink": article.shortlink,
+        "title": article.title,
+        "author": article.author,
+        "published": article.published,
+        "modified": article.modified,
+        "language": article.language,
+        "site_name": article.site_name,
+        "description": article.description,
+        "image": article.image,
+        "body_text": article.body_text,
+        "word_count": article.word_count,
+        "content_sha256": article.content_sha256,
+        "extractor_version": extractor_version,
+    }
+
+
+def _decompress(data: bytes, compression: str | None) -> bytes:
+    return zlib.decompress(data) if compression == "zlib" else data
 
 
 def _key(url: str) -> str:

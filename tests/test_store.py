@@ -1,0 +1,130 @@
+"""The archive's write path and its inverse: rows in, the same Article back out."""
+from __future__ import annotations
+
+import sqlite3
+import textwrap
+import zlib
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from archiving import SEED_URL, archive_page, failed, fetched, seed
+from scraper.models import LINK_KINDS, Article, CommentForm, FetchResult, FormField, Link
+from scraper.schema import VIEWS
+from scraper.store import Archive
+
+text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
+maybe_text = st.none() | text
+fields = st.builds(FormField, name=text, type=st.sampled_from(["text", "email", "textarea"]),
+                   label=maybe_text, required=st.booleans())
+forms = st.builds(CommentForm, action=maybe_text, method=st.sampled_from(["post", "get"]),
+                  fields=st.lists(fields, max_size=4),
+                  hidden=st.dictionaries(text, text, max_size=3), notes=maybe_text,
+                  submit=maybe_text, html_id=maybe_text, title=maybe_text)
+articles = st.builds(
+    Article, title=maybe_text, body_text=text, share_url=maybe_text,
+    canonical_url=maybe_text, shortlink=maybe_text, authors=st.lists(text, max_size=3),
+    published=maybe_text, modified=maybe_text, language=maybe_text, site_name=maybe_text,
+    description=maybe_text, tags=st.lists(text, max_size=3), image=maybe_text,
+    links=st.lists(st.builds(Link, kind=st.sampled_from(LINK_KINDS), href=text, title=maybe_text),
+                   max_size=4),
+    comment_form=st.none() | forms)
+
+
+@pytest.fixture(scope="module")
+def shared_archive(tmp_path_factory):
+    with Archive(tmp_path_factory.mktemp("store") / "archive.db") as archive:
+        yield archive
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(article=articles, page=st.integers(0, 10**9))
+def test_an_article_reads_back_exactly_as_it_was_saved(shared_archive, article, page):
+    article.url = f"{SEED_URL}?page={page}"
+    saved = shared_archive.save(fetched(article.url, b"<html>page</html>"), article)
+    assert shared_archive.article(saved.article_id) == article
+
+
+def test_identical_bodies_are_stored_once_and_compressed(db_path):
+    body = seed()
+    with Archive(db_path) as archive:
+        archive_page(archive, SEED_URL, body)
+        archive_page(archive, SEED_URL + "?utm_source=x", body)
+        [stored] = list(archive.db["bodies"].rows)
+        assert archive.db["fetches"].count == 2
+    assert stored["size"] == len(body)
+    assert len(stored["html"]) < len(body) / 2
+    assert zlib.decompress(stored["html"]) == body
+
+
+def test_a_failed_fetch_is_kept_and_touches_no_article(db_path):
+    with Archive(db_path) as archive:
+        first = archive_page(archive, SEED_URL, seed())
+        before = archive.article(first.article_id)
+        saved = archive.save(failed(SEED_URL), None)
+        assert saved.article_id is None
+        assert archive.article(first.article_id) == before
+        row = archive.db["fetches"].get(saved.fetch_id)
+    assert (row["status"], row["error_kind"], row["body_sha256"]) == (404, "http_status", None)
+
+
+def test_not_modified_marks_the_article_seen_and_keeps_its_content(db_path):
+    with Archive(db_path) as archive:
+        saved = archive_page(archive, SEED_URL, seed())
+        archive.db["articles"].update(saved.article_id, {"last_seen": "2000-01-01T00:00:00+00:00"})
+        unchanged = FetchResult(url=SEED_URL, final_url=SEED_URL, status=304, not_modified=True)
+        archive.save(unchanged, Article(url=SEED_URL))  # even if a caller extracted the empty body
+        row = archive.db["articles"].get(saved.article_id)
+        assert row["last_seen"] > "2000-01-01T00:00:00+00:00"
+        assert row["fetch_id"] == saved.fetch_id
+        assert "Kolesnikov" in row["body_text"]
+        assert archive.db["article_versions"].count == 1
+
+
+def test_hosts_are_recorded_for_pages_and_not_for_local_files(db_path, tmp_path):
+    page = tmp_path / "page.html"
+    page.write_bytes(seed())
+    with Archive(db_path) as archive:
+        archive_page(archive, "https://Dennik-Sever.example:443/a/", seed())
+        archive_page(archive, page.as_uri(), seed())
+        hosts = [r["host"] for r in archive.db.query("select host from articles order by id")]
+        fetch_hosts = [r["host"] for r in archive.db.query("select host from fetches order by id")]
+    assert hosts == fetch_hosts == ["dennik-sever.example", None]
+
+
+def test_full_text_search_follows_updates(db_path):
+    with Archive(db_path) as archive:
+        archive_page(archive, SEED_URL, seed())
+        search = lambda word: [r["url"] for r in archive.db["articles"].search(word)]  # noqa: E731
+        assert search("Kolesnikov") == [SEED_URL]
+        archive_page(archive, SEED_URL, seed(("Kolesnikov", "Kolesnikovovi")))
+        assert search("Kolesnikov") == []
+        assert search("Kolesnikovovi") == [SEED_URL]
+        assert search("namornikov") == search("NÁMORNÍKOV") == [SEED_URL]  # folded
+        archive.db.execute("insert into articles_fts(articles_fts) values('integrity-check')")
+
+
+def test_opening_a_current_archive_writes_nothing(db_path):
+    Archive(db_path).close()
+    writer = sqlite3.connect(db_path, isolation_level=None)
+    writer.execute("begin immediate")  # a batch holding the write lock
+    try:
+        with Archive(db_path, lock_timeout=0.2) as reader:
+            assert reader.db["articles"].count == 0
+    finally:
+        writer.execute("rollback")
+        writer.close()
+
+
+def test_views_are_recreated_when_their_declaration_changes(db_path):
+    Archive(db_path).close()
+    conn = sqlite3.connect(db_path)
+    conn.execute("drop view sites")
+    conn.execute("create view sites as select 1 as stale")
+    conn.execute("drop view changed_articles")
+    conn.commit()
+    conn.close()
+    with Archive(db_path) as archive:
+        for name, sql in VIEWS.items():
+            assert archive.db[name].schema == f'CREATE VIEW "{name}" AS {textwrap.dedent(sql).strip()}'
