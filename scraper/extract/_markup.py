@@ -1,0 +1,149 @@
+"""Markup read as signals: the words in class names and ids, ancestry, hidden elements, text.
+
+The part modules (navigation, comment_form, share, headline) detect blocks by structure:
+what a theme calls a block in its classes and ids, rel attributes, form semantics. This
+module turns that markup into plain words, so a part can ask "does this element say
+prev?" without regexes of its own. It reads markup only, never a page's visible words
+(those belong to `_lexicon`), and it never changes the tree: the body pass runs later on it.
+"""
+from __future__ import annotations
+
+import re
+from typing import Callable, Iterable, Iterator
+
+from selectolax.lexbor import LexborNode
+
+_CAMEL = re.compile(r"([a-z0-9])([A-Z])")
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+# Inline styles that take an element out of sight (honeypots, collapsed widgets).
+_HIDING_STYLE = re.compile(
+    r"display\s*:\s*none|visibility\s*:\s*hidden|opacity\s*:\s*0(?:\.0+)?\s*(?:!important\s*)?(?:;|$)"
+    r"|clip\s*:\s*rect\(\s*[01]px|(?:left|top|text-indent)\s*:\s*-\d{3,}", re.I)
+_TEXT_SKIP_TAGS = frozenset(("script", "style", "noscript", "template", "svg", "select", "option",
+                             "textarea", "button", "iframe"))
+
+
+def name_words(value: str | None) -> list[str]:
+    """The lower-case words of a class list or id: `cs-entry__prevNext` -> cs, entry, prev, next."""
+    if not value:
+        return []
+    return [w for w in _NON_WORD.split(_CAMEL.sub(r"\1 \2", value).lower()) if w]
+
+
+def names_of(node: LexborNode) -> list[str]:
+    """Each class name and the id of `node`, one string each, as the author wrote them."""
+    attrs = node.attributes
+    names = (attrs.get("class") or "").split()
+    if attrs.get("id"):
+        names.append(attrs["id"])
+    return names
+
+
+def markup_words(node: LexborNode) -> set[str]:
+    """All words in the class and id of `node`."""
+    attrs = node.attributes
+    return set(name_words(attrs.get("class"))) | set(name_words(attrs.get("id")))
+
+
+def ancestors(node: LexborNode, stop: LexborNode | None = None) -> Iterator[LexborNode]:
+    """Parents of `node`, nearest first, up to (not including) `stop` or <body>."""
+    stop_id = stop.mem_id if stop is not None else None
+    parent = node.parent
+    while parent is not None and parent.tag not in ("body", "html", "-document"):
+        if parent.mem_id == stop_id:
+            return
+        yield parent
+        parent = parent.parent
+
+
+def within(node: LexborNode, words: Iterable[str], stop: LexborNode | None = None,
+           include_self: bool = True) -> bool:
+    """Whether `node` or one of its ancestors has any of `words` in its class or id."""
+    wanted = frozenset(words)
+    chain = [node] if include_self else []
+    for element in (*chain, *ancestors(node, stop)):
+        if not wanted.isdisjoint(markup_words(element)):
+            return True
+    return False
+
+
+# What only the article's own area holds: its headline and its body.
+_ARTICLE_MARKERS = ("h1, [itemprop=articleBody], [itemprop=headline], .entry-content, .post-content, "
+                    ".post-body, .article-body, .article-content, .entry-title, .post-title")
+
+
+def in_region(node: LexborNode, words: frozenset[str], stop: LexborNode | None = None) -> bool:
+    """Whether `node` sits in a block named by `words` (a sidebar, comments, a carousel...)
+    that stands beside the article. A wrapper around the article that happens to say such a
+    word (`cs-sidebar-enabled`, `tag-rusko` on <article>) is layout, not a region."""
+    for element in (node, *ancestors(node, stop)):
+        if not words.isdisjoint(markup_words(element)):
+            return element.css_first(_ARTICLE_MARKERS) is None
+    return False
+
+
+def is_hidden(node: LexborNode, stop: LexborNode | None = None) -> bool:
+    """Hidden from the reader by its own markup: `hidden`, `aria-hidden`, or an inline style."""
+    for element in (node, *ancestors(node, stop)):
+        attrs = element.attributes
+        if "hidden" in attrs or attrs.get("aria-hidden") == "true":
+            return True
+        style = attrs.get("style")
+        if style and _HIDING_STYLE.search(style):
+            return True
+    return False
+
+
+def text_segments(node: LexborNode, skip: Callable[[LexborNode], bool] | None = None) -> list[str]:
+    """The visible text of `node` in segments, split wherever an element starts or ends.
+
+    `skip(element)` drops an element and everything in it (labels, markers, icons).
+    Whitespace is collapsed; empty segments are left out.
+    """
+    pieces: list[str | None] = []
+    _collect(node, skip, pieces)
+    segments, current = [], []
+    for piece in pieces + [None]:
+        if piece is None or piece is _BLOCK:
+            text = " ".join("".join(current).split())
+            if text:
+                segments.append(text)
+            current = []
+        else:
+            current.append(piece)
+    return segments
+
+
+def clean_text(node: LexborNode, skip: Callable[[LexborNode], bool] | None = None) -> str:
+    """Visible text of `node` in one line, without what `skip` drops.
+
+    Inline elements join their neighbours as a browser shows them ("Wor<b>ld</b>" is
+    "World"); block elements and <br> separate words.
+    """
+    pieces: list[str | None] = []
+    _collect(node, skip, pieces)
+    return " ".join("".join(" " if p is _BLOCK else (p or "") for p in pieces).split())
+
+
+_BLOCK = " \x00block"  # a marker piece: a block boundary (a plain None is an inline one)
+_BLOCK_TAGS = frozenset((
+    "address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "figcaption",
+    "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main",
+    "nav", "ol", "p", "section", "table", "td", "th", "tr", "ul"))
+
+
+def _collect(node: LexborNode, skip, pieces: list) -> None:
+    for child in node.iter(include_text=True):
+        if child.is_text_node:
+            pieces.append(child.text_content or "")
+            continue
+        tag = child.tag
+        if not tag or tag.startswith("-") or tag in _TEXT_SKIP_TAGS:
+            continue
+        if skip is not None and skip(child):
+            pieces.append(None)
+            continue
+        boundary = _BLOCK if tag in _BLOCK_TAGS else None
+        pieces.append(boundary)
+        _collect(child, skip, pieces)
+        pieces.append(boundary)
