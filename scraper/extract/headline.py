@@ -1,13 +1,158 @@
-"""The article's headline as a reader sees it, not the <title> with its site suffix."""
+"""The article's headline as a reader sees it, not the <title> with its site suffix.
+
+The page names its article in its metadata (og:title, twitter:title, JSON-LD headline,
+<title>), and shows it in a heading that a theme may put in an <h1>, an <h2> or <h3>
+(when the <h1> is the site's logo), or an element marked `itemprop=headline`. The visible
+heading that best matches the metadata wins; <h1>s are tried first. With no match the
+first <h1> of the article's own area is taken, then the metadata's headline, then
+<title> without its site name. This module only reads the tree.
+"""
 from __future__ import annotations
 
+import json
+import re
+
+from selectolax.lexbor import LexborNode
+
+from ._lexicon import words
+from ._markup import ancestors, clean_text, markup_words
 from .document import Document, attr, text_of
+
+# How closely a heading must match the page's own metadata to count as its headline.
+_MATCH = 0.6
+_FIRST_PASS = "h1, [itemprop=headline]"
+_SECOND_PASS = ("h2, h3, [class*=title i], [class*=headline i]")
+_TITLE_WORDS = frozenset(("title", "headline", "heading"))
+# Where a heading belongs to the site and not to the article.
+_CHROME_TAGS = frozenset(("header", "nav", "footer", "aside"))
+_CHROME_WORDS = frozenset(("masthead", "nav", "navbar", "navigation", "menu", "footer", "sidebar",
+                           "widget", "logo", "branding", "brand", "modal", "popup", "banner"))
+_SITE_WORDS = frozenset(("site", "page", "global", "top", "main"))
+_SEPARATORS = re.compile(r"\s+[|\-–—:·•»«/]{1,2}\s+")
 
 
 def extract_headline(doc: Document) -> str | None:
-    for selector in ("h1.entry-title", "h1.post-title", "article h1", "h1"):
-        title = text_of(doc.tree.css_first(selector))
-        if title:
-            return title
-    og_title = attr(doc.tree.css_first('meta[property="og:title"]'), "content")
-    return og_title or text_of(doc.tree.css_first("title")) or None
+    references = _references(doc)
+    for selector in (_FIRST_PASS, _SECOND_PASS):
+        best, best_score = None, _MATCH
+        for node in doc.tree.css(selector):
+            if node.tag not in ("h1", "h2", "h3", "h4") and not _names_a_title(node):
+                continue
+            text = clean_text(node)
+            if not text or len(text) > 400:
+                continue
+            score = max((_similarity(text, ref) for ref in references), default=0.0)
+            if score > best_score + 0.05 or (best is None and score >= _MATCH):
+                best, best_score = text, score
+        if best:
+            return best
+    return (_article_h1(doc) or _metadata_headline(doc)
+            or _without_site_name(text_of(doc.tree.css_first("title")), doc) or None)
+
+
+def _names_a_title(node: LexborNode) -> bool:
+    """A non-heading element counts when its own class or itemprop calls it the title."""
+    if attr(node, "itemprop") == "headline":
+        return True
+    return not _TITLE_WORDS.isdisjoint(markup_words(node)) and node.tag not in ("a", "img", "body")
+
+
+def _references(doc: Document) -> list[list[str]]:
+    """Word lists of what the metadata calls the page: og/twitter title, JSON-LD headline, <title>."""
+    texts = [attr(doc.tree.css_first(selector), "content") for selector in (
+        'meta[property="og:title" i]', 'meta[name="twitter:title" i]', 'meta[name="title" i]')]
+    texts.append(_ld_headline(doc))
+    title = text_of(doc.tree.css_first("title"))
+    if title:
+        texts.append(title)
+        # "Headline | Site" also offers its longest part on its own.
+        texts.append(max(_SEPARATORS.split(title), key=len))
+    return [w for w in (words(t) for t in texts if t) if w]
+
+
+def _similarity(text: str, reference: list[str]) -> float:
+    """F1 of the words of `text` against a reference's words (sets; CJK by character)."""
+    tokens = set(words(text))
+    ref = set(reference)
+    if not tokens or not ref:
+        return 0.0
+    common = len(tokens & ref)
+    if not common:
+        return 0.0
+    precision, recall = common / len(tokens), common / len(ref)
+    return 2 * precision * recall / (precision + recall)
+
+
+def _article_h1(doc: Document) -> str | None:
+    """The first <h1> inside the article or <main>, else the first outside the site's chrome."""
+    fallback = None
+    for node in doc.tree.css("h1"):
+        text = clean_text(node)
+        if not text or len(text) > 400:
+            continue
+        place = _place(node)
+        if place == "article":
+            return text
+        if place == "page" and fallback is None:
+            fallback = text
+    return fallback
+
+
+def _place(node: LexborNode) -> str:
+    """'article' inside <article>/<main>, 'chrome' in the site's header/nav/sidebar/footer, else 'page'."""
+    chrome = False
+    for parent in ancestors(node):
+        if parent.tag in ("article", "main"):
+            return "article"
+        if parent.tag in _CHROME_TAGS:
+            chrome = True
+            continue
+        names = markup_words(parent)
+        if not _CHROME_WORDS.isdisjoint(names) or ("header" in names and _SITE_WORDS & names):
+            chrome = True
+    return "chrome" if chrome else "page"
+
+
+def _metadata_headline(doc: Document) -> str | None:
+    for value in (_ld_headline(doc),
+                  attr(doc.tree.css_first('meta[property="og:title" i]'), "content"),
+                  attr(doc.tree.css_first('meta[name="twitter:title" i]'), "content")):
+        if value:
+            return _without_site_name(" ".join(value.split()), doc)
+    return None
+
+
+def _ld_headline(doc: Document) -> str | None:
+    for script in doc.tree.css('script[type="application/ld+json" i]'):
+        try:
+            data = json.loads(script.text() or "")
+        except ValueError:
+            continue
+        for item in _ld_items(data):
+            headline = item.get("headline")
+            if isinstance(headline, str) and headline.strip():
+                return headline.strip()
+    return None
+
+
+def _ld_items(data) -> list[dict]:
+    if isinstance(data, list):
+        return [item for entry in data for item in _ld_items(entry)]
+    if isinstance(data, dict):
+        return [data] + _ld_items(data.get("@graph", []))
+    return []
+
+
+def _without_site_name(title: str, doc: Document) -> str:
+    """`title` without a leading or trailing part that names the site ('… – Denník Sever')."""
+    site_words = set(words(attr(doc.tree.css_first('meta[property="og:site_name" i]'), "content")
+                           or ""))
+    separators = list(_SEPARATORS.finditer(title))
+    if not site_words or not separators:
+        return title
+    tail, head = title[separators[-1].end():], title[:separators[0].start()]
+    if tail.strip() and set(words(tail)) <= site_words:
+        return title[:separators[-1].start()].strip()
+    if head.strip() and set(words(head)) <= site_words:
+        return title[separators[0].end():].strip()
+    return title
