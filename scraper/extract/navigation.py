@@ -1,30 +1,344 @@
-"""Previous/next post links and the article's related ('read next') links."""
+"""Previous/next post links and the article's related ('read next') links.
+
+prev/next: `rel=prev/next` on <a> and <link>, and blocks whose classes or ids name a
+direction (`nav-previous`, `cs-entry__next`, `td-post-prev-post`, `blog-pager-older-link`:
+older is prev, newer is next), in page order, the first valid one per direction. A link
+is not post navigation when it pages through this article (`/2/`, `?page=2`), its
+comments (`/comment-page-2/`, `?cpage=2`, a comment-navigation block), a listing
+(`/page/2/`), a carousel or a sidebar widget, or leaves the site. The title is the linked
+article's title: the block's title element (a heading or a `*title*` class), else its text
+without label elements (classes saying label/meta/caption/subtitle, screen-reader text,
+arrows, `<time>`); a text that is only a direction label in any language is no title, and
+then the link's `title` attribute may stand in, else the title is None.
+
+related: blocks whose classes or ids say related / read-next / see-also / similar
+(`td_block_related_posts`, `jnews_related_post_container`, `read-next`, YARPP...) and
+Elementor post widgets in a single-post template; never blocks that say recent, popular,
+trending, latest or list tags. Their article links in page order, deduplicated by
+address, with titles from their headings.
+
+This module only reads the tree.
+"""
 from __future__ import annotations
 
-from .document import Document, attr, text_of
+from dataclasses import dataclass
+
+from selectolax.lexbor import LexborNode
+
 from ..models import Link
+from ._lexicon import is_direction_label, words
+from ._links import is_pagination, same_document, same_site
+from ._markup import (ancestors, clean_text, in_region, markup_words, name_words, names_of,
+                      text_segments)
+from .document import Document, attr
+
+_DIRECTION_SOURCES = (
+    "link[rel~=prev i][href], link[rel~=previous i][href], link[rel~=next i][href], "
+    "a[rel~=prev i][href], a[rel~=previous i][href], a[rel~=next i][href], "
+    "[class*=prev i], [class*=next i], [class*=older i], [class*=newer i], "
+    "[id*=prev i], [id*=next i], [id*=older i], [id*=newer i], "
+    "[class*=anterior i], [class*=siguiente i], [class*=suivant i], [class*=precedent i], "
+    "[class*=vorherig i], [class*=naechst i], [class*=poprzedni i], [class*=nastepn i], "
+    "[class*=predchoz i], [class*=dalsi i], [class*=prossim i], [class*=volgend i]")
+_DIRECTIONS = {
+    "prev": "prev", "previous": "prev", "older": "prev", "anterior": "prev",
+    "precedent": "prev", "precedente": "prev", "vorherig": "prev", "vorherige": "prev",
+    "vorheriger": "prev", "poprzedni": "prev", "predchozi": "prev", "vorige": "prev",
+    "next": "next", "newer": "next", "siguiente": "next", "suivant": "next", "suivante": "next",
+    "naechst": "next", "naechste": "next", "naechster": "next", "nastepny": "next", "dalsi": "next",
+    "prossimo": "next", "successivo": "next", "volgende": "next", "proximo": "next",
+}
+# Words a direction is glued to in one class word: prevpost, nextlink, postnext, navprev.
+_GLUED = ("post", "posts", "link", "article", "entry", "story", "item", "btn", "button", "nav",
+          "page", "pager", "blog", "title", "")
+# Blocks whose prev/next are not post navigation.
+_NOT_POST_NAV = frozenset((
+    "comment", "comments", "respond", "carousel", "slider", "slick", "swiper", "owl", "splide",
+    "glide", "flickity", "gallery", "slideshow", "lightbox", "ticker", "marquee", "scroller",
+    "sidebar", "widget", "calendar", "datepicker", "lb", "pswp", "fancybox", "photoswipe",
+    "player", "video", "jwplayer", "vjs", "breadcrumb", "breadcrumbs"))
+# Elements inside a link that label it instead of naming the article.
+_LABEL_WORDS = frozenset((
+    "label", "meta", "caption", "subtitle", "screen", "reader", "sr", "visually", "hidden",
+    "arrow", "arrows", "icon", "direction", "date", "time", "category", "cat", "cats", "excerpt",
+    "badge", "kicker", "thumb", "thumbnail", "avatar", "count", "tooltip", "hint", "chevron"))
+_TITLE_WORDS = frozenset(("title", "headline", "heading"))
+
+_RELATED_SOURCES = (
+    "[class*=related i], [id*=related i], [class*=read-next i], [class*=readnext i], "
+    "[class*=read_next i], [id*=read-next i], [id*=readnext i], [class*=also i], [id*=also i], "
+    "[class*=similar i], [id*=similar i], [class*=yarpp i], [class*=more-like i], "
+    "[data-elementor-type^=single] .elementor-widget-posts, "
+    "[data-elementor-type^=single] .elementor-widget-loop-grid")
+_RELATED_MARKS = ("related", "readnext", "seealso", "readalso", "alsoread", "alsolike",
+                  "similar", "yarpp", "morelikethis", "youmaylike", "youmightlike",
+                  "elementorwidgetposts", "elementorwidgetloopgrid")
+# A block that says any of these is site-wide or lists terms, whatever else it says.
+_SITE_WIDE = frozenset((
+    "recent", "popular", "trending", "latest", "newest", "mostread", "most", "top", "picks",
+    "editors", "sponsored", "promoted", "partner", "partners", "ad", "ads", "advert", "tag", "tags",
+    "topic", "topics", "category", "categories", "keyword", "keywords", "term", "terms",
+    "search", "searches", "queries", "sites", "products", "product", "shop"))
+# Parts of a teaser card that link elsewhere than the article: its category, author, comments.
+_CARD_META = frozenset(("meta", "category", "categories", "cat", "cats", "tag", "tags", "author",
+                        "byline", "date", "comments", "comment", "share", "social", "sharing"))
+
+
+@dataclass
+class _Found:
+    kind: str
+    href: str
+    title: str | None
+    in_head: bool
+    segments: list[str]
 
 
 def extract_links(doc: Document) -> list[Link]:
-    links: list[Link] = []
-    for kind, selectors in (
-        ("prev", ('a[rel~="prev"]', ".nav-previous", '[class$="__prev"]')),
-        ("next", ('a[rel~="next"]', ".nav-next", '[class$="__next"]')),
-    ):
-        for selector in selectors:
-            block = doc.tree.css_first(selector)
-            anchor = block if block is not None and block.tag == "a" else (
-                block.css_first("a[href]") if block is not None else None)
-            href = doc.absolute(attr(anchor, "href"))
-            if href:
-                title_node = block.css_first(".post-title, .nav-title, h2, h3, h4, [class*='title']")
-                links.append(Link(kind, href, text_of(title_node or anchor) or None))
-                break
-    seen = set()
-    for node in doc.tree.css('[class*="related"] a[href], [class*="read-next"] a[href]'):
-        href = doc.absolute(attr(node, "href"))
-        title = text_of(node)
-        if href and title and href not in seen:
-            seen.add(href)
-            links.append(Link("related", href, title))
+    pages = (doc.url, _canonical(doc))
+    links = _prev_next(doc, pages)
+    links += _related(doc, pages)
     return links
+
+
+def _canonical(doc: Document) -> str | None:
+    return doc.absolute(attr(doc.tree.css_first('link[rel~="canonical" i][href]'), "href"))
+
+
+# -- prev / next ----------------------------------------------------------------------------
+
+def _prev_next(doc: Document, pages: tuple[str | None, ...]) -> list[Link]:
+    found: dict[str, list[_Found]] = {"prev": [], "next": []}
+    seen: set[int] = set()
+    for node in doc.tree.css(_DIRECTION_SOURCES):
+        if node.mem_id in seen:  # a node matching several selectors comes once per match
+            continue
+        seen.add(node.mem_id)
+        kind = _direction(node)
+        if kind is None:
+            continue
+        item = _nav_item(doc, node, pages)
+        if item is None:
+            continue
+        anchor, scope = item
+        seen.add(anchor.mem_id)
+        href = doc.absolute(attr(anchor, "href"))
+        if scope is None:  # a <link> in the head: all it has is its title attribute
+            title = attr(anchor, "title")
+            found[kind].append(_Found(kind, href, _title_or_none(title), True, []))
+            continue
+        found[kind].append(_Found(kind, href, None, False, _title_segments(scope, anchor)))
+    chosen = {kind: _choose(candidates) for kind, candidates in found.items()}
+    _drop_parallel_labels(chosen.get("prev"), chosen.get("next"))
+    links = []
+    for kind in ("prev", "next"):
+        pick = chosen[kind]
+        if pick is None:
+            continue
+        title = pick.title or _title_from_segments(pick.segments)
+        if title is None:  # another block linking to the same article may show its title
+            for other in found[kind]:
+                if other is not pick and other.href == pick.href:
+                    title = other.title or _title_from_segments(other.segments)
+                    if title:
+                        break
+        links.append(Link(kind, pick.href, title))
+    return links
+
+
+def _direction(node: LexborNode) -> str | None:
+    """'prev' or 'next' when the node's rel, or its classes and id, name one direction only."""
+    if node.tag in ("a", "link"):
+        rel = {r.lower() for r in (node.attributes.get("rel") or "").split()}
+        if ("prev" in rel or "previous" in rel) != ("next" in rel):
+            return "next" if "next" in rel else "prev"
+    if node.tag in ("body", "html", "link", "script", "style", "meta", "img", "svg", "path",
+                    "input", "select", "option", "form", "iframe"):
+        return None
+    kinds = set()
+    for name in names_of(node):
+        name_w = name_words(name)
+        if "readnext" in "".join(name_w) or "upnext" in "".join(name_w):
+            continue  # 'read next', 'up next': recommendations, not the adjacent post
+        said = {_word_direction(word) for word in name_w} - {None}
+        if "both" not in said and len(said) == 1:
+            kinds |= said
+    return kinds.pop() if len(kinds) == 1 else None
+
+
+def _word_direction(word: str) -> str | None:
+    if word in _DIRECTIONS:
+        return _DIRECTIONS[word]
+    if word in ("prevnext", "nextprev", "previousnext", "nextprevious", "prevnextpost"):
+        return "both"
+    for direction in ("previous", "prev", "next", "older", "newer"):
+        if word.startswith(direction) and word[len(direction):] in _GLUED:
+            return _DIRECTIONS[direction]
+        if word.endswith(direction) and word[:-len(direction)] in _GLUED:
+            return _DIRECTIONS[direction]
+    return None
+
+
+def _nav_item(doc: Document, node: LexborNode,
+              pages: tuple[str | None, ...]) -> tuple[LexborNode, LexborNode | None] | None:
+    """(the link, the element holding its title) of a direction-named node, if it is post nav."""
+    if node.tag == "link":
+        return (node, None) if _is_article_link(doc, node, pages) else None
+    if node.tag == "a":
+        anchor, scope = node, node
+    else:
+        anchors = [a for a in node.css("a[href]") if _is_article_link(doc, a, pages)]
+        hrefs = {doc.absolute(attr(a, "href")) for a in anchors}
+        if len(hrefs) != 1:  # nothing to follow, or a container of many: not one nav item
+            if anchors:
+                return None
+            anchor = next((p for p, _ in zip(ancestors(node), range(3)) if p.tag == "a"), None)
+            if anchor is None or not _is_article_link(doc, anchor, pages):
+                return None
+            scope = anchor
+        else:
+            anchor, scope = anchors[0], node
+    if not _is_article_link(doc, anchor, pages):
+        return None
+    return None if in_region(scope, _NOT_POST_NAV) else (anchor, scope)
+
+
+def _is_article_link(doc: Document, anchor: LexborNode, pages: tuple[str | None, ...]) -> bool:
+    """Whether the link leads to another document of this site that is not a page of this one."""
+    href = doc.absolute(attr(anchor, "href"))
+    if not href or not href.startswith(("http://", "https://")):
+        return False
+    if not same_site(href, *pages):
+        return False
+    if any(same_document(href, page) for page in pages):
+        return False
+    return not is_pagination(href, *pages)
+
+
+def _choose(candidates: list[_Found]) -> _Found | None:
+    """The first block in the body, else a <link> in the head."""
+    body = [c for c in candidates if not c.in_head]
+    return (body or candidates or [None])[0]
+
+
+def _is_label_element(element: LexborNode) -> bool:
+    if element.tag in ("time", "i", "svg", "img", "picture", "figure"):
+        return True
+    if element.attributes.get("aria-hidden") == "true":
+        return True
+    return not _LABEL_WORDS.isdisjoint(markup_words(element))
+
+
+def _title_segments(scope: LexborNode, anchor: LexborNode) -> list[str]:
+    """The text of a nav item that may name the article: its title element, else its segments."""
+    for element in scope.css("h1, h2, h3, h4, h5, h6, [class*=title i], [class*=headline i]"):
+        if _is_label_element(element) or any(_is_label_element(a) for a in ancestors(element, scope)):
+            continue
+        if element.tag[0] != "h" and _TITLE_WORDS.isdisjoint(markup_words(element)):
+            continue
+        text = clean_text(element, _is_label_element)
+        if text:
+            return [text]
+    segments = text_segments(scope, _is_label_element)
+    title = attr(anchor, "title")
+    if title:
+        segments.append("\0" + title)  # a fallback, marked so it is tried last
+    return segments
+
+
+def _title_from_segments(segments: list[str]) -> str | None:
+    shown = [s for s in segments if not s.startswith("\0") and not is_direction_label(s)]
+    if shown:
+        return " ".join(shown)
+    fallback = [s[1:] for s in segments if s.startswith("\0")]
+    return _title_or_none(fallback[0]) if fallback else None
+
+
+def _title_or_none(text: str | None) -> str | None:
+    text = " ".join((text or "").split())
+    return text if text and not is_direction_label(text) else None
+
+
+def _drop_parallel_labels(prev: _Found | None, next_: _Found | None) -> None:
+    """Drop leading segments that are the same label in both links ('Vorheriger Artikel' /
+    'Nächster Artikel'): short, sharing a word, in a language the lexicon may not know."""
+    if prev is None or next_ is None or len(prev.segments) < 2 or len(next_.segments) < 2:
+        return
+    a, b = prev.segments[0], next_.segments[0]
+    if a.startswith("\0") or b.startswith("\0"):
+        return
+    wa, wb = words(a), words(b)
+    if len(wa) <= 4 and len(wb) <= 4 and (a == b or set(wa) & set(wb)):
+        prev.segments.pop(0)
+        next_.segments.pop(0)
+
+
+# -- related --------------------------------------------------------------------------------
+
+def _related(doc: Document, pages: tuple[str | None, ...]) -> list[Link]:
+    blocks: list[LexborNode] = []
+    taken: set[int] = set()
+    seen: set[int] = set()
+    for node in doc.tree.css(_RELATED_SOURCES):
+        if node.mem_id in taken or node.mem_id in seen:
+            continue
+        seen.add(node.mem_id)
+        if not _is_related_block(node):
+            continue
+        if any(parent.mem_id in taken for parent in ancestors(node)):
+            continue
+        taken.add(node.mem_id)
+        blocks.append(node)
+    titles: dict[str, str | None] = {}
+    for block in blocks:
+        for href, title in _block_links(doc, block, pages):
+            if href not in titles or (titles[href] is None and title):
+                titles[href] = title
+    return [Link("related", href, title) for href, title in titles.items()]
+
+
+def _is_related_block(node: LexborNode) -> bool:
+    if node.tag in ("body", "html", "main", "a", "link", "meta", "script", "style", "img", "input",
+                    "form", "li", "h1", "h2", "h3", "h4", "h5", "h6", "span", "p"):
+        return False
+    said = False
+    for name in names_of(node):
+        name_w = name_words(name)
+        joined = "".join(name_w)
+        if any(mark in joined for mark in _RELATED_MARKS):
+            said = True
+            if not _SITE_WIDE.isdisjoint(name_w):
+                return False
+    if not said or node.css_first("h1, [itemprop=articleBody]") is not None:
+        return False
+    return not in_region(node, _SITE_WIDE)
+
+
+def _block_links(doc: Document, block: LexborNode,
+                 pages: tuple[str | None, ...]) -> list[tuple[str, str | None]]:
+    """(href, title) of the article links in a related block, in page order."""
+    entries: dict[str, list] = {}  # href -> [title from a heading, longest other text]
+    for anchor in block.css("a[href]"):
+        rel = (anchor.attributes.get("rel") or "").lower().split()
+        if {"tag", "category", "author"} & set(rel) or not _is_article_link(doc, anchor, pages):
+            continue
+        if any(not _CARD_META.isdisjoint(markup_words(p)) for p in ancestors(anchor, block)):
+            continue
+        href = doc.absolute(attr(anchor, "href"))
+        entry = entries.setdefault(href, [None, None])
+        text = clean_text(anchor, _is_label_element) or None
+        if _is_titled(anchor, block):
+            entry[0] = entry[0] or text
+        elif text and (entry[1] is None or len(text) > len(entry[1])):
+            entry[1] = text
+    titled = [href for href, entry in entries.items() if entry[0]]
+    hrefs = titled if titled else list(entries)
+    return [(href, entries[href][0] or entries[href][1]) for href in hrefs]
+
+
+def _is_titled(anchor: LexborNode, block: LexborNode) -> bool:
+    """Whether the link is, or sits in, or holds the card's title (a heading or *title* class)."""
+    for element in (anchor, *ancestors(anchor, block)):
+        if element.tag in ("h2", "h3", "h4", "h5", "h6") or not _TITLE_WORDS.isdisjoint(
+                markup_words(element)):
+            return True
+    return anchor.css_first("h2, h3, h4, h5, h6, [class*=title i]") is not None
