@@ -12,6 +12,7 @@ import re
 import unicodedata
 
 _ARROWS = "←→↑↓⇐⇒⟵⟶«»‹›<>❮❯❬❭〈〉《》⟨⟩▶◀►◄▸◂|/\\-–—:·•…*·→"
+_ACCENTS = re.compile("[\u0300-\u036f]")  # combining accents of Latin, Greek, Cyrillic
 _LETTERS = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|[^\W_]+")
 
 
@@ -21,8 +22,10 @@ def _folded(block: str) -> frozenset[str]:
 
 def fold(text: str) -> str:
     """Lower case without accents: 'Ďalšie Články' -> 'dalsie clanky'."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    text = text.casefold()
+    if text.isascii():
+        return text
+    return _ACCENTS.sub("", unicodedata.normalize("NFKD", text))
 
 
 def words(text: str) -> list[str]:

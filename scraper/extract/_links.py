@@ -1,21 +1,22 @@
 """What an href points at, relative to the page: same site, same document, its pagination.
 
 Navigation must tell a link to another article from a link to page 2 of this one, to
-page 2 of its comments, or to a listing's next page; share must tell the page's own
-address from a foreign one. Both ask here. Pure string work on URLs: no tree, no I/O.
+page 2 of its comments, to a section above it or a listing's next page; share must tell
+the page's own address from a foreign one. Both ask a `PageAddress`, built once per page
+from its own URLs (as fetched, canonical...). Pure string work on URLs: no tree, no I/O.
 """
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, urlsplit
+from dataclasses import dataclass
+from urllib.parse import SplitResult, parse_qsl, urlsplit
 
-# A trailing path segment that pages through one document or a listing: /2/, /page/2/,
-# /comment-page-2/, /seite-3, /strona/4 ...
-_PAGE_SUFFIX = re.compile(r"/(?:[a-z]+[-_/])?\d{1,3}/?$")
+# After an article's path: /2/, /page/2/, /seite-3 ... (a page of the same document)
+_PAGE_SUFFIX = re.compile(r"/(?:[a-z]+[-_/])?\d{1,3}/?")
+# The same, with a number short enough not to be an article id (/news/123/ is one).
+_SMALL_PAGE_SUFFIX = re.compile(r"/(?:[a-z]+[-_/])?\d{1,2}/?$")
 _COMMENT_PAGE = re.compile(r"/comment-page-\d+|[?&]cpage=\d+|[?&](?:comments?_?page|cp)=\d+", re.I)
 _LISTING_PAGE = re.compile(r"/page/\d+/?$", re.I)
-# The same, with a page number short enough not to be an article id (/news/123/ is one).
-_SMALL_PAGE_SUFFIX = re.compile(r"/(?:[a-z]+[-_/])?\d{1,2}/?$")
 _PAGE_PARAMS = frozenset(("page", "paged", "pg", "seite", "pagina", "strana", "strona",
                           "start", "offset", "cpage", "pagenum", "pageno", "page_no", "pn"))
 
@@ -29,65 +30,93 @@ def site_of(url: str | None) -> str:
     return host[4:] if host.startswith("www.") else host
 
 
-def same_site(url: str, *others: str | None) -> bool:
-    """Whether `url` is on the site of any of `others` (sub-domains count). True when none is known."""
-    hosts = [site_of(other) for other in others if other]
-    hosts = [host for host in hosts if host]
-    if not hosts:
-        return True
-    host = site_of(url)
-    return any(host == h or host.endswith("." + h) or h.endswith("." + host) for h in hosts)
+@dataclass(frozen=True)
+class _Own:
+    site: str
+    path: str  # without its trailing slash
+    query: str
 
 
-def same_document(a: str | None, b: str | None) -> bool:
-    """Whether two absolute URLs name the same document (scheme, `www.`, slash and fragment aside)."""
-    return bool(a and b) and _key(a) == _key(b)
+class PageAddress:
+    """The addresses a page goes by, asked about the links found on it."""
 
+    def __init__(self, *urls: str | None) -> None:
+        self._own: list[_Own] = []
+        for url in urls:
+            parts = _split(url)
+            if parts is not None and parts.hostname:
+                own = _Own(site_of(url), parts.path.rstrip("/"), parts.query)
+                if own not in self._own:
+                    self._own.append(own)
+        self.sites = {own.site for own in self._own}
 
-def _key(url: str) -> tuple[str, str, str]:
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return ("", url, "")
-    return (site_of(url), parts.path.rstrip("/") or "/", parts.query)
+    def same_site(self, href: str) -> bool:
+        """Whether `href` is on this page's site (sub-domains count); True when none is known."""
+        if not self.sites:
+            return True
+        host = site_of(href)
+        return any(host == s or host.endswith("." + s) or s.endswith("." + host)
+                   for s in self.sites)
 
+    def is_self(self, href: str) -> bool:
+        """Whether `href` is this very page (scheme, `www.`, trailing slash and fragment aside)."""
+        parts = _split(href)
+        if parts is None:
+            return False
+        site, path = site_of(href), parts.path.rstrip("/")
+        return any(o.site == site and o.path == path and o.query == parts.query for o in self._own)
 
-def is_pagination(href: str, *pages: str | None) -> bool:
-    """Whether `href` pages through comments, a listing, or one of `pages` itself.
+    def is_section(self, href: str) -> bool:
+        """Whether `href` is the home page or a section above this page (/science above
+        /science/2019/11/8/...): a listing, never another article."""
+        parts = _split(href)
+        if parts is None:
+            return False
+        path = parts.path.rstrip("/")
+        if not path and not parts.query:
+            return True
+        site = site_of(href)
+        return bool(path) and any(o.site == site and o.path.startswith(path + "/")
+                                  for o in self._own)
 
-    `pages` are the page's own addresses (fetched URL, canonical). Page 2 of this article
-    (`/article/2/`, `?page=2`) is pagination; so is `/comment-page-2/` or `?cpage=2`
-    anywhere, and a listing's `/page/2/`.
-    """
-    if _COMMENT_PAGE.search(href) or _LISTING_PAGE.search(urlsplit(href).path):
-        return True
-    try:
-        target = urlsplit(href)
-    except ValueError:
-        return False
-    for page in pages:
-        if not page:
-            continue
-        try:
-            own = urlsplit(page)
-        except ValueError:
-            continue
-        if site_of(href) != site_of(page):
-            continue
-        own_path, path = own.path.rstrip("/"), target.path.rstrip("/")
-        if path == own_path:
-            if target.query != own.query and _differs_by_page_number(target.query, own.query):
+    def is_pagination(self, href: str) -> bool:
+        """Whether `href` pages through comments, a listing, or this article itself.
+
+        Page 2 of this article (`/article/2/`, `?page=2`) is pagination; so is
+        `/comment-page-2/` or `?cpage=2` anywhere, and a listing's `/page/2/`.
+        """
+        parts = _split(href)
+        if parts is None:
+            return False
+        if _COMMENT_PAGE.search(href) or _LISTING_PAGE.search(parts.path):
+            return True
+        site, path = site_of(href), parts.path.rstrip("/")
+        for own in self._own:
+            if own.site != site:
+                continue
+            if path == own.path:
+                if parts.query != own.query and _differs_by_page_number(parts.query, own.query):
+                    return True
+                continue
+            if own.path and path.startswith(own.path + "/") and _PAGE_SUFFIX.fullmatch(
+                    path[len(own.path):] + "/"):
                 return True
-            continue
-        if (own_path and path.startswith(own_path + "/")
-                and _PAGE_SUFFIX.fullmatch(path[len(own_path):] + "/")):
-            return True
-        # On page 2 of an article, page 1 and page 3 are siblings: /article/1, /article/3.
-        base = _SMALL_PAGE_SUFFIX.sub("", own_path + "/")
-        if base and base != own_path and (path == base or (
-                path.startswith(base + "/") and _SMALL_PAGE_SUFFIX.fullmatch(path[len(base):] + "/"))):
-            return True
-    return False
+            # On page 2 of an article, page 1 and page 3 are siblings: /article/1, /article/3.
+            base = _SMALL_PAGE_SUFFIX.sub("", own.path + "/")
+            if base and base != own.path and (path == base or (
+                    path.startswith(base + "/")
+                    and _SMALL_PAGE_SUFFIX.fullmatch(path[len(base):] + "/"))):
+                return True
+        return False
+
+
+def _split(url: str | None) -> SplitResult | None:
+    if not url:
+        return None
+    try:
+        return urlsplit(url)
+    except ValueError:
+        return None
 
 
 def _differs_by_page_number(query: str, own_query: str) -> bool:

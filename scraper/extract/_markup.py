@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Callable, Iterable, Iterator
 
-from selectolax.lexbor import LexborNode
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 _CAMEL = re.compile(r"([a-z0-9])([A-Z])")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
@@ -21,6 +21,22 @@ _HIDING_STYLE = re.compile(
     r"|clip\s*:\s*rect\(\s*[01]px|(?:left|top|text-indent)\s*:\s*-\d{3,}", re.I)
 _TEXT_SKIP_TAGS = frozenset(("script", "style", "noscript", "template", "svg", "select", "option",
                              "textarea", "button", "iframe"))
+
+
+def head_first(tree: LexborHTMLParser, selector: str) -> LexborNode | None:
+    """The first match for page metadata: looked up in <head> first, where it is cheap to find.
+
+    On a miss, the <link>/<meta> children of <body> are tried: a stray <div> or <img> in
+    a page's <head> makes the parser end the head there, and the tags after it land at the
+    top level of the body. (Searching the whole body on every miss would cost a pass.)
+    """
+    head = tree.head
+    found = head.css_first(selector) if head is not None else None
+    if found is None and tree.body is not None:
+        for child in tree.body.iter():
+            if child.tag in ("link", "meta") and child.css_matches(selector):
+                return child
+    return found
 
 
 def name_words(value: str | None) -> list[str]:
@@ -94,24 +110,36 @@ def is_hidden(node: LexborNode, stop: LexborNode | None = None) -> bool:
     return False
 
 
-def text_segments(node: LexborNode, skip: Callable[[LexborNode], bool] | None = None) -> list[str]:
-    """The visible text of `node` in segments, split wherever an element starts or ends.
+def text_blocks(node: LexborNode,
+                skip: Callable[[LexborNode], bool] | None = None) -> list[tuple[str, list[str]]]:
+    """The visible text of `node` by block (paragraph, heading, div...): for each, its text
+    and its inline segments, split wherever an inline element starts or ends.
 
     `skip(element)` drops an element and everything in it (labels, markers, icons).
-    Whitespace is collapsed; empty segments are left out.
+    Whitespace is collapsed; empty blocks and segments are left out.
     """
-    pieces: list[str | None] = []
+    pieces: list = []
     _collect(node, skip, pieces)
-    segments, current = [], []
-    for piece in pieces + [None]:
-        if piece is None or piece is _BLOCK:
-            text = " ".join("".join(current).split())
-            if text:
-                segments.append(text)
-            current = []
-        else:
+    blocks: list[tuple[str, list[str]]] = []
+    current: list = []
+    for piece in pieces + [_BLOCK]:
+        if piece is not _BLOCK:
             current.append(piece)
-    return segments
+            continue
+        text = " ".join("".join(p for p in current if p).split())
+        if text:
+            segments, run = [], []
+            for part in current + [None]:
+                if part is None:
+                    segment = " ".join("".join(run).split())
+                    if segment:
+                        segments.append(segment)
+                    run = []
+                else:
+                    run.append(part)
+            blocks.append((text, segments))
+        current = []
+    return blocks
 
 
 def clean_text(node: LexborNode, skip: Callable[[LexborNode], bool] | None = None) -> str:
@@ -120,12 +148,12 @@ def clean_text(node: LexborNode, skip: Callable[[LexborNode], bool] | None = Non
     Inline elements join their neighbours as a browser shows them ("Wor<b>ld</b>" is
     "World"); block elements and <br> separate words.
     """
-    pieces: list[str | None] = []
+    pieces: list = []
     _collect(node, skip, pieces)
     return " ".join("".join(" " if p is _BLOCK else (p or "") for p in pieces).split())
 
 
-_BLOCK = " \x00block"  # a marker piece: a block boundary (a plain None is an inline one)
+_BLOCK = object()  # a piece marking a block boundary (None marks an inline one)
 _BLOCK_TAGS = frozenset((
     "address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "figcaption",
     "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main",

@@ -26,7 +26,7 @@ from selectolax.lexbor import LexborNode
 
 from ..models import CommentForm, FormField
 from ._lexicon import asks_to_leave_blank, is_required_marker, says_comment
-from ._links import same_document
+from ._links import PageAddress
 from ._markup import ancestors, clean_text, is_hidden, markup_words, names_of
 from .document import Document, attr
 
@@ -46,6 +46,7 @@ _SUBMIT_WORDS = frozenset(("submit", "send", "post", "save", "publish"))
 _HIDING_RULE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|left\s*:\s*-\d{3,}"
                           r"|top\s*:\s*-\d{3,}|clip\s*:\s*rect\(\s*[01]px", re.I)
 _STAR = "*＊※"
+_SELECTOR_NAME = re.compile(r"[.#]([A-Za-z_][\w-]*)")
 
 
 def extract_comment_form(doc: Document) -> CommentForm | None:
@@ -96,6 +97,9 @@ def extract_comment_form(doc: Document) -> CommentForm | None:
 def _find_form(doc: Document) -> LexborNode | None:
     best, best_score = None, 0
     for form in doc.tree.css("form"):
+        if form.css_first("textarea") is None and attr(form, "id") != "commentform" and (
+                "wp-comments-post" not in (attr(form, "action") or "")):
+            continue  # every comment form has a textarea (WordPress's, once logged in, too)
         score = _score(form, _own_action(doc, form))
         if score > best_score:
             best, best_score = form, score
@@ -110,8 +114,8 @@ def _own_action(doc: Document, form: LexborNode) -> str:
     """
     action = (attr(form, "action") or "").strip()
     target = _action(doc, form)
-    if target and doc.url and not action.lower().startswith("javascript:") and same_document(
-            target, doc.url):
+    if target and doc.url and not action.lower().startswith("javascript:") and PageAddress(
+            doc.url).is_self(target):
         return urlsplit(target).fragment.lower()
     return action.lower()
 
@@ -277,30 +281,26 @@ def _is_honeypot(node: LexborNode, form: LexborNode, label: str | None,
 def _names_hidden_by_page_css(doc: Document, form: LexborNode) -> set[str]:
     """Classes and ids of this form's blocks that the page's own <style> hides.
 
-    Only names the form uses are looked up, so the page's (often large) CSS is searched
-    with plain substring tests and parsed only around a hit.
+    One regex pass per stylesheet finds the hiding declarations; only the selectors of
+    those rules are read, and only names the form uses are kept.
     """
-    names = set()
+    used = set()
     for node in form.css(_CONTROLS):
         for element in (node, *ancestors(node, form)):
-            names.update(names_of(element))
-    if not names:
-        return set()
-    hidden = set()
+            used.update(names_of(element))
+    hidden: set[str] = set()
+    if not used:
+        return hidden
     for style in doc.tree.css("style"):
         css = style.text() or ""
-        for name in names - hidden:
-            for prefix in (".", "#"):
-                start = css.find(prefix + name)
-                while start != -1:
-                    end = start + len(name) + 1
-                    if end >= len(css) or not (css[end].isalnum() or css[end] in "-_"):
-                        close = css.find("}", end)
-                        open_ = css.find("{", end)
-                        if open_ != -1 and close > open_ and _HIDING_RULE.search(css[open_:close]):
-                            hidden.add(name)
-                            break
-                    start = css.find(prefix + name, end)
+        for match in _HIDING_RULE.finditer(css):
+            start = css.rfind("{", 0, match.start())
+            if start == -1 or css.rfind("}", 0, match.start()) > start:
+                continue  # the declaration is not inside a rule
+            selectors = css[max(css.rfind("}", 0, start), css.rfind("*/", 0, start)) + 1:start]
+            for name in _SELECTOR_NAME.findall(selectors):
+                if name in used:
+                    hidden.add(name)
     return hidden
 
 

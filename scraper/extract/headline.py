@@ -15,7 +15,7 @@ import re
 from selectolax.lexbor import LexborNode
 
 from ._lexicon import words
-from ._markup import ancestors, clean_text, markup_words
+from ._markup import ancestors, clean_text, head_first, markup_words
 from .document import Document, attr, text_of
 
 # How closely a heading must match the page's own metadata to count as its headline.
@@ -47,7 +47,7 @@ def extract_headline(doc: Document) -> str | None:
         if best:
             return best
     return (_article_h1(doc) or _metadata_headline(doc)
-            or _without_site_name(text_of(doc.tree.css_first("title")), doc) or None)
+            or _without_site_name(text_of(head_first(doc.tree, "title")), doc) or None)
 
 
 def _names_a_title(node: LexborNode) -> bool:
@@ -59,10 +59,12 @@ def _names_a_title(node: LexborNode) -> bool:
 
 def _references(doc: Document) -> list[list[str]]:
     """Word lists of what the metadata calls the page: og/twitter title, JSON-LD headline, <title>."""
-    texts = [attr(doc.tree.css_first(selector), "content") for selector in (
-        'meta[property="og:title" i]', 'meta[name="twitter:title" i]', 'meta[name="title" i]')]
-    texts.append(_ld_headline(doc))
-    title = text_of(doc.tree.css_first("title"))
+    # Each lookup that misses costs a pass over the page: ask for the others only when needed.
+    texts = [attr(head_first(doc.tree, 'meta[property="og:title" i]'), "content")]
+    if not texts[0]:
+        texts += [attr(head_first(doc.tree, 'meta[name="twitter:title" i]'), "content"),
+                  _ld_headline(doc)]
+    title = text_of(head_first(doc.tree, "title"))
     if title:
         texts.append(title)
         # "Headline | Site" also offers its longest part on its own.
@@ -115,8 +117,8 @@ def _place(node: LexborNode) -> str:
 
 def _metadata_headline(doc: Document) -> str | None:
     for value in (_ld_headline(doc),
-                  attr(doc.tree.css_first('meta[property="og:title" i]'), "content"),
-                  attr(doc.tree.css_first('meta[name="twitter:title" i]'), "content")):
+                  attr(head_first(doc.tree, 'meta[property="og:title" i]'), "content"),
+                  attr(head_first(doc.tree, 'meta[name="twitter:title" i]'), "content")):
         if value:
             return _without_site_name(" ".join(value.split()), doc)
     return None
@@ -145,7 +147,7 @@ def _ld_items(data) -> list[dict]:
 
 def _without_site_name(title: str, doc: Document) -> str:
     """`title` without a leading or trailing part that names the site ('… – Denník Sever')."""
-    site_words = set(words(attr(doc.tree.css_first('meta[property="og:site_name" i]'), "content")
+    site_words = set(words(attr(head_first(doc.tree, 'meta[property="og:site_name" i]'), "content")
                            or ""))
     separators = list(_SEPARATORS.finditer(title))
     if not site_words or not separators:

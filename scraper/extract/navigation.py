@@ -27,27 +27,19 @@ from selectolax.lexbor import LexborNode
 
 from ..models import Link
 from ._lexicon import is_direction_label, words
-from ._links import is_pagination, same_document, same_site
-from ._markup import (ancestors, clean_text, in_region, markup_words, name_words, names_of,
-                      text_segments)
+from ._links import PageAddress
+from ._markup import (ancestors, clean_text, head_first, in_region, markup_words, name_words, names_of,
+                      text_blocks)
 from .document import Document, attr
 
-_DIRECTION_SOURCES = (
-    "link[rel~=prev i][href], link[rel~=previous i][href], link[rel~=next i][href], "
-    "a[rel~=prev i][href], a[rel~=previous i][href], a[rel~=next i][href], "
-    "[class*=prev i], [class*=next i], [class*=older i], [class*=newer i], "
-    "[id*=prev i], [id*=next i], [id*=older i], [id*=newer i], "
-    "[class*=anterior i], [class*=siguiente i], [class*=suivant i], [class*=precedent i], "
-    "[class*=vorherig i], [class*=naechst i], [class*=poprzedni i], [class*=nastepn i], "
-    "[class*=predchoz i], [class*=dalsi i], [class*=prossim i], [class*=volgend i]")
-_DIRECTIONS = {
-    "prev": "prev", "previous": "prev", "older": "prev", "anterior": "prev",
-    "precedent": "prev", "precedente": "prev", "vorherig": "prev", "vorherige": "prev",
-    "vorheriger": "prev", "poprzedni": "prev", "predchozi": "prev", "vorige": "prev",
-    "next": "next", "newer": "next", "siguiente": "next", "suivant": "next", "suivante": "next",
-    "naechst": "next", "naechste": "next", "naechster": "next", "nastepny": "next", "dalsi": "next",
-    "prossimo": "next", "successivo": "next", "volgende": "next", "proximo": "next",
-}
+# One pass over the page finds every candidate of both kinds: each selector in the list
+# costs a walk of the whole tree, so the list is short and Python sorts the matches.
+_CANDIDATES = (
+    "[rel*=prev i], [rel*=next i], [class*=prev i], [class*=next i], [id*=prev i], "
+    "[id*=next i], [id*=older i], [id*=newer i], [class*=relat i], [id*=relat i], "
+    "[class*=also i], [class*=similar i], [class*=more-on i], .elementor-widget-posts, "
+    ".elementor-widget-loop-grid")
+_DIRECTIONS = {"prev": "prev", "previous": "prev", "older": "prev", "next": "next", "newer": "next"}
 # Words a direction is glued to in one class word: prevpost, nextlink, postnext, navprev.
 _GLUED = ("post", "posts", "link", "article", "entry", "story", "item", "btn", "button", "nav",
           "page", "pager", "blog", "title", "")
@@ -64,21 +56,17 @@ _LABEL_WORDS = frozenset((
     "badge", "kicker", "thumb", "thumbnail", "avatar", "count", "tooltip", "hint", "chevron"))
 _TITLE_WORDS = frozenset(("title", "headline", "heading"))
 
-_RELATED_SOURCES = (
-    "[class*=related i], [id*=related i], [class*=read-next i], [class*=readnext i], "
-    "[class*=read_next i], [id*=read-next i], [id*=readnext i], [class*=also i], [id*=also i], "
-    "[class*=similar i], [id*=similar i], [class*=yarpp i], [class*=more-like i], "
-    "[data-elementor-type^=single] .elementor-widget-posts, "
-    "[data-elementor-type^=single] .elementor-widget-loop-grid")
 _RELATED_MARKS = ("related", "readnext", "seealso", "readalso", "alsoread", "alsolike",
-                  "similar", "yarpp", "morelikethis", "youmaylike", "youmightlike",
-                  "elementorwidgetposts", "elementorwidgetloopgrid")
+                  "similar", "yarpp", "morelikethis", "youmaylike", "youmightlike")
+# The same, as whole words only ('more-on-this-story', not 'moreonline').
+_RELATED_PHRASES = (" more on ",)
 # A block that says any of these is site-wide or lists terms, whatever else it says.
 _SITE_WIDE = frozenset((
     "recent", "popular", "trending", "latest", "newest", "mostread", "most", "top", "picks",
     "editors", "sponsored", "promoted", "partner", "partners", "ad", "ads", "advert", "tag", "tags",
     "topic", "topics", "category", "categories", "keyword", "keywords", "term", "terms",
-    "search", "searches", "queries", "sites", "products", "product", "shop"))
+    "search", "searches", "queries", "sites", "products", "product", "shop", "entity", "entities",
+    "video", "videos", "podcast", "podcasts", "gallery", "galleries"))
 # Parts of a teaser card that link elsewhere than the article: its category, author, comments.
 _CARD_META = frozenset(("meta", "category", "categories", "cat", "cats", "tag", "tags", "author",
                         "byline", "date", "comments", "comment", "share", "social", "sharing"))
@@ -94,32 +82,34 @@ class _Found:
 
 
 def extract_links(doc: Document) -> list[Link]:
-    pages = (doc.url, _canonical(doc))
-    links = _prev_next(doc, pages)
-    links += _related(doc, pages)
-    return links
-
-
-def _canonical(doc: Document) -> str | None:
-    return doc.absolute(attr(doc.tree.css_first('link[rel~="canonical" i][href]'), "href"))
+    page = PageAddress(doc.url, doc.absolute(attr(
+        head_first(doc.tree, 'link[rel~="canonical" i][href]'), "href")))
+    candidates, seen = [], set()
+    for node in doc.tree.css(_CANDIDATES):
+        if node.mem_id not in seen:  # a node matching several selectors comes once per match
+            seen.add(node.mem_id)
+            candidates.append(node)
+    return _prev_next(doc, candidates, page) + _related(doc, candidates, page)
 
 
 # -- prev / next ----------------------------------------------------------------------------
 
-def _prev_next(doc: Document, pages: tuple[str | None, ...]) -> list[Link]:
+def _prev_next(doc: Document, candidates: list[LexborNode],
+               page: PageAddress) -> list[Link]:
     found: dict[str, list[_Found]] = {"prev": [], "next": []}
     seen: set[int] = set()
-    for node in doc.tree.css(_DIRECTION_SOURCES):
-        if node.mem_id in seen:  # a node matching several selectors comes once per match
+    for node in candidates:
+        if node.mem_id in seen:  # already taken as the link of a block before it
             continue
-        seen.add(node.mem_id)
         kind = _direction(node)
         if kind is None:
             continue
-        item = _nav_item(doc, node, pages)
+        item = _nav_item(doc, node, page)
         if item is None:
             continue
         anchor, scope = item
+        if anchor is not node and _rel_direction(anchor) not in (None, kind):
+            continue  # a block named 'next' holding a rel=prev link: rel is the surer word
         seen.add(anchor.mem_id)
         href = doc.absolute(attr(anchor, "href"))
         if scope is None:  # a <link> in the head: all it has is its title attribute
@@ -145,12 +135,19 @@ def _prev_next(doc: Document, pages: tuple[str | None, ...]) -> list[Link]:
     return links
 
 
+def _rel_direction(node: LexborNode) -> str | None:
+    rel = {r.lower() for r in (node.attributes.get("rel") or "").split()}
+    if ("prev" in rel or "previous" in rel) != ("next" in rel):
+        return "next" if "next" in rel else "prev"
+    return None
+
+
 def _direction(node: LexborNode) -> str | None:
     """'prev' or 'next' when the node's rel, or its classes and id, name one direction only."""
     if node.tag in ("a", "link"):
-        rel = {r.lower() for r in (node.attributes.get("rel") or "").split()}
-        if ("prev" in rel or "previous" in rel) != ("next" in rel):
-            return "next" if "next" in rel else "prev"
+        by_rel = _rel_direction(node)
+        if by_rel:
+            return by_rel
     if node.tag in ("body", "html", "link", "script", "style", "meta", "img", "svg", "path",
                     "input", "select", "option", "form", "iframe"):
         return None
@@ -179,39 +176,42 @@ def _word_direction(word: str) -> str | None:
 
 
 def _nav_item(doc: Document, node: LexborNode,
-              pages: tuple[str | None, ...]) -> tuple[LexborNode, LexborNode | None] | None:
+              page: PageAddress) -> tuple[LexborNode, LexborNode | None] | None:
     """(the link, the element holding its title) of a direction-named node, if it is post nav."""
     if node.tag == "link":
-        return (node, None) if _is_article_link(doc, node, pages) else None
+        return (node, None) if _is_article_link(doc, node, page) else None
     if node.tag == "a":
         anchor, scope = node, node
     else:
-        anchors = [a for a in node.css("a[href]") if _is_article_link(doc, a, pages)]
+        anchors = node.css("a[href]")
+        if len(anchors) > 8:  # a container of many links is no single nav item
+            return None
+        anchors = [a for a in anchors if _is_article_link(doc, a, page)]
         hrefs = {doc.absolute(attr(a, "href")) for a in anchors}
         if len(hrefs) != 1:  # nothing to follow, or a container of many: not one nav item
             if anchors:
                 return None
             anchor = next((p for p, _ in zip(ancestors(node), range(3)) if p.tag == "a"), None)
-            if anchor is None or not _is_article_link(doc, anchor, pages):
+            if anchor is None or not _is_article_link(doc, anchor, page):
                 return None
             scope = anchor
         else:
             anchor, scope = anchors[0], node
-    if not _is_article_link(doc, anchor, pages):
+    if not _is_article_link(doc, anchor, page):
         return None
     return None if in_region(scope, _NOT_POST_NAV) else (anchor, scope)
 
 
-def _is_article_link(doc: Document, anchor: LexborNode, pages: tuple[str | None, ...]) -> bool:
-    """Whether the link leads to another document of this site that is not a page of this one."""
+def _is_article_link(doc: Document, anchor: LexborNode, page: PageAddress,
+                     other_sites: bool = False) -> bool:
+    """Whether the link leads to another article: not this page nor a page of it, not a
+    section above it or the home page, and (unless `other_sites`) on this site."""
     href = doc.absolute(attr(anchor, "href"))
     if not href or not href.startswith(("http://", "https://")):
         return False
-    if not same_site(href, *pages):
+    if not other_sites and not page.same_site(href):
         return False
-    if any(same_document(href, page) for page in pages):
-        return False
-    return not is_pagination(href, *pages)
+    return not (page.is_self(href) or page.is_pagination(href) or page.is_section(href))
 
 
 def _choose(candidates: list[_Found]) -> _Found | None:
@@ -221,7 +221,7 @@ def _choose(candidates: list[_Found]) -> _Found | None:
 
 
 def _is_label_element(element: LexborNode) -> bool:
-    if element.tag in ("time", "i", "svg", "img", "picture", "figure"):
+    if element.tag in ("time", "i", "svg", "img", "picture"):
         return True
     if element.attributes.get("aria-hidden") == "true":
         return True
@@ -229,24 +229,34 @@ def _is_label_element(element: LexborNode) -> bool:
 
 
 def _title_segments(scope: LexborNode, anchor: LexborNode) -> list[str]:
-    """The text of a nav item that may name the article: its title element, else its segments."""
+    """The texts of a nav item that may name the article, best first.
+
+    Its title element (a heading or `*title*` class) if one says more than a direction
+    label; else its text by block, each without label elements and label segments
+    ('← <strong>Previous</strong> Story' is one label); the link's title attribute last.
+    """
     for element in scope.css("h1, h2, h3, h4, h5, h6, [class*=title i], [class*=headline i]"):
         if _is_label_element(element) or any(_is_label_element(a) for a in ancestors(element, scope)):
             continue
         if element.tag[0] != "h" and _TITLE_WORDS.isdisjoint(markup_words(element)):
             continue
         text = clean_text(element, _is_label_element)
-        if text:
+        if text and not is_direction_label(text):
             return [text]
-    segments = text_segments(scope, _is_label_element)
+    texts = []
+    for text, segments in text_blocks(scope, _is_label_element):
+        if is_direction_label(text):
+            continue
+        shown = [s for s in segments if not is_direction_label(s)]
+        texts.append(text if len(shown) == len(segments) else " ".join(shown))
     title = attr(anchor, "title")
     if title:
-        segments.append("\0" + title)  # a fallback, marked so it is tried last
-    return segments
+        texts.append("\0" + title)  # a fallback, marked so it is tried last
+    return texts
 
 
 def _title_from_segments(segments: list[str]) -> str | None:
-    shown = [s for s in segments if not s.startswith("\0") and not is_direction_label(s)]
+    shown = [s for s in segments if not s.startswith("\0")]
     if shown:
         return " ".join(shown)
     fallback = [s[1:] for s in segments if s.startswith("\0")]
@@ -274,14 +284,11 @@ def _drop_parallel_labels(prev: _Found | None, next_: _Found | None) -> None:
 
 # -- related --------------------------------------------------------------------------------
 
-def _related(doc: Document, pages: tuple[str | None, ...]) -> list[Link]:
+def _related(doc: Document, candidates: list[LexborNode],
+             page: PageAddress) -> list[Link]:
     blocks: list[LexborNode] = []
     taken: set[int] = set()
-    seen: set[int] = set()
-    for node in doc.tree.css(_RELATED_SOURCES):
-        if node.mem_id in taken or node.mem_id in seen:
-            continue
-        seen.add(node.mem_id)
+    for node in candidates:
         if not _is_related_block(node):
             continue
         if any(parent.mem_id in taken for parent in ancestors(node)):
@@ -290,7 +297,7 @@ def _related(doc: Document, pages: tuple[str | None, ...]) -> list[Link]:
         blocks.append(node)
     titles: dict[str, str | None] = {}
     for block in blocks:
-        for href, title in _block_links(doc, block, pages):
+        for href, title in _block_links(doc, block, page):
             if href not in titles or (titles[href] is None and title):
                 titles[href] = title
     return [Link("related", href, title) for href, title in titles.items()]
@@ -300,45 +307,72 @@ def _is_related_block(node: LexborNode) -> bool:
     if node.tag in ("body", "html", "main", "a", "link", "meta", "script", "style", "img", "input",
                     "form", "li", "h1", "h2", "h3", "h4", "h5", "h6", "span", "p"):
         return False
-    said = False
-    for name in names_of(node):
+    said = _is_single_post_widget(node)
+    for name in names_of(node):  # one class or id must say related and nothing site-wide
         name_w = name_words(name)
-        joined = "".join(name_w)
-        if any(mark in joined for mark in _RELATED_MARKS):
+        joined, spaced = "".join(name_w), f" {' '.join(name_w)} "
+        if (any(mark in joined for mark in _RELATED_MARKS) or any(
+                phrase in spaced for phrase in _RELATED_PHRASES)) and _SITE_WIDE.isdisjoint(name_w):
             said = True
-            if not _SITE_WIDE.isdisjoint(name_w):
-                return False
     if not said or node.css_first("h1, [itemprop=articleBody]") is not None:
         return False
-    return not in_region(node, _SITE_WIDE)
+    return node.parent is None or not in_region(node.parent, _SITE_WIDE)
+
+
+def _is_single_post_widget(node: LexborNode) -> bool:
+    """An Elementor posts widget placed in a single-post template: the builder's related posts.
+
+    (The same widget in a header, footer or archive template lists whatever it is set to.)
+    """
+    classes = (node.attributes.get("class") or "").split()
+    if "elementor-widget-posts" not in classes and "elementor-widget-loop-grid" not in classes:
+        return False
+    return any((parent.attributes.get("data-elementor-type") or "").startswith("single")
+               for parent in ancestors(node))
 
 
 def _block_links(doc: Document, block: LexborNode,
-                 pages: tuple[str | None, ...]) -> list[tuple[str, str | None]]:
-    """(href, title) of the article links in a related block, in page order."""
-    entries: dict[str, list] = {}  # href -> [title from a heading, longest other text]
+                 page: PageAddress) -> list[tuple[str, str | None]]:
+    """(href, title) of the article links in a related block, in page order.
+
+    Where the block's cards have titles (a heading or a `*title*` class, around or inside
+    the link), only titled links count: image links to the same article merge into them,
+    and 'see all' links drop out. Titled cards may point to sister sites.
+    """
+    entries: dict[str, list] = {}  # href -> [title from a title element, longest other text]
     for anchor in block.css("a[href]"):
         rel = (anchor.attributes.get("rel") or "").lower().split()
-        if {"tag", "category", "author"} & set(rel) or not _is_article_link(doc, anchor, pages):
+        if {"tag", "category", "author"} & set(rel):
             continue
         if any(not _CARD_META.isdisjoint(markup_words(p)) for p in ancestors(anchor, block)):
             continue
+        title = _card_title(anchor, block)
+        if not _is_article_link(doc, anchor, page, other_sites=title is not None):
+            continue
         href = doc.absolute(attr(anchor, "href"))
         entry = entries.setdefault(href, [None, None])
-        text = clean_text(anchor, _is_label_element) or None
-        if _is_titled(anchor, block):
-            entry[0] = entry[0] or text
-        elif text and (entry[1] is None or len(text) > len(entry[1])):
-            entry[1] = text
+        if title is not None:
+            entry[0] = entry[0] or title or None
+        else:
+            text = clean_text(anchor, _is_label_element)
+            if text and (entry[1] is None or len(text) > len(entry[1])):
+                entry[1] = text
     titled = [href for href, entry in entries.items() if entry[0]]
     hrefs = titled if titled else list(entries)
     return [(href, entries[href][0] or entries[href][1]) for href in hrefs]
 
 
-def _is_titled(anchor: LexborNode, block: LexborNode) -> bool:
-    """Whether the link is, or sits in, or holds the card's title (a heading or *title* class)."""
+def _card_title(anchor: LexborNode, block: LexborNode) -> str | None:
+    """The card title a link is, sits in, or holds (a heading or *title* class); else None."""
     for element in (anchor, *ancestors(anchor, block)):
-        if element.tag in ("h2", "h3", "h4", "h5", "h6") or not _TITLE_WORDS.isdisjoint(
-                markup_words(element)):
-            return True
-    return anchor.css_first("h2, h3, h4, h5, h6, [class*=title i]") is not None
+        if _is_title_element(element):
+            return clean_text(anchor, _is_label_element)
+    for element in anchor.css("h2, h3, h4, h5, h6, [class*=title i], [class*=headline i]"):
+        if _is_title_element(element):
+            return clean_text(element, _is_label_element)
+    return None
+
+
+def _is_title_element(element: LexborNode) -> bool:
+    return element.tag in ("h2", "h3", "h4", "h5", "h6") or not _TITLE_WORDS.isdisjoint(
+        markup_words(element))

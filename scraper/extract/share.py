@@ -18,15 +18,17 @@ from urllib.parse import parse_qsl, urlsplit
 
 from selectolax.lexbor import LexborNode
 
-from ._links import same_document, same_site
-from ._markup import markup_words, name_words
+from ._links import PageAddress
+from ._markup import ancestors, head_first, in_region, markup_words, name_words
 from .document import Document, attr
 
 # Elements that may hold the page's own address for copying.
-_COPY_SOURCES = ('input[value]:not([type=hidden]):not([type=submit]):not([type=button]), '
-                 'textarea[readonly], [data-clipboard-text], [data-url], [data-href], '
-                 '[data-link], [data-permalink], [data-share-url], [data-copy], [data-clipboard]')
+# (Each selector costs a pass over the page: keep the list short.)
+_COPY_SOURCES = "input[value], textarea[readonly], [data-clipboard-text], [data-url]"
 _TEXT_INPUT_TYPES = frozenset(("text", "url", ""))
+# A copy box in a video player or an embed widget shares the media, not the page.
+_MEDIA_WORDS = frozenset(("video", "player", "embed", "media", "gallery", "audio", "podcast",
+                          "jwplayer", "vjs", "slideshow", "lightbox"))
 # Query parameters share services take the shared address in.
 _SHARED_URL_PARAMS = ("u", "url", "link", "href", "text", "body")
 _SHARE_SERVICES = ("facebook.com/sharer", "facebook.com/share.php", "twitter.com/intent",
@@ -46,11 +48,11 @@ class ShareUrls:
 
 def extract_share_urls(doc: Document) -> ShareUrls:
     tree = doc.tree
-    canonical = _web_url(doc, attr(tree.css_first('link[rel~="canonical" i][href]'), "href"))
-    shortlink = _web_url(doc, attr(tree.css_first(
+    canonical = _web_url(doc, attr(head_first(tree, 'link[rel~="canonical" i][href]'), "href"))
+    shortlink = _web_url(doc, attr(head_first(tree, 
         'link[rel~="shortlink" i][href], link[rel~="shorturl" i][href], a[rel~="shortlink" i][href]'),
         "href"))
-    og_url = _web_url(doc, attr(tree.css_first('meta[property="og:url" i][content]'), "content"))
+    og_url = _web_url(doc, attr(head_first(tree, 'meta[property="og:url" i][content]'), "content"))
     share = (_copy_box(doc, canonical, og_url) or canonical or og_url or _json_ld_url(doc)
              or _shared_by_buttons(doc))
     return ShareUrls(share_url=share, canonical_url=canonical, shortlink=shortlink)
@@ -70,13 +72,14 @@ def _web_url(doc: Document, href: str | None) -> str | None:
 def _copy_box(doc: Document, canonical: str | None, og_url: str | None) -> str | None:
     """The address a copy-link box or copy button offers, preferring the page's own."""
     own_site: str | None = None
+    preferred, page = PageAddress(canonical, og_url), PageAddress(doc.url, canonical, og_url)
     for node in doc.tree.css(_COPY_SOURCES):
         url = _copy_value(doc, node)
         if not url:
             continue
-        if same_document(url, canonical) or same_document(url, og_url):
+        if preferred.sites and preferred.is_self(url):
             return url
-        if own_site is None and same_site(url, doc.url, canonical, og_url):
+        if own_site is None and page.same_site(url):
             own_site = url
     return own_site
 
@@ -95,11 +98,12 @@ def _copy_value(doc: Document, node: LexborNode) -> str | None:
     else:  # data-url and friends are everywhere (cards, lazy loaders); only a copy control counts
         if not _is_copy_control(node):
             return None
-        value = next((attrs[name] for name in ("data-url", "data-href", "data-link",
-                                                "data-permalink", "data-share-url", "data-copy",
-                                                "data-clipboard") if attrs.get(name)), None)
+        value = attrs.get("data-url")
     value = (value or "").strip()
     if not value.startswith(("http://", "https://", "//", "/")) or any(c.isspace() for c in value):
+        return None
+    if in_region(node, _MEDIA_WORDS) or any(p.tag in ("figure", "video", "audio") for p in
+                                            ancestors(node)):
         return None
     return _web_url(doc, value)
 
@@ -131,8 +135,8 @@ def _json_ld_url(doc: Document) -> str | None:
                 value = item.get(key)
                 if isinstance(value, dict):
                     value = value.get("@id") or value.get("url")
-                if isinstance(value, str):
-                    url = _web_url(doc, value.split("#")[0] if key == "@id" else value)
+                if isinstance(value, str):  # without its fragment: '…/post/#webpage'
+                    url = _web_url(doc, value.split("#")[0])
                     if url:
                         return url
     return None
@@ -161,6 +165,6 @@ def _shared_by_buttons(doc: Document) -> str | None:
             if name.lower() in _SHARED_URL_PARAMS:
                 candidate = value.strip().split()[-1] if value.strip() else ""
                 url = _web_url(doc, candidate) if candidate.startswith(("http://", "https://")) else None
-                if url and same_site(url, doc.url):
+                if url and PageAddress(doc.url).same_site(url):
                     return url
     return None
