@@ -13,7 +13,11 @@ import unicodedata
 
 _ARROWS = "←→↑↓⇐⇒⟵⟶«»‹›<>❮❯❬❭〈〉《》⟨⟩▶◀►◄▸◂|/\\-–—:·•…*·→"
 _ACCENTS = re.compile("[\u0300-\u036f]")  # combining accents of Latin, Greek, Cyrillic
-_LETTERS = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|[^\W_]+")
+# Latin letters with a stroke, which Unicode does not decompose into letter + accent.
+_UNDECOMPOSED = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ı": "i", "ŧ": "t",
+                               "æ": "ae", "œ": "oe", "þ": "th"})
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_LETTERS = re.compile(f"[{_CJK}]|[^\\W_{_CJK}]+")
 
 
 def _folded(block: str) -> frozenset[str]:
@@ -25,7 +29,7 @@ def fold(text: str) -> str:
     text = text.casefold()
     if text.isascii():
         return text
-    return _ACCENTS.sub("", unicodedata.normalize("NFKD", text))
+    return _ACCENTS.sub("", unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSED)))
 
 
 def words(text: str) -> list[str]:
@@ -46,7 +50,7 @@ vorheriger vorherige vorheriges naechster naechste naechstes nachster nachste na
 zuruck weiter neuerer neuere aelterer alterer altere
 precedent precedente precedents suivant suivante suivants plus recent ancien ancienne
 anterior anteriores siguiente siguientes proximo proxima proximos mas reciente antigua antiguo
-seguinte seguintes recente antiga
+seguinte seguintes recente recentes antiga antigo mais
 precedente successivo successiva prossimo prossima
 vorige volgende eerder later nieuwer ouder
 poprzedni poprzednia poprzednie nastepny nastepna nastepne starszy nowszy
@@ -67,11 +71,11 @@ truoc tiep
 이전 다음 이전글 다음글
 """
 _NOUNS = """
-post posts article articles entry entries story stories item page news blog note
+post posts pos article articles entry entries story stories item page news blog note
 clanok clanky clanku prispevok prispevky prispevku clanek
 artikel artikkel beitrag eintrag nachricht meldung
 article billet
-articulo entrada noticia nota publicacion publicacao materia
+articulo entrada noticia nota publicacion publicacao materia postagem postagens
 articolo notizia
 bericht
 wpis artykul

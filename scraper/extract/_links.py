@@ -17,6 +17,12 @@ _PAGE_SUFFIX = re.compile(r"/(?:[a-z]+[-_/])?\d{1,3}/?")
 _SMALL_PAGE_SUFFIX = re.compile(r"/(?:[a-z]+[-_/])?\d{1,2}/?$")
 _COMMENT_PAGE = re.compile(r"/comment-page-\d+|[?&]cpage=\d+|[?&](?:comments?_?page|cp)=\d+", re.I)
 _LISTING_PAGE = re.compile(r"/page/\d+/?$", re.I)
+# A taxonomy listing by CMS convention: /tag/x/, /category/x/, /author/x/, Blogger's
+# /search/label/x, Drupal's /taxonomy/term/12 (optionally paged).
+_LISTING = re.compile(
+    r"/(?:tags?|category|categories|topics?|authors?|label|kategorie|kategoria|categoria|"
+    r"categorie|rubrique|rubrik|rubrika|schlagwort|etiqueta|tema|temat|theme|thema|term)"
+    r"/[^/]+/?(?:page/\d+/?)?$", re.I)
 _PAGE_PARAMS = frozenset(("page", "paged", "pg", "seite", "pagina", "strana", "strona",
                           "start", "offset", "cpage", "pagenum", "pageno", "page_no", "pn"))
 
@@ -79,6 +85,12 @@ class PageAddress:
         return bool(path) and any(o.site == site and o.path.startswith(path + "/")
                                   for o in self._own)
 
+    @staticmethod
+    def is_listing(href: str) -> bool:
+        """Whether `href` is a tag, category or author listing (by the CMS's URL convention)."""
+        parts = _split(href)
+        return parts is not None and bool(_LISTING.search(parts.path))
+
     def is_pagination(self, href: str) -> bool:
         """Whether `href` pages through comments, a listing, or this article itself.
 
@@ -120,7 +132,16 @@ def _split(url: str | None) -> SplitResult | None:
 
 
 def _differs_by_page_number(query: str, own_query: str) -> bool:
+    """Whether a query names another page of this one: it changes or drops page numbers
+    only. Parameters it leaves out do not count ('?strona=2' from '?utm_source=fb')."""
     mine, theirs = dict(parse_qsl(own_query)), dict(parse_qsl(query))
-    changed = {k for k in mine.keys() | theirs.keys() if mine.get(k) != theirs.get(k)}
-    return bool(changed) and all(
-        k.lower() in _PAGE_PARAMS and (theirs.get(k) or "").isdigit() for k in changed)
+    changed = {k for k in theirs if mine.get(k) != theirs[k]}
+    if changed:
+        return all(_is_page_param(k) and theirs[k].isdigit() for k in changed)
+    dropped = set(mine) - set(theirs)
+    return bool(dropped) and all(_is_page_param(k) for k in dropped)
+
+
+def _is_page_param(name: str) -> bool:
+    name = name.lower()
+    return name in _PAGE_PARAMS or "page" in name

@@ -88,12 +88,15 @@ _ARTICLE_MARKERS = ("h1, [itemprop=articleBody], [itemprop=headline], .entry-con
                     ".post-body, .article-body, .article-content, .entry-title, .post-title")
 
 
-def in_region(node: LexborNode, words: frozenset[str], stop: LexborNode | None = None) -> bool:
-    """Whether `node` sits in a block named by `words` (a sidebar, comments, a carousel...)
-    that stands beside the article. A wrapper around the article that happens to say such a
-    word (`cs-sidebar-enabled`, `tag-rusko` on <article>) is layout, not a region."""
+def in_region(node: LexborNode, names: frozenset[str] | Callable[[LexborNode], bool],
+              stop: LexborNode | None = None) -> bool:
+    """Whether `node` sits in a block that says one of `names` in its class or id (or that
+    the predicate `names` accepts): a sidebar, comments, a carousel... standing beside the
+    article. A wrapper around the article that happens to say such a word
+    (`cs-sidebar-enabled`, `tag-rusko` on <article>) is layout, not a region."""
+    says = names if callable(names) else (lambda e: not names.isdisjoint(markup_words(e)))
     for element in (node, *ancestors(node, stop)):
-        if not words.isdisjoint(markup_words(element)):
+        if says(element):
             return element.css_first(_ARTICLE_MARKERS) is None
     return False
 

@@ -332,6 +332,12 @@ def _notes(form: LexborNode) -> str | None:
             text = clean_text(described) if described is not None else ""
             if text:
                 return text
+    for paragraph in form.css("p"):  # else a paragraph of text among the fields
+        if paragraph.css_first(_CONTROLS + ", label, button") is None and not is_hidden(
+                paragraph, form):
+            text = clean_text(paragraph)
+            if len(text.split()) >= 3:
+                return text
     return None
 
 

@@ -9,11 +9,11 @@ first <h1> of the article's own area is taken, then the metadata's headline, the
 """
 from __future__ import annotations
 
-import json
 import re
 
 from selectolax.lexbor import LexborNode
 
+from ._jsonld import json_ld_items
 from ._lexicon import words
 from ._markup import ancestors, clean_text, head_first, markup_words
 from .document import Document, attr, text_of
@@ -125,24 +125,11 @@ def _metadata_headline(doc: Document) -> str | None:
 
 
 def _ld_headline(doc: Document) -> str | None:
-    for script in doc.tree.css('script[type="application/ld+json" i]'):
-        try:
-            data = json.loads(script.text() or "")
-        except ValueError:
-            continue
-        for item in _ld_items(data):
-            headline = item.get("headline")
-            if isinstance(headline, str) and headline.strip():
-                return headline.strip()
+    for item in json_ld_items(doc):
+        headline = item.get("headline")
+        if isinstance(headline, str) and headline.strip():
+            return headline.strip()
     return None
-
-
-def _ld_items(data) -> list[dict]:
-    if isinstance(data, list):
-        return [item for entry in data for item in _ld_items(entry)]
-    if isinstance(data, dict):
-        return [data] + _ld_items(data.get("@graph", []))
-    return []
 
 
 def _without_site_name(title: str, doc: Document) -> str:

@@ -13,9 +13,10 @@ then the link's `title` attribute may stand in, else the title is None.
 
 related: blocks whose classes or ids say related / read-next / see-also / similar
 (`td_block_related_posts`, `jnews_related_post_container`, `read-next`, YARPP...) and
-Elementor post widgets in a single-post template; never blocks that say recent, popular,
-trending, latest or list tags. Their article links in page order, deduplicated by
-address, with titles from their headings.
+Elementor post widgets in a single-post template; never blocks that also say recent,
+popular, trending, latest, sponsored... Their article links (not tag, category or author
+listings, not a card's meta links) in page order, deduplicated by address, with titles
+from their headings.
 
 This module only reads the tree.
 """
@@ -26,7 +27,7 @@ from dataclasses import dataclass
 from selectolax.lexbor import LexborNode
 
 from ..models import Link
-from ._lexicon import is_direction_label, words
+from ._lexicon import is_direction_label, says_comment, words
 from ._links import PageAddress
 from ._markup import (ancestors, clean_text, head_first, in_region, markup_words, name_words, names_of,
                       text_blocks)
@@ -47,7 +48,7 @@ _GLUED = ("post", "posts", "link", "article", "entry", "story", "item", "btn", "
 _NOT_POST_NAV = frozenset((
     "comment", "comments", "respond", "carousel", "slider", "slick", "swiper", "owl", "splide",
     "glide", "flickity", "gallery", "slideshow", "lightbox", "ticker", "marquee", "scroller",
-    "sidebar", "widget", "calendar", "datepicker", "lb", "pswp", "fancybox", "photoswipe",
+    "sidebar", "calendar", "datepicker", "lb", "pswp", "fancybox", "photoswipe",
     "player", "video", "jwplayer", "vjs", "breadcrumb", "breadcrumbs"))
 # Elements inside a link that label it instead of naming the article.
 _LABEL_WORDS = frozenset((
@@ -62,10 +63,9 @@ _RELATED_MARKS = ("related", "readnext", "seealso", "readalso", "alsoread", "als
 _RELATED_PHRASES = (" more on ",)
 # A block that says any of these is site-wide or lists terms, whatever else it says.
 _SITE_WIDE = frozenset((
-    "recent", "popular", "trending", "latest", "newest", "mostread", "most", "top", "picks",
-    "editors", "sponsored", "promoted", "partner", "partners", "ad", "ads", "advert", "tag", "tags",
-    "topic", "topics", "category", "categories", "keyword", "keywords", "term", "terms",
-    "search", "searches", "queries", "sites", "products", "product", "shop", "entity", "entities",
+    "recent", "popular", "trending", "latest", "newest", "mostread", "most", "picks",
+    "editors", "sponsored", "promoted", "partner", "partners", "ad", "ads", "advert",
+    "search", "searches", "queries", "sites", "products", "product", "shop",
     "video", "videos", "podcast", "podcasts", "gallery", "galleries"))
 # Parts of a teaser card that link elsewhere than the article: its category, author, comments.
 _CARD_META = frozenset(("meta", "category", "categories", "cat", "cats", "tag", "tags", "author",
@@ -111,7 +111,7 @@ def _prev_next(doc: Document, candidates: list[LexborNode],
         if anchor is not node and _rel_direction(anchor) not in (None, kind):
             continue  # a block named 'next' holding a rel=prev link: rel is the surer word
         seen.add(anchor.mem_id)
-        href = doc.absolute(attr(anchor, "href"))
+        href = _without_fragment(doc.absolute(attr(anchor, "href")))
         if scope is None:  # a <link> in the head: all it has is its title attribute
             title = attr(anchor, "title")
             found[kind].append(_Found(kind, href, _title_or_none(title), True, []))
@@ -132,7 +132,13 @@ def _prev_next(doc: Document, candidates: list[LexborNode],
                     if title:
                         break
         links.append(Link(kind, pick.href, title))
+    _drop_parallel_titles(links)
     return links
+
+
+def _without_fragment(href: str) -> str:
+    """The article a link leads to: '…/story/#comments' is '…/story/'."""
+    return href.split("#", 1)[0]
 
 
 def _rel_direction(node: LexborNode) -> str | None:
@@ -199,19 +205,28 @@ def _nav_item(doc: Document, node: LexborNode,
             anchor, scope = anchors[0], node
     if not _is_article_link(doc, anchor, page):
         return None
-    return None if in_region(scope, _NOT_POST_NAV) else (anchor, scope)
+    return None if in_region(scope, _is_beside_post_nav) else (anchor, scope)
+
+
+def _is_beside_post_nav(element: LexborNode) -> bool:
+    """A block whose prev/next page through something else: comments (in any language),
+    a carousel, a gallery, a sidebar or calendar widget."""
+    return not _NOT_POST_NAV.isdisjoint(markup_words(element)) or says_comment(
+        " ".join(names_of(element)))
 
 
 def _is_article_link(doc: Document, anchor: LexborNode, page: PageAddress,
                      other_sites: bool = False) -> bool:
     """Whether the link leads to another article: not this page nor a page of it, not a
-    section above it or the home page, and (unless `other_sites`) on this site."""
+    section above it, the home page or a tag/category listing, and (unless `other_sites`)
+    on this site."""
     href = doc.absolute(attr(anchor, "href"))
     if not href or not href.startswith(("http://", "https://")):
         return False
     if not other_sites and not page.same_site(href):
         return False
-    return not (page.is_self(href) or page.is_pagination(href) or page.is_section(href))
+    return not (page.is_self(href) or page.is_pagination(href) or page.is_section(href)
+                or page.is_listing(href))
 
 
 def _choose(candidates: list[_Found]) -> _Found | None:
@@ -282,6 +297,19 @@ def _drop_parallel_labels(prev: _Found | None, next_: _Found | None) -> None:
         next_.segments.pop(0)
 
 
+def _drop_parallel_titles(links: list[Link]) -> None:
+    """Null both titles when prev and next read as one label with the direction swapped
+    ('Newer Post' / 'Older Post', 'Postagem mais recente' / 'Postagem mais antiga'):
+    two articles' titles are not that alike, in whatever language."""
+    if len(links) != 2 or not links[0].title or not links[1].title:
+        return
+    a, b = words(links[0].title), words(links[1].title)
+    shared, differing = set(a) & set(b), set(a) ^ set(b)
+    if (len(a) <= 4 and len(b) <= 4 and shared and differing and len(set(a) - shared) <= 2
+            and len(set(b) - shared) <= 2 and not any(w.isdigit() for w in differing)):
+        links[0].title = links[1].title = None
+
+
 # -- related --------------------------------------------------------------------------------
 
 def _related(doc: Document, candidates: list[LexborNode],
@@ -308,11 +336,13 @@ def _is_related_block(node: LexborNode) -> bool:
                     "form", "li", "h1", "h2", "h3", "h4", "h5", "h6", "span", "p"):
         return False
     said = _is_single_post_widget(node)
-    for name in names_of(node):  # one class or id must say related and nothing site-wide
+    for name in names_of(node):  # a class or id says related, and none says site-wide
         name_w = name_words(name)
+        if not _SITE_WIDE.isdisjoint(name_w):
+            return False
         joined, spaced = "".join(name_w), f" {' '.join(name_w)} "
-        if (any(mark in joined for mark in _RELATED_MARKS) or any(
-                phrase in spaced for phrase in _RELATED_PHRASES)) and _SITE_WIDE.isdisjoint(name_w):
+        if any(mark in joined for mark in _RELATED_MARKS) or any(
+                phrase in spaced for phrase in _RELATED_PHRASES):
             said = True
     if not said or node.css_first("h1, [itemprop=articleBody]") is not None:
         return False
@@ -337,19 +367,20 @@ def _block_links(doc: Document, block: LexborNode,
 
     Where the block's cards have titles (a heading or a `*title*` class, around or inside
     the link), only titled links count: image links to the same article merge into them,
-    and 'see all' links drop out. Titled cards may point to sister sites.
+    and 'see all' links drop out. Titled cards may point to sister sites. In a plain list,
+    links whose text is a headline count.
     """
     entries: dict[str, list] = {}  # href -> [title from a title element, longest other text]
     for anchor in block.css("a[href]"):
         rel = (anchor.attributes.get("rel") or "").lower().split()
         if {"tag", "category", "author"} & set(rel):
             continue
-        if any(not _CARD_META.isdisjoint(markup_words(p)) for p in ancestors(anchor, block)):
+        if _in_card_meta(anchor, block):
             continue
         title = _card_title(anchor, block)
         if not _is_article_link(doc, anchor, page, other_sites=title is not None):
             continue
-        href = doc.absolute(attr(anchor, "href"))
+        href = _without_fragment(doc.absolute(attr(anchor, "href")))
         entry = entries.setdefault(href, [None, None])
         if title is not None:
             entry[0] = entry[0] or title or None
@@ -358,8 +389,24 @@ def _block_links(doc: Document, block: LexborNode,
             if text and (entry[1] is None or len(text) > len(entry[1])):
                 entry[1] = text
     titled = [href for href, entry in entries.items() if entry[0]]
-    hrefs = titled if titled else list(entries)
-    return [(href, entries[href][0] or entries[href][1]) for href in hrefs]
+    if titled:
+        return [(href, entries[href][0]) for href in titled]
+    # Without card titles, a link reads as an article when its text reads as a headline:
+    # one or two words are a topic or tag chip ('China', 'Climate'), not an article.
+    return [(href, text) for href, (_, text) in entries.items() if text and len(words(text)) >= 3]
+
+
+def _in_card_meta(anchor: LexborNode, block: LexborNode) -> bool:
+    """Whether the link sits in a card's meta line (category, author, date, comments).
+
+    A wrapper that says 'category' but holds the card's title is the card itself:
+    WordPress puts `category-x tag-y` on every post's <article>.
+    """
+    for element in (anchor, *ancestors(anchor, block)):
+        if not _CARD_META.isdisjoint(markup_words(element)) and element.css_first(
+                "h2, h3, h4, h5, h6, [class*=title i]") is None:
+            return True
+    return False
 
 
 def _card_title(anchor: LexborNode, block: LexborNode) -> str | None:

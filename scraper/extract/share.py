@@ -12,12 +12,12 @@ This module only reads the tree.
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlsplit
 
 from selectolax.lexbor import LexborNode
 
+from ._jsonld import is_type, json_ld_items
 from ._links import PageAddress
 from ._markup import ancestors, head_first, in_region, markup_words, name_words
 from .document import Document, attr
@@ -94,7 +94,10 @@ def _copy_value(doc: Document, node: LexborNode) -> str | None:
     elif node.tag == "textarea":
         value = node.text()
     elif attrs.get("data-clipboard-text") is not None:
-        value = attrs.get("data-clipboard-text")
+        # A copy button may copy 'Title https://…': the address is its one URL-like word.
+        found = [w for w in (attrs.get("data-clipboard-text") or "").split()
+                 if w.startswith(("http://", "https://"))]
+        value = found[0] if len(found) == 1 else None
     else:  # data-url and friends are everywhere (cards, lazy loaders); only a copy control counts
         if not _is_copy_control(node):
             return None
@@ -119,17 +122,10 @@ def _is_copy_control(node: LexborNode) -> bool:
 
 def _json_ld_url(doc: Document) -> str | None:
     """`mainEntityOfPage` or `url` of the page's article in JSON-LD, else of its WebPage."""
-    items: list[dict] = []
-    for script in doc.tree.css('script[type="application/ld+json" i]'):
-        try:
-            items += _ld_items(json.loads(script.text() or ""))
-        except ValueError:
-            continue
+    items = json_ld_items(doc)
     for wanted in (("Article", "BlogPosting", "Report"), ("WebPage",)):
         for item in items:
-            kinds = item.get("@type")
-            kinds = kinds if isinstance(kinds, list) else [kinds]
-            if not any(isinstance(k, str) and k.endswith(wanted) for k in kinds):
+            if not is_type(item, *wanted):
                 continue
             for key in ("mainEntityOfPage", "url", "@id"):
                 value = item.get(key)
@@ -140,14 +136,6 @@ def _json_ld_url(doc: Document) -> str | None:
                     if url:
                         return url
     return None
-
-
-def _ld_items(data) -> list[dict]:
-    if isinstance(data, list):
-        return [item for entry in data for item in _ld_items(entry)]
-    if isinstance(data, dict):
-        return [data] + _ld_items(data.get("@graph", []))
-    return []
 
 
 def _shared_by_buttons(doc: Document) -> str | None:
