@@ -9,6 +9,7 @@ prev?" without regexes of its own. It reads markup only, never a page's visible 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Callable, Iterable, Iterator
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -39,11 +40,16 @@ def head_first(tree: LexborHTMLParser, selector: str) -> LexborNode | None:
     return found
 
 
-def name_words(value: str | None) -> list[str]:
+def name_words(value: str | None) -> tuple[str, ...]:
     """The lower-case words of a class list or id: `cs-entry__prevNext` -> cs, entry, prev, next."""
-    if not value:
-        return []
-    return [w for w in _NON_WORD.split(_CAMEL.sub(r"\1 \2", value).lower()) if w]
+    return _words_of_name(value) if value else ()
+
+
+@lru_cache(maxsize=8192)  # a page repeats its class lists, and a site its theme's
+def _words_of_name(value: str) -> tuple[str, ...]:
+    if not value.islower():
+        value = _CAMEL.sub(r"\1 \2", value).lower()
+    return tuple(w for w in _NON_WORD.split(value) if w)
 
 
 def names_of(node: LexborNode) -> list[str]:
@@ -55,10 +61,15 @@ def names_of(node: LexborNode) -> list[str]:
     return names
 
 
-def markup_words(node: LexborNode) -> set[str]:
+def markup_words(node: LexborNode) -> frozenset[str]:
     """All words in the class and id of `node`."""
     attrs = node.attributes
-    return set(name_words(attrs.get("class"))) | set(name_words(attrs.get("id")))
+    return _word_set(attrs.get("class") or "", attrs.get("id") or "")
+
+
+@lru_cache(maxsize=8192)
+def _word_set(classes: str, id_: str) -> frozenset[str]:
+    return frozenset(name_words(classes) + name_words(id_))
 
 
 def ancestors(node: LexborNode, stop: LexborNode | None = None) -> Iterator[LexborNode]:

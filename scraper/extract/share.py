@@ -113,7 +113,7 @@ def _copy_value(doc: Document, node: LexborNode) -> str | None:
 
 def _is_copy_control(node: LexborNode) -> bool:
     """A button or link whose class, id or data attributes say copy/clipboard."""
-    words = markup_words(node)
+    words = set(markup_words(node))
     for name in node.attributes:
         if name.startswith("data-"):
             words.update(name_words(name[5:]))
