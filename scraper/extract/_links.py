@@ -27,6 +27,11 @@ _PAGE_PARAMS = frozenset(("page", "paged", "pg", "seite", "pagina", "strana", "s
                           "start", "offset", "cpage", "pagenum", "pageno", "page_no", "pn"))
 
 
+def without_fragment(href: str) -> str:
+    """The document a link leads to: '…/story/#comments' is '…/story/'."""
+    return href.split("#", 1)[0]
+
+
 def site_of(url: str | None) -> str:
     """The host without `www.` and port: the unit a site spans for same-site checks."""
     try:
@@ -63,6 +68,17 @@ class PageAddress:
         host = site_of(href)
         return any(host == s or host.endswith("." + s) or s.endswith("." + host)
                    for s in self.sites)
+
+    def is_article(self, href: str | None, other_sites: bool = False) -> bool:
+        """Whether an absolute `href` may lead to another article: a web address that is not
+        this page nor a page of it, not a section above it, the home page or a tag/category
+        listing, and (unless `other_sites`) on this site."""
+        if not href or not href.startswith(("http://", "https://")):
+            return False
+        if not other_sites and not self.same_site(href):
+            return False
+        return not (self.is_self(href) or self.is_pagination(href) or self.is_section(href)
+                    or self.is_listing(href))
 
     def is_self(self, href: str) -> bool:
         """Whether `href` is this very page (scheme, `www.`, trailing slash and fragment aside)."""

@@ -1,16 +1,17 @@
-"""Markup read as signals: the words in class names and ids, ancestry, hidden elements, text.
+"""Markup read as signals: the words in class names and ids, ancestry, regions, hiding.
 
 The part modules (navigation, comment_form, share, headline) detect blocks by structure:
 what a theme calls a block in its classes and ids, rel attributes, form semantics. This
 module turns that markup into plain words, so a part can ask "does this element say
-prev?" without regexes of its own. It reads markup only, never a page's visible words
-(those belong to `_lexicon`), and it never changes the tree: the body pass runs later on it.
+prev?" without regexes of its own. It reads markup, not the words a reader sees (text is
+`_text`'s, what words mean is `_lexicon`'s), and it never changes the tree: the body pass
+runs later on the same tree.
 """
 from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterator
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -20,8 +21,6 @@ _NON_WORD = re.compile(r"[^a-z0-9]+")
 _HIDING_STYLE = re.compile(
     r"display\s*:\s*none|visibility\s*:\s*hidden|opacity\s*:\s*0(?:\.0+)?\s*(?:!important\s*)?(?:;|$)"
     r"|clip\s*:\s*rect\(\s*[01]px|(?:left|top|text-indent)\s*:\s*-\d{3,}", re.I)
-_TEXT_SKIP_TAGS = frozenset(("script", "style", "noscript", "template", "svg", "select", "option",
-                             "textarea", "button", "iframe"))
 
 
 def head_first(tree: LexborHTMLParser, selector: str) -> LexborNode | None:
@@ -83,20 +82,32 @@ def ancestors(node: LexborNode, stop: LexborNode | None = None) -> Iterator[Lexb
         parent = parent.parent
 
 
-def within(node: LexborNode, words: Iterable[str], stop: LexborNode | None = None,
-           include_self: bool = True) -> bool:
-    """Whether `node` or one of its ancestors has any of `words` in its class or id."""
-    wanted = frozenset(words)
-    chain = [node] if include_self else []
-    for element in (*chain, *ancestors(node, stop)):
-        if not wanted.isdisjoint(markup_words(element)):
-            return True
-    return False
-
-
 # What only the article's own area holds: its headline and its body.
 _ARTICLE_MARKERS = ("h1, [itemprop=articleBody], [itemprop=headline], .entry-content, .post-content, "
                     ".post-body, .article-body, .article-content, .entry-title, .post-title")
+
+
+# Elements inside a link or a field label that label it instead of naming anything.
+_LABEL_WORDS = frozenset((
+    "label", "meta", "caption", "subtitle", "screen", "reader", "sr", "visually", "hidden",
+    "arrow", "arrows", "icon", "direction", "date", "time", "category", "cat", "cats", "excerpt",
+    "badge", "kicker", "thumb", "thumbnail", "avatar", "count", "tooltip", "hint", "chevron"))
+_TITLE_WORDS = frozenset(("title", "headline", "heading"))
+
+
+def is_label(element: LexborNode) -> bool:
+    """An element that labels or decorates (a 'Previous post' caption, screen-reader text,
+    an icon, a date) rather than naming the article its link leads to."""
+    if element.tag in ("time", "i", "svg", "img", "picture"):
+        return True
+    if element.attributes.get("aria-hidden") == "true":
+        return True
+    return not _LABEL_WORDS.isdisjoint(markup_words(element))
+
+
+def is_title(element: LexborNode) -> bool:
+    """An element whose class or id calls it a title or headline (not a subtitle)."""
+    return not _TITLE_WORDS.isdisjoint(markup_words(element))
 
 
 def in_region(node: LexborNode, names: frozenset[str] | Callable[[LexborNode], bool],
@@ -122,70 +133,3 @@ def is_hidden(node: LexborNode, stop: LexborNode | None = None) -> bool:
         if style and _HIDING_STYLE.search(style):
             return True
     return False
-
-
-def text_blocks(node: LexborNode,
-                skip: Callable[[LexborNode], bool] | None = None) -> list[tuple[str, list[str]]]:
-    """The visible text of `node` by block (paragraph, heading, div...): for each, its text
-    and its inline segments, split wherever an inline element starts or ends.
-
-    `skip(element)` drops an element and everything in it (labels, markers, icons).
-    Whitespace is collapsed; empty blocks and segments are left out.
-    """
-    pieces: list = []
-    _collect(node, skip, pieces)
-    blocks: list[tuple[str, list[str]]] = []
-    current: list = []
-    for piece in pieces + [_BLOCK]:
-        if piece is not _BLOCK:
-            current.append(piece)
-            continue
-        text = " ".join("".join(p for p in current if p).split())
-        if text:
-            segments, run = [], []
-            for part in current + [None]:
-                if part is None:
-                    segment = " ".join("".join(run).split())
-                    if segment:
-                        segments.append(segment)
-                    run = []
-                else:
-                    run.append(part)
-            blocks.append((text, segments))
-        current = []
-    return blocks
-
-
-def clean_text(node: LexborNode, skip: Callable[[LexborNode], bool] | None = None) -> str:
-    """Visible text of `node` in one line, without what `skip` drops.
-
-    Inline elements join their neighbours as a browser shows them ("Wor<b>ld</b>" is
-    "World"); block elements and <br> separate words.
-    """
-    pieces: list = []
-    _collect(node, skip, pieces)
-    return " ".join("".join(" " if p is _BLOCK else (p or "") for p in pieces).split())
-
-
-_BLOCK = object()  # a piece marking a block boundary (None marks an inline one)
-_BLOCK_TAGS = frozenset((
-    "address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "figcaption",
-    "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main",
-    "nav", "ol", "p", "section", "table", "td", "th", "tr", "ul"))
-
-
-def _collect(node: LexborNode, skip, pieces: list) -> None:
-    for child in node.iter(include_text=True):
-        if child.is_text_node:
-            pieces.append(child.text_content or "")
-            continue
-        tag = child.tag
-        if not tag or tag.startswith("-") or tag in _TEXT_SKIP_TAGS:
-            continue
-        if skip is not None and skip(child):
-            pieces.append(None)
-            continue
-        boundary = _BLOCK if tag in _BLOCK_TAGS else None
-        pieces.append(boundary)
-        _collect(child, skip, pieces)
-        pieces.append(boundary)

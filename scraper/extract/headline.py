@@ -15,7 +15,8 @@ from selectolax.lexbor import LexborNode
 
 from ._jsonld import json_ld_items
 from ._lexicon import words
-from ._markup import ancestors, clean_text, head_first, markup_words
+from ._markup import ancestors, head_first, markup_words
+from ._text import clean_text
 from .document import Document, attr, text_of
 
 # How closely a heading must match the page's own metadata to count as its headline.
