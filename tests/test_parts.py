@@ -91,6 +91,14 @@ def test_share_url_ignores_copy_boxes_of_other_sites_and_embedded_media():
     assert extract_share_urls(doc).share_url == "https://news.example/2025/05/bridge-closed/"
 
 
+def test_share_url_ignores_url_fields_of_real_forms_and_hidden_inputs():
+    doc = doc_of('<form action="/login"><input type="text" name="redirect" value="https://news.example/me/">'
+                 '<button>Log in</button></form>'
+                 '<input type="text" style="display:none" value="https://news.example/track/">',
+                 '<link rel="canonical" href="https://news.example/2025/05/bridge-closed/">')
+    assert extract_share_urls(doc).share_url == "https://news.example/2025/05/bridge-closed/"
+
+
 def test_share_url_reads_a_clipboard_button_that_copies_title_and_url():
     doc = doc_of('<a class="copy-button" data-clipboard-text="Bridge closed https://news.example/b/">Copy</a>')
     assert extract_share_urls(doc).share_url == "https://news.example/b/"
@@ -206,6 +214,19 @@ def test_contact_and_search_forms_are_not_comment_forms_and_an_iframe_is_no_form
                    '</textarea></form><form role="search"><input name="s"></form>'
                    '<div class="comment-form"><iframe id="comment-editor" src="https://blogger.example/c">'
                    '</iframe></div>') is None
+
+
+def test_a_form_whose_fields_live_in_an_iframe_is_no_form():
+    assert form_of('<form id="commentform" class="comment-form" action="/wp-comments-post.php">'
+                   '<iframe src="https://jetpack.example/comment/"></iframe>'
+                   '<input type="hidden" name="comment_post_ID" value="7"></form>') is None
+
+
+def test_required_marked_on_the_row_of_one_field():
+    form = form_of('<div id="comments"><form class="comment-form" action="/c">'
+                   '<div class="field field--required"><input name="nick"></div>'
+                   '<div class="field"><textarea name="comment"></textarea></div></form></div>')
+    assert [(f.name, f.required) for f in form.fields] == [("nick", True), ("comment", False)]
 
 
 def test_page_pagination_rules():

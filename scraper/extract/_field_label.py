@@ -134,7 +134,14 @@ def plain_label(doc: Document, node: LexborNode) -> tuple[str | None, bool]:
 
 
 def is_required(node: LexborNode) -> bool:
+    """The `required` or `aria-required` attribute, or a `required` class on the field or on
+    a block holding only this field (form builders mark the row: `gfield_contains_required`)."""
     attrs = node.attributes
     if "required" in attrs or (attrs.get("aria-required") or "").strip().lower() == "true":
         return True
-    return not _REQUIRED_CLASS_WORDS.isdisjoint(markup_words(node))
+    if not _REQUIRED_CLASS_WORDS.isdisjoint(markup_words(node)):
+        return True
+    parent = node.parent
+    return (parent is not None and parent.tag != "form"
+            and not _REQUIRED_CLASS_WORDS.isdisjoint(markup_words(parent))
+            and len(parent.css(CONTROLS)) == 1)

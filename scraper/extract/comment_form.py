@@ -4,7 +4,8 @@ Which form: WordPress (`#commentform`, `.comment-form`, inside `#respond`, or po
 `wp-comments-post.php`), Drupal (`comment-form`), or any form with a visible textarea
 whose own markup (id, class, name, action) or enclosing block says 'comment' in some
 language. Forms that say contact, newsletter, search, login or feedback are not comment
-forms. With no such form in the HTML (a login gate, comments in an iframe) it is None.
+forms. With no such form in the HTML (a login gate, comments in an iframe or loaded by script,
+a form whose fields sit in an iframe) it is None.
 
 What is kept: the action (absolute against the page and `<base href>`, an empty action
 is the page itself, `javascript:` kept verbatim), the method (lower case, `get` when
@@ -43,6 +44,8 @@ def extract_comment_form(doc: Document) -> CommentForm | None:
     if form is None:
         return None
     fields, hidden = _fields(doc, form)
+    if not fields:  # the fields live in an iframe (Jetpack): no form a reader fills here
+        return None
     return CommentForm(
         action=_action(doc, form),
         method=(attr(form, "method") or "get").lower(),
@@ -90,9 +93,8 @@ def _fields(doc: Document, form: LexborNode) -> tuple[list[FormField], dict[str,
 def _find_form(doc: Document) -> LexborNode | None:
     best, best_score = None, 0
     for form in doc.tree.css("form"):
-        if form.css_first("textarea") is None and attr(form, "id") != "commentform" and (
-                "wp-comments-post" not in (attr(form, "action") or "")):
-            continue  # every comment form has a textarea (WordPress's, once logged in, too)
+        if form.css_first("textarea") is None:
+            continue  # every comment form has one (WordPress's, once logged in, too)
         score = _score(form, _own_action(doc, form))
         if score > best_score:
             best, best_score = form, score

@@ -19,7 +19,7 @@ from selectolax.lexbor import LexborNode
 
 from ._jsonld import is_type, json_ld_items
 from ._links import PageAddress
-from ._markup import ancestors, head_first, in_region, markup_words, name_words
+from ._markup import ancestors, head_first, in_region, is_hidden, markup_words, name_words
 from .document import Document, attr
 
 # Elements that may hold the page's own address for copying.
@@ -105,10 +105,16 @@ def _copy_value(doc: Document, node: LexborNode) -> str | None:
     value = (value or "").strip()
     if not value.startswith(("http://", "https://", "//", "/")) or any(c.isspace() for c in value):
         return None
-    if in_region(node, _MEDIA_WORDS) or any(p.tag in ("figure", "video", "audio") for p in
-                                            ancestors(node)):
-        return None
+    if in_region(node, _MEDIA_WORDS) or is_hidden(node) or any(
+            p.tag in ("figure", "video", "audio") or (p.tag == "form" and _submits(p))
+            for p in ancestors(node)):
+        return None  # a media player's or a real form's field, or nothing a reader sees
     return _web_url(doc, value)
+
+
+def _submits(form: LexborNode) -> bool:
+    """Whether a form sends something (a submit control or a textarea to fill in)."""
+    return form.css_first('[type=submit], button:not([type]), textarea:not([readonly])') is not None
 
 
 def _is_copy_control(node: LexborNode) -> bool:
