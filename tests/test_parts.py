@@ -140,6 +140,13 @@ def test_direction_labels_are_stripped_by_structure_and_by_language():
                               ("next", "https://news.example/b/", "橋の工事が終わる")]
 
 
+def test_a_label_in_the_same_text_as_the_title_is_dropped():
+    body = ('<div class="single-nav"><a class="nav-prev" href="/a/">« Poprzedni wpis: Most otwarty</a>'
+            '<a class="nav-next" href="/b/">Next: Ferry fares rise →</a></div>')
+    assert links_of(body) == [("prev", "https://news.example/a/", "Most otwarty"),
+                              ("next", "https://news.example/b/", "Ferry fares rise")]
+
+
 def test_a_link_showing_only_a_label_has_no_title():
     body = ('<div class="blog-pager" id="blog-pager"><span id="blog-pager-newer-link">'
             '<a class="blog-pager-newer-link" href="/n.html" title="Newer Post">Newer Post</a></span>'
@@ -165,6 +172,13 @@ def test_related_block_in_page_order_deduplicated_without_site_wide_widgets():
             '<div class="widget_recent_entries"><ul><li><a href="/n/">Newest</a></li></ul></div></aside>')
     assert links_of(body) == [("related", "https://news.example/r1/", "First related"),
                               ("related", "https://news.example/r2/", "Second related")]
+
+
+def test_related_plain_list_keeps_short_titles_of_articles_but_not_topic_chips():
+    body = ("<main><h1>Bridge</h1><div class='yarpp yarpp-related'><h3>Related posts:</h3><ol>"
+            "<li><a href='/2024/03/spring-cleaning/' rel='bookmark'>Spring cleaning</a></li>"
+            "<li><a href='/latest/china'>China</a></li></ol></div></main>")
+    assert links_of(body) == [("related", "https://news.example/2024/03/spring-cleaning/", "Spring cleaning")]
 
 
 FORM_PAGE = "https://news.example/2025/05/bridge-closed/"

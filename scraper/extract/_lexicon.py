@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_ARROWS = "←→↑↓⇐⇒⟵⟶«»‹›<>❮❯❬❭〈〉《》⟨⟩▶◀►◄▸◂|/\\-–—:·•…*·→"
+_POINTERS = "←→↑↓⇐⇒⟵⟶«»‹›<>❮❯❬❭〈〉《》⟨⟩▶◀►◄▸◂"  # arrows a title never starts or ends with
+_ARROWS = _POINTERS + "|/\\-–—:·•…*"  # with the separators a bare label may carry
 _ACCENTS = re.compile("[\u0300-\u036f]")  # combining accents of Latin, Greek, Cyrillic
 # Latin letters with a stroke, which Unicode does not decompose into letter + accent.
 _UNDECOMPOSED = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ı": "i", "ŧ": "t",
@@ -39,6 +40,16 @@ def words(text: str) -> list[str]:
 
 def strip_arrows(text: str) -> str:
     return text.strip(_ARROWS + " \u00a0\t\n")
+
+
+def without_direction_label(text: str) -> str:
+    """A link's text without a direction label in the same text node: '« Poprzedni wpis:
+    The title' -> 'The title', 'Next: The title →' -> 'The title'."""
+    text = text.strip(_POINTERS + " \u00a0")
+    head, colon, rest = text.partition(":")
+    if colon and rest.strip() and is_direction_label(head):
+        return rest.strip(_POINTERS + " \u00a0")
+    return text
 
 
 # Words of prev/next labels: the direction, and the nouns labels pair with it.

@@ -12,6 +12,9 @@ Only reads the tree; navigation hands it the candidates of its single pass.
 """
 from __future__ import annotations
 
+import re
+from urllib.parse import urlsplit
+
 from selectolax.lexbor import LexborNode
 
 from ..models import Link
@@ -118,9 +121,17 @@ def _block_links(doc: Document, block: LexborNode,
     titled = [href for href, entry in entries.items() if entry[0]]
     if titled:
         return [(href, entries[href][0]) for href in titled]
-    # Without card titles, a link reads as an article when its text reads as a headline:
-    # one or two words are a topic or tag chip ('China', 'Climate'), not an article.
-    return [(href, text) for href, (_, text) in entries.items() if text and len(words(text)) >= 3]
+    # Without card titles, a link reads as an article when its text reads as a headline or
+    # its address as an article's: 'China' -> /latest/china is a topic chip, not an article.
+    return [(href, text) for href, (_, text) in entries.items()
+            if text and (len(words(text)) >= 3 or _reads_as_article_address(href))]
+
+
+def _reads_as_article_address(href: str) -> bool:
+    """A slug of three words or more, or a number as long as a year or an id, in the path."""
+    path = urlsplit(href).path
+    slug = path.rstrip("/").rsplit("/", 1)[-1]
+    return len(re.split(r"[-_]+", slug)) >= 3 or re.search(r"\d{4,}", path) is not None
 
 
 def _in_card_meta(anchor: LexborNode, block: LexborNode) -> bool:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from selectolax.lexbor import LexborNode
 
 from ..models import Link
-from ._lexicon import is_direction_label, says_comment, words
+from ._lexicon import is_direction_label, says_comment, without_direction_label, words
 from ._links import PageAddress, without_fragment
 from ._markup import (ancestors, head_first, in_region, is_label, is_title, markup_words,
                       name_words, names_of)
@@ -219,8 +219,9 @@ def _shown_texts(scope: LexborNode) -> list[str]:
         if is_direction_label(text):
             continue
         shown = [s for s in segments if not is_direction_label(s)]
-        texts.append(text if len(shown) == len(segments) else " ".join(shown))
-    return texts
+        text = text if len(shown) == len(segments) else " ".join(shown)
+        texts.append(without_direction_label(text))
+    return [text for text in texts if text]
 
 
 def _title_or_none(text: str | None) -> str | None:
