@@ -200,6 +200,13 @@ def test_honeypots_are_not_fields():
     assert [f.name for f in form.fields] == ["comment"]
 
 
+def test_a_sole_textarea_hidden_for_a_rich_editor_is_the_comment_field():
+    form = form_of('<div id="comments"><form class="wpd_comm_form" method="post">'
+                   '<div style="display: none;"><textarea name="wc_comment"></textarea></div>'
+                   '<input name="wc_name" placeholder="Name*"><input type="submit" value="Post"></form></div>')
+    assert [(f.name, f.required) for f in form.fields] == [("wc_comment", False), ("wc_name", True)]
+
+
 def test_required_from_aria_required_and_from_markers_in_any_language():
     form = form_of(
         '<form class="comment-form" action="kommentare/senden" method="POST">'

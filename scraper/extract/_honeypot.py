@@ -32,8 +32,13 @@ class Honeypots:
     def __init__(self, doc: Document, form: LexborNode) -> None:
         self.form = form
         self.hidden_by_css = _names_hidden_by_page_css(doc, form)
+        # A form whose only textareas are hidden hides its editor until a script swaps in
+        # a rich one (wpDiscuz): that textarea is the comment, not a trap.
+        self.shows_a_textarea = any(not is_hidden(t, form) for t in form.css("textarea"))
 
     def is_trap(self, node: LexborNode, label: str | None) -> bool:
+        if node.tag == "textarea" and not self.shows_a_textarea:
+            return False
         if is_hidden(node, self.form):
             return True
         if (attr(node, "tabindex") or "").strip() == "-1":

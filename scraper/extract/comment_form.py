@@ -120,9 +120,8 @@ def _score(form: LexborNode, action: str) -> int:
     names = " ".join(names_of(form)) + " " + (attr(form, "name") or "")
     if "wp-comments-post" in action or attr(form, "id") == "commentform":
         return 10
-    textareas = [t for t in form.css("textarea") if not is_hidden(t, form)]
-    if not textareas:
-        return 0
+    textareas = form.css("textarea")
+    textareas = [t for t in textareas if not is_hidden(t, form)] or textareas
     if _NOT_COMMENT_FORM & (markup_words(form) | _words_of(attr(form, "name"))
                             | _words_of(action)):
         return 0
