@@ -49,9 +49,8 @@ class ShareUrls:
 def extract_share_urls(doc: Document) -> ShareUrls:
     tree = doc.tree
     canonical = _web_url(doc, attr(head_first(tree, 'link[rel~="canonical" i][href]'), "href"))
-    shortlink = _web_url(doc, attr(head_first(tree, 
-        'link[rel~="shortlink" i][href], link[rel~="shorturl" i][href], a[rel~="shortlink" i][href]'),
-        "href"))
+    shortlink = _web_url(doc, attr(head_first(
+        tree, 'link[rel~="shortlink" i][href], link[rel~="shorturl" i][href]'), "href"))
     og_url = _web_url(doc, attr(head_first(tree, 'meta[property="og:url" i][content]'), "content"))
     share = (_copy_box(doc, canonical, og_url) or canonical or og_url or _json_ld_url(doc)
              or _shared_by_buttons(doc))
