@@ -15,7 +15,7 @@ from selectolax.lexbor import LexborNode
 
 from ._jsonld import json_ld_items
 from ._lexicon import words
-from ._markup import ancestors, head_first, markup_words
+from ._markup import ancestors, head_first, is_title, markup_words
 from ._text import clean_text
 from .document import Document, attr, text_of
 
@@ -23,7 +23,6 @@ from .document import Document, attr, text_of
 _MATCH = 0.6
 _FIRST_PASS = "h1, [itemprop=headline]"
 _SECOND_PASS = ("h2, h3, [class*=title i], [class*=headline i]")
-_TITLE_WORDS = frozenset(("title", "headline", "heading"))
 # Where a heading belongs to the site and not to the article.
 _CHROME_TAGS = frozenset(("header", "nav", "footer", "aside"))
 _CHROME_WORDS = frozenset(("masthead", "nav", "navbar", "navigation", "menu", "footer", "sidebar",
@@ -55,7 +54,7 @@ def _names_a_title(node: LexborNode) -> bool:
     """A non-heading element counts when its own class or itemprop calls it the title."""
     if attr(node, "itemprop") == "headline":
         return True
-    return not _TITLE_WORDS.isdisjoint(markup_words(node)) and node.tag not in ("a", "img", "body")
+    return is_title(node) and node.tag not in ("a", "img", "body")
 
 
 def _references(doc: Document) -> list[list[str]]:
