@@ -1,38 +1,211 @@
-"""The form that posts a new top-level comment, as metadata."""
+"""The form that posts a new top-level comment, as metadata.
+
+Which form: WordPress (`#commentform`, `.comment-form`, inside `#respond`, or posting to
+`wp-comments-post.php`), Drupal (`comment-form`), or any form with a visible textarea
+whose own markup (id, class, name, action) or enclosing block says 'comment' in some
+language. Forms that say contact, newsletter, search, login or feedback are not comment
+forms. With no such form in the HTML (a login gate, comments in an iframe or loaded by script,
+a form whose fields sit in an iframe) it is None.
+
+What is kept: the action (absolute against the page and `<base href>`, an empty action
+is the page itself, `javascript:` kept verbatim), the method (lower case, `get` when
+absent), each user-facing field in document order with its name, type, label and
+required flag (see `_field_label`), the hidden inputs name -> value, the notes text and
+the submit label. Honeypots (see `_honeypot`) are not fields. This module only reads the
+tree.
+"""
 from __future__ import annotations
 
-from .document import Document, attr, text_of
+import re
+from urllib.parse import urljoin, urlsplit
+
+from selectolax.lexbor import LexborNode
+
 from ..models import CommentForm, FormField
+from ._field_label import (BUTTON_TYPES, CONTROLS, control_kind, css_string, is_required,
+                           label_beside, label_for, label_text, labels_by_target, plain_label)
+from ._honeypot import Honeypots
+from ._lexicon import says_comment
+from ._links import PageAddress
+from ._markup import ancestors, is_hidden, markup_words, names_of
+from ._text import clean_text
+from .document import Document, attr
+
+_NOT_COMMENT_FORM = frozenset((
+    "contact", "newsletter", "subscribe", "subscription", "signup", "search", "login", "signin",
+    "register", "registration", "feedback", "modal", "popup", "tip", "tips", "report", "poll",
+    "survey", "quiz", "mailchimp", "mc4wp", "wpcf7", "grunion", "friend", "sendtofriend"))
+_NOTES_WORDS = frozenset(("notes", "note", "logged"))
+_SUBMIT_WORDS = frozenset(("submit", "send", "post", "save", "publish"))
 
 
 def extract_comment_form(doc: Document) -> CommentForm | None:
-    form = doc.tree.css_first("form#commentform, form.comment-form, #respond form")
+    form = _find_form(doc)
     if form is None:
         return None
-    fields: list[FormField] = []
+    fields, hidden = _fields(doc, form)
+    if not fields:  # the fields live in an iframe (Jetpack): no form a reader fills here
+        return None
+    return CommentForm(
+        action=_action(doc, form),
+        method=(attr(form, "method") or "get").lower(),
+        fields=fields,
+        hidden=hidden,
+        notes=_notes(form),
+        submit=_submit(form),
+        html_id=attr(form, "id"),
+        title=_heading(form),
+    )
+
+
+def _fields(doc: Document, form: LexborNode) -> tuple[list[FormField], dict[str, str]]:
+    """The user-facing fields in document order, and the hidden inputs name -> value."""
+    honeypots = Honeypots(doc, form)
+    labels = labels_by_target(form)
     hidden: dict[str, str] = {}
-    for node in form.css("input, textarea, select"):
-        name = attr(node, "name")
-        kind = (attr(node, "type") or "text").lower() if node.tag == "input" else node.tag
-        if not name or kind in ("submit", "button", "image", "reset") or name.startswith("ak_hp"):
+    visible: list[tuple[LexborNode, str, str, LexborNode | None]] = []
+    traps: set[int] = set()
+    for node in form.css(CONTROLS):
+        name, kind = attr(node, "name"), control_kind(node)
+        if not name or kind in BUTTON_TYPES:
             continue
         if kind == "hidden":
             hidden[name] = node.attributes.get("value") or ""
             continue
-        label_node = form.css_first(f'label[for="{attr(node, "id")}"]') if attr(node, "id") else None
-        label = text_of(label_node).rstrip("* ").strip() or attr(node, "placeholder")
-        required = "required" in node.attributes or attr(node, "aria-required") == "true"
-        fields.append(FormField(name=name, type=kind, label=label or None, required=required))
-    submit = form.css_first('input[type="submit"], button[type="submit"], button')
-    notes = form.css_first(".comment-notes, .logged-in-as")
-    heading = doc.tree.css_first("#reply-title")
-    return CommentForm(
-        action=doc.absolute(attr(form, "action")) or doc.url,
-        method=(attr(form, "method") or "get").lower(),
-        fields=fields,
-        hidden=hidden,
-        notes=text_of(notes) or None,
-        submit=(attr(submit, "value") or text_of(submit) or None) if submit is not None else None,
-        html_id=attr(form, "id"),
-        title=text_of(heading) or None,
-    )
+        label = label_for(doc, form, node, labels)
+        if honeypots.is_trap(node, clean_text(label) if label is not None else None):
+            traps.add(node.mem_id)
+        else:
+            visible.append((node, name, kind, label))
+    fields = []
+    for node, name, kind, label in visible:  # traps known, a label beside can be trusted
+        text, marked = label_text(label or label_beside(node, form, traps))
+        if not text:
+            text, marked_too = plain_label(doc, node)
+            marked = marked or marked_too
+        fields.append(FormField(name=name, type=kind, label=text,
+                                required=is_required(node) or marked))
+    return fields, hidden
+
+
+# -- which form -----------------------------------------------------------------------------
+
+def _find_form(doc: Document) -> LexborNode | None:
+    best, best_score = None, 0
+    for form in doc.tree.css("form"):
+        if form.css_first("textarea") is None:
+            continue  # every comment form has one (WordPress's, once logged in, too)
+        score = _score(form, _own_action(doc, form))
+        if score > best_score:
+            best, best_score = form, score
+    return best
+
+
+def _own_action(doc: Document, form: LexborNode) -> str:
+    """The part of the action that says something about the form.
+
+    An action back to the page itself only names the article (whose slug may say
+    'contact' or 'comment'), so then only its fragment counts.
+    """
+    action = (attr(form, "action") or "").strip()
+    target = _action(doc, form)
+    if target and doc.url and not action.lower().startswith("javascript:") and PageAddress(
+            doc.url).is_self(target):
+        return urlsplit(target).fragment.lower()
+    return action.lower()
+
+
+def _score(form: LexborNode, action: str) -> int:
+    """How surely `form` posts a comment: 0 for not at all."""
+    names = " ".join(names_of(form)) + " " + (attr(form, "name") or "")
+    if "wp-comments-post" in action or attr(form, "id") == "commentform":
+        return 10
+    textareas = form.css("textarea")
+    textareas = [t for t in textareas if not is_hidden(t, form)] or textareas
+    if _NOT_COMMENT_FORM & (markup_words(form) | _words_of(attr(form, "name"))
+                            | _words_of(action)):
+        return 0
+    score = 0
+    if says_comment(names) or says_comment(action):
+        score += 6
+    if any(says_comment(attr(t, "name")) or says_comment(attr(t, "id")) for t in textareas):
+        score += 2
+    for depth, parent in enumerate(ancestors(form)):
+        if depth >= 6:
+            break
+        if not _NOT_COMMENT_FORM.isdisjoint(markup_words(parent)):
+            return 0
+        if says_comment(" ".join(names_of(parent))):
+            score += 4
+            break
+    return score if score >= 4 else 0
+
+
+def _words_of(value: str | None) -> set[str]:
+    return set(re.split(r"[^a-z0-9]+", (value or "").lower())) - {""}
+
+
+# -- the rest of the form -------------------------------------------------------------------
+
+def _action(doc: Document, form: LexborNode) -> str | None:
+    action = (form.attributes.get("action") or "").strip()
+    if action.lower().startswith("javascript:"):
+        return action
+    if not action:
+        return doc.url
+    base = doc.base_url or doc.url
+    try:
+        return urljoin(base, action) if base else action
+    except ValueError:
+        return action
+
+
+def _notes(form: LexborNode) -> str | None:
+    for element in form.css("[class*=note i], [class*=logged i], [id*=note i]"):
+        if _NOTES_WORDS.isdisjoint(markup_words(element)) or is_hidden(element, form):
+            continue
+        text = clean_text(element)
+        if text:
+            return text
+    for node in form.css("[aria-describedby]"):
+        for ref in (attr(node, "aria-describedby") or "").split():
+            described = form.css_first(f'[id="{css_string(ref)}"]')
+            text = clean_text(described) if described is not None else ""
+            if text:
+                return text
+    for paragraph in form.css("p"):  # else a paragraph of text among the fields
+        if paragraph.css_first(CONTROLS + ", label, button") is None and not is_hidden(
+                paragraph, form):
+            text = clean_text(paragraph)
+            if len(text.split()) >= 3:
+                return text
+    return None
+
+
+def _submit(form: LexborNode) -> str | None:
+    for node in form.css('input[type=submit i], input[type=image i], button'):
+        if node.tag == "button" and (attr(node, "type") or "submit").lower() != "submit":
+            continue
+        text = attr(node, "value") if node.tag == "input" else clean_text(node)
+        text = text or attr(node, "alt") or attr(node, "aria-label") or attr(node, "title")
+        if text:
+            return " ".join(text.split())
+    for node in form.css("a, [role=button]"):  # scripted forms submit from a link
+        if not _SUBMIT_WORDS.isdisjoint(markup_words(node)) or any(
+                not _SUBMIT_WORDS.isdisjoint(markup_words(p)) for p, _ in zip(ancestors(node, form),
+                                                                                range(3))):
+            text = clean_text(node)
+            if text:
+                return text
+    return None
+
+
+def _heading(form: LexborNode) -> str | None:
+    """The heading just above the form ('Leave a Reply', 'Pridaj komentár')."""
+    for parent, _ in zip((form, *ancestors(form)), range(3)):
+        node = parent.prev
+        while node is not None:
+            if node.tag in ("h2", "h3", "h4", "h5") or "title" in markup_words(node):
+                return clean_text(node, lambda e: is_hidden(e)) or None
+            node = node.prev
+    return None

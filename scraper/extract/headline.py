@@ -1,13 +1,147 @@
-"""The article's headline as a reader sees it, not the <title> with its site suffix."""
+"""The article's headline as a reader sees it, not the <title> with its site suffix.
+
+The page names its article in its metadata (og:title, twitter:title, JSON-LD headline,
+<title>), and shows it in a heading that a theme may put in an <h1>, an <h2> or <h3>
+(when the <h1> is the site's logo), or an element marked `itemprop=headline`. The visible
+heading that best matches the metadata wins; <h1>s are tried first. With no match the
+first <h1> of the article's own area is taken, then the metadata's headline, then
+<title> without its site name. This module only reads the tree.
+"""
 from __future__ import annotations
 
+import re
+
+from selectolax.lexbor import LexborNode
+
+from ._jsonld import json_ld_items
+from ._lexicon import words
+from ._markup import ancestors, head_first, is_title, markup_words
+from ._text import clean_text
 from .document import Document, attr, text_of
+
+# How closely a heading must match the page's own metadata to count as its headline.
+_MATCH = 0.6
+_FIRST_PASS = "h1, [itemprop=headline]"
+_SECOND_PASS = ("h2, h3, [class*=title i], [class*=headline i]")
+# Where a heading belongs to the site and not to the article.
+_CHROME_TAGS = frozenset(("header", "nav", "footer", "aside"))
+_CHROME_WORDS = frozenset(("masthead", "nav", "navbar", "navigation", "menu", "footer", "sidebar",
+                           "widget", "logo", "branding", "brand", "modal", "popup", "banner"))
+_SITE_WORDS = frozenset(("site", "page", "global", "top", "main"))
+_SEPARATORS = re.compile(r"\s+[|\-–—:·•»«/]{1,2}\s+")
 
 
 def extract_headline(doc: Document) -> str | None:
-    for selector in ("h1.entry-title", "h1.post-title", "article h1", "h1"):
-        title = text_of(doc.tree.css_first(selector))
-        if title:
-            return title
-    og_title = attr(doc.tree.css_first('meta[property="og:title"]'), "content")
-    return og_title or text_of(doc.tree.css_first("title")) or None
+    references = _references(doc)
+    for selector in (_FIRST_PASS, _SECOND_PASS):
+        best, best_score = None, _MATCH
+        for node in doc.tree.css(selector):
+            if node.tag not in ("h1", "h2", "h3", "h4") and not _names_a_title(node):
+                continue
+            text = clean_text(node)
+            if not text or len(text) > 400:
+                continue
+            score = max((_similarity(text, ref) for ref in references), default=0.0)
+            if score > best_score + 0.05 or (best is None and score >= _MATCH):
+                best, best_score = text, score
+        if best:
+            return best
+    return (_article_h1(doc) or _metadata_headline(doc)
+            or _without_site_name(text_of(head_first(doc.tree, "title")), doc) or None)
+
+
+def _names_a_title(node: LexborNode) -> bool:
+    """A non-heading element counts when its own class or itemprop calls it the title."""
+    if attr(node, "itemprop") == "headline":
+        return True
+    return is_title(node) and node.tag not in ("a", "img", "body")
+
+
+def _references(doc: Document) -> list[list[str]]:
+    """Word lists of what the metadata calls the page: og/twitter title, JSON-LD headline, <title>."""
+    # Each lookup that misses costs a pass over the page: ask for the others only when needed.
+    texts = [attr(head_first(doc.tree, 'meta[property="og:title" i]'), "content")]
+    if not texts[0]:
+        texts += [attr(head_first(doc.tree, 'meta[name="twitter:title" i]'), "content"),
+                  _ld_headline(doc)]
+    title = text_of(head_first(doc.tree, "title"))
+    if title:
+        texts.append(title)
+        # "Headline | Site" also offers its longest part on its own.
+        texts.append(max(_SEPARATORS.split(title), key=len))
+    return [w for w in (words(t) for t in texts if t) if w]
+
+
+def _similarity(text: str, reference: list[str]) -> float:
+    """F1 of the words of `text` against a reference's words (sets; CJK by character)."""
+    tokens = set(words(text))
+    ref = set(reference)
+    if not tokens or not ref:
+        return 0.0
+    common = len(tokens & ref)
+    if not common:
+        return 0.0
+    precision, recall = common / len(tokens), common / len(ref)
+    return 2 * precision * recall / (precision + recall)
+
+
+def _article_h1(doc: Document) -> str | None:
+    """The first <h1> inside the article or <main>, else the first outside the site's chrome."""
+    fallback = None
+    for node in doc.tree.css("h1"):
+        text = clean_text(node)
+        if not text or len(text) > 400:
+            continue
+        place = _place(node)
+        if place == "article":
+            return text
+        if place == "page" and fallback is None:
+            fallback = text
+    return fallback
+
+
+def _place(node: LexborNode) -> str:
+    """'article' inside <article>/<main>, 'chrome' in the site's header/nav/sidebar/footer, else 'page'."""
+    chrome = False
+    for parent in ancestors(node):
+        if parent.tag in ("article", "main"):
+            return "article"
+        if parent.tag in _CHROME_TAGS:
+            chrome = True
+            continue
+        names = markup_words(parent)
+        if not _CHROME_WORDS.isdisjoint(names) or ("header" in names and _SITE_WORDS & names):
+            chrome = True
+    return "chrome" if chrome else "page"
+
+
+def _metadata_headline(doc: Document) -> str | None:
+    for value in (_ld_headline(doc),
+                  attr(head_first(doc.tree, 'meta[property="og:title" i]'), "content"),
+                  attr(head_first(doc.tree, 'meta[name="twitter:title" i]'), "content")):
+        if value:
+            return _without_site_name(" ".join(value.split()), doc)
+    return None
+
+
+def _ld_headline(doc: Document) -> str | None:
+    for item in json_ld_items(doc):
+        headline = item.get("headline")
+        if isinstance(headline, str) and headline.strip():
+            return headline.strip()
+    return None
+
+
+def _without_site_name(title: str, doc: Document) -> str:
+    """`title` without a leading or trailing part that names the site ('… – Denník Sever')."""
+    site_words = set(words(attr(head_first(doc.tree, 'meta[property="og:site_name" i]'), "content")
+                           or ""))
+    separators = list(_SEPARATORS.finditer(title))
+    if not site_words or not separators:
+        return title
+    tail, head = title[separators[-1].end():], title[:separators[0].start()]
+    if tail.strip() and set(words(tail)) <= site_words:
+        return title[:separators[-1].start()].strip()
+    if head.strip() and set(words(head)) <= site_words:
+        return title[separators[0].end():].strip()
+    return title

@@ -1,30 +1,252 @@
-"""Previous/next post links and the article's related ('read next') links."""
+"""Previous/next post links and the article's related ('read next') links.
+
+prev/next: `rel=prev/next` on <a> and <link>, and blocks whose classes or ids name a
+direction (`nav-previous`, `cs-entry__next`, `td-post-prev-post`, `blog-pager-older-link`:
+older is prev, newer is next), in page order, the first valid one per direction. A link
+is not post navigation when it pages through this article (`/2/`, `?page=2`), its
+comments (`/comment-page-2/`, `?cpage=2`, a comment-navigation block), a listing
+(`/page/2/`), a carousel or a sidebar widget, or leaves the site. The title is the linked
+article's title: the block's title element (a heading or a `*title*` class), else its text
+without label elements (classes saying label/meta/caption/subtitle, screen-reader text,
+arrows, `<time>`); a text that is only a direction label in any language is no title, and
+then the link's `title` attribute may stand in, else the title is None.
+
+related: see `_related`; both kinds come from one pass over the page.
+
+This module only reads the tree.
+"""
 from __future__ import annotations
 
-from .document import Document, attr, text_of
+from dataclasses import dataclass
+
+from selectolax.lexbor import LexborNode
+
 from ..models import Link
+from ._lexicon import is_direction_label, says_comment, without_direction_label, words
+from ._links import PageAddress, without_fragment
+from ._markup import (ancestors, head_first, in_region, is_label, is_title, markup_words,
+                      name_words, names_of)
+from ._related import related_links
+from ._text import clean_text, text_blocks
+from .document import Document, attr
+
+# One pass over the page finds every candidate of both kinds: each selector in the list
+# costs a walk of the whole tree, so the list is short and Python sorts the matches.
+_CANDIDATES = (
+    "[rel*=prev i], [rel*=next i], [class*=prev i], [class*=next i], [id*=prev i], "
+    "[id*=next i], [id*=older i], [id*=newer i], [class*=relat i], [id*=relat i], "
+    "[class*=also i], [class*=similar i], [class*=more-on i], .elementor-widget-posts, "
+    ".elementor-widget-loop-grid")
+_DIRECTIONS = {"prev": "prev", "previous": "prev", "older": "prev", "next": "next", "newer": "next"}
+# Words a direction is glued to in one class word: prevpost, nextlink, postnext, navprev.
+_GLUED = ("post", "posts", "link", "article", "entry", "story", "item", "btn", "button", "nav",
+          "page", "pager", "blog", "title", "")
+# Blocks whose prev/next are not post navigation.
+_NOT_POST_NAV = frozenset((
+    "comment", "comments", "respond", "carousel", "slider", "slick", "swiper", "owl", "splide",
+    "glide", "flickity", "gallery", "slideshow", "lightbox", "ticker", "marquee", "scroller",
+    "sidebar", "calendar", "datepicker", "lb", "pswp", "fancybox", "photoswipe",
+    "player", "video", "jwplayer", "vjs", "breadcrumb", "breadcrumbs"))
+
+
+@dataclass
+class _Found:
+    """One prev or next link found on the page, with what it shows."""
+
+    href: str
+    in_head: bool  # a <link> in <head>, which shows nothing
+    texts: list[str]  # what the link shows that may name the article, labels left out
+    title_attribute: str | None = None  # a tooltip that may name it when the text does not
+
+    @property
+    def title(self) -> str | None:
+        if self.texts:
+            return " ".join(self.texts)
+        return _title_or_none(self.title_attribute)
 
 
 def extract_links(doc: Document) -> list[Link]:
-    links: list[Link] = []
-    for kind, selectors in (
-        ("prev", ('a[rel~="prev"]', ".nav-previous", '[class$="__prev"]')),
-        ("next", ('a[rel~="next"]', ".nav-next", '[class$="__next"]')),
-    ):
-        for selector in selectors:
-            block = doc.tree.css_first(selector)
-            anchor = block if block is not None and block.tag == "a" else (
-                block.css_first("a[href]") if block is not None else None)
-            href = doc.absolute(attr(anchor, "href"))
-            if href:
-                title_node = block.css_first(".post-title, .nav-title, h2, h3, h4, [class*='title']")
-                links.append(Link(kind, href, text_of(title_node or anchor) or None))
-                break
-    seen = set()
-    for node in doc.tree.css('[class*="related"] a[href], [class*="read-next"] a[href]'):
-        href = doc.absolute(attr(node, "href"))
-        title = text_of(node)
-        if href and title and href not in seen:
-            seen.add(href)
-            links.append(Link("related", href, title))
+    """prev, then next (at most one each), then the related links in page order."""
+    page = PageAddress(doc.url, doc.absolute(attr(
+        head_first(doc.tree, 'link[rel~="canonical" i][href]'), "href")))
+    candidates, seen = [], set()
+    for node in doc.tree.css(_CANDIDATES):
+        if node.mem_id not in seen:  # a node matching several selectors comes once per match
+            seen.add(node.mem_id)
+            candidates.append(node)
+    return _prev_next(doc, candidates, page) + related_links(doc, candidates, page)
+
+
+# -- prev / next ----------------------------------------------------------------------------
+
+def _prev_next(doc: Document, candidates: list[LexborNode],
+               page: PageAddress) -> list[Link]:
+    found: dict[str, list[_Found]] = {"prev": [], "next": []}
+    seen: set[int] = set()
+    for node in candidates:
+        if node.mem_id in seen:  # already taken as the link of a block before it
+            continue
+        kind = _direction(node)
+        if kind is None:
+            continue
+        item = _nav_item(doc, node, page)
+        if item is None:
+            continue
+        anchor, scope = item
+        if anchor is not node and _rel_direction(anchor) not in (None, kind):
+            continue  # a block named 'next' holding a rel=prev link: rel is the surer word
+        seen.add(anchor.mem_id)
+        href = without_fragment(doc.absolute(attr(anchor, "href")))
+        texts = _shown_texts(scope) if scope is not None else []
+        found[kind].append(_Found(href, scope is None, texts, attr(anchor, "title")))
+    chosen = {kind: _choose(candidates) for kind, candidates in found.items()}
+    _drop_parallel_labels(chosen.get("prev"), chosen.get("next"))
+    links = []
+    for kind in ("prev", "next"):
+        pick = chosen[kind]
+        if pick is None:
+            continue
+        title = pick.title
+        if title is None:  # another block linking to the same article may show its title
+            title = next((other.title for other in found[kind]
+                          if other.href == pick.href and other.title), None)
+        links.append(Link(kind, pick.href, title))
+    _drop_parallel_titles(links)
     return links
+
+
+def _rel_direction(node: LexborNode) -> str | None:
+    rel = {r.lower() for r in (node.attributes.get("rel") or "").split()}
+    if ("prev" in rel or "previous" in rel) != ("next" in rel):
+        return "next" if "next" in rel else "prev"
+    return None
+
+
+def _direction(node: LexborNode) -> str | None:
+    """'prev' or 'next' when the node's rel, or its classes and id, name one direction only."""
+    if node.tag in ("a", "link"):
+        by_rel = _rel_direction(node)
+        if by_rel:
+            return by_rel
+    if node.tag in ("body", "html", "link", "script", "style", "meta", "img", "svg", "path",
+                    "input", "select", "option", "form", "iframe"):
+        return None
+    kinds = set()
+    for name in names_of(node):
+        name_w = name_words(name)
+        if "readnext" in "".join(name_w) or "upnext" in "".join(name_w):
+            continue  # 'read next', 'up next': recommendations, not the adjacent post
+        said = {_word_direction(word) for word in name_w} - {None}
+        if "both" not in said and len(said) == 1:
+            kinds |= said
+    return kinds.pop() if len(kinds) == 1 else None
+
+
+def _word_direction(word: str) -> str | None:
+    if word in _DIRECTIONS:
+        return _DIRECTIONS[word]
+    if word in ("prevnext", "nextprev", "previousnext", "nextprevious", "prevnextpost"):
+        return "both"
+    for direction in ("previous", "prev", "next", "older", "newer"):
+        if word.startswith(direction) and word[len(direction):] in _GLUED:
+            return _DIRECTIONS[direction]
+        if word.endswith(direction) and word[:-len(direction)] in _GLUED:
+            return _DIRECTIONS[direction]
+    return None
+
+
+def _nav_item(doc: Document, node: LexborNode,
+              page: PageAddress) -> tuple[LexborNode, LexborNode | None] | None:
+    """(the link, the element holding its title) of a direction-named node, if it is post nav."""
+    if node.tag == "link":
+        return (node, None) if _is_article_link(doc, node, page) else None
+    if node.tag == "a":
+        anchor, scope = node, node
+    else:
+        anchors = node.css("a[href]")
+        if len(anchors) > 8:  # a container of many links is no single nav item
+            return None
+        anchors = [a for a in anchors if _is_article_link(doc, a, page)]
+        hrefs = {doc.absolute(attr(a, "href")) for a in anchors}
+        if len(hrefs) != 1:  # nothing to follow, or a container of many: not one nav item
+            if anchors:
+                return None
+            anchor = next((p for p, _ in zip(ancestors(node), range(3)) if p.tag == "a"), None)
+            if anchor is None or not _is_article_link(doc, anchor, page):
+                return None
+            scope = anchor
+        else:
+            anchor, scope = anchors[0], node
+    if not _is_article_link(doc, anchor, page):
+        return None
+    return None if in_region(scope, _is_beside_post_nav) else (anchor, scope)
+
+
+def _is_beside_post_nav(element: LexborNode) -> bool:
+    """A block whose prev/next page through something else: comments (in any language),
+    a carousel, a gallery, a sidebar or calendar widget."""
+    return not _NOT_POST_NAV.isdisjoint(markup_words(element)) or says_comment(
+        " ".join(names_of(element)))
+
+
+def _is_article_link(doc: Document, anchor: LexborNode, page: PageAddress) -> bool:
+    return page.is_article(doc.absolute(attr(anchor, "href")))
+
+
+def _choose(candidates: list[_Found]) -> _Found | None:
+    """The first block in the body, else a <link> in the head."""
+    body = [c for c in candidates if not c.in_head]
+    return (body or candidates or [None])[0]
+
+
+def _shown_texts(scope: LexborNode) -> list[str]:
+    """What a nav item shows that may name the article, best first.
+
+    Its title element (a heading or `*title*` class) if one says more than a direction
+    label; else its text by block, each without label elements and label segments
+    ('← <strong>Previous</strong> Story' is one label).
+    """
+    for element in scope.css("h1, h2, h3, h4, h5, h6, [class*=title i], [class*=headline i]"):
+        if is_label(element) or any(is_label(a) for a in ancestors(element, scope)):
+            continue
+        if element.tag[0] != "h" and not is_title(element):
+            continue
+        text = clean_text(element, is_label)
+        if text and not is_direction_label(text):
+            return [text]
+    texts = []
+    for text, segments in text_blocks(scope, is_label):
+        if is_direction_label(text):
+            continue
+        shown = [s for s in segments if not is_direction_label(s)]
+        text = text if len(shown) == len(segments) else " ".join(shown)
+        texts.append(without_direction_label(text))
+    return [text for text in texts if text]
+
+
+def _title_or_none(text: str | None) -> str | None:
+    text = " ".join((text or "").split())
+    return text if text and not is_direction_label(text) else None
+
+
+def _drop_parallel_labels(prev: _Found | None, next_: _Found | None) -> None:
+    """Drop leading texts that are the same label in both links ('Vorheriger Artikel' /
+    'Nächster Artikel'): short, sharing a word, in a language the lexicon may not know."""
+    if prev is None or next_ is None or len(prev.texts) < 2 or len(next_.texts) < 2:
+        return
+    wa, wb = words(prev.texts[0]), words(next_.texts[0])
+    if len(wa) <= 4 and len(wb) <= 4 and set(wa) & set(wb):
+        del prev.texts[0], next_.texts[0]
+
+
+def _drop_parallel_titles(links: list[Link]) -> None:
+    """Null both titles when prev and next read as one label with the direction swapped
+    ('Newer Post' / 'Older Post', 'Postagem mais recente' / 'Postagem mais antiga'):
+    two articles' titles are not that alike, in whatever language."""
+    if len(links) != 2 or not links[0].title or not links[1].title:
+        return
+    a, b = words(links[0].title), words(links[1].title)
+    shared, differing = set(a) & set(b), set(a) ^ set(b)
+    if (len(a) <= 4 and len(b) <= 4 and shared and differing and len(set(a) - shared) <= 2
+            and len(set(b) - shared) <= 2 and not any(w.isdigit() for w in differing)):
+        links[0].title = links[1].title = None

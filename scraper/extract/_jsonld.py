@@ -1,0 +1,37 @@
+"""The JSON-LD objects of a page, flattened: every ld+json script, its lists and @graphs.
+
+Several parts read schema.org data (the headline, the share URL); they read it through
+here, so a broken script or an odd nesting is handled once. Never raises on bad JSON.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .document import Document
+
+
+def json_ld_items(doc: Document) -> list[dict[str, Any]]:
+    """Every JSON-LD object of the page, in page order, nested @graph members included."""
+    items: list[dict[str, Any]] = []
+    for script in doc.tree.css('script[type="application/ld+json" i]'):
+        try:
+            items += _flatten(json.loads(script.text() or ""))
+        except ValueError:
+            continue
+    return items
+
+
+def is_type(item: dict[str, Any], *suffixes: str) -> bool:
+    """Whether the item's @type ends with one of `suffixes` ('Article' covers 'NewsArticle')."""
+    kinds = item.get("@type")
+    kinds = kinds if isinstance(kinds, list) else [kinds]
+    return any(isinstance(kind, str) and kind.endswith(suffixes) for kind in kinds)
+
+
+def _flatten(data: Any) -> list[dict[str, Any]]:
+    if isinstance(data, list):
+        return [item for entry in data for item in _flatten(entry)]
+    if isinstance(data, dict):
+        return [data] + _flatten(data.get("@graph", []))
+    return []

@@ -1,0 +1,135 @@
+"""Markup read as signals: the words in class names and ids, ancestry, regions, hiding.
+
+The part modules (navigation, comment_form, share, headline) detect blocks by structure:
+what a theme calls a block in its classes and ids, rel attributes, form semantics. This
+module turns that markup into plain words, so a part can ask "does this element say
+prev?" without regexes of its own. It reads markup, not the words a reader sees (text is
+`_text`'s, what words mean is `_lexicon`'s), and it never changes the tree: the body pass
+runs later on the same tree.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Callable, Iterator
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+_CAMEL = re.compile(r"([a-z0-9])([A-Z])")
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+# Inline styles that take an element out of sight (honeypots, collapsed widgets).
+_HIDING_STYLE = re.compile(
+    r"display\s*:\s*none|visibility\s*:\s*hidden|opacity\s*:\s*0(?:\.0+)?\s*(?:!important\s*)?(?:;|$)"
+    r"|clip\s*:\s*rect\(\s*[01]px|(?:left|top|text-indent)\s*:\s*-\d{3,}", re.I)
+
+
+def head_first(tree: LexborHTMLParser, selector: str) -> LexborNode | None:
+    """The first match for page metadata: looked up in <head> first, where it is cheap to find.
+
+    On a miss, the <link>/<meta> children of <body> are tried: a stray <div> or <img> in
+    a page's <head> makes the parser end the head there, and the tags after it land at the
+    top level of the body. (Searching the whole body on every miss would cost a pass.)
+    """
+    head = tree.head
+    found = head.css_first(selector) if head is not None else None
+    if found is None and tree.body is not None:
+        for child in tree.body.iter():
+            if child.tag in ("link", "meta") and child.css_matches(selector):
+                return child
+    return found
+
+
+def name_words(value: str | None) -> tuple[str, ...]:
+    """The lower-case words of a class list or id: `cs-entry__prevNext` -> cs, entry, prev, next."""
+    return _words_of_name(value) if value else ()
+
+
+@lru_cache(maxsize=8192)  # a page repeats its class lists, and a site its theme's
+def _words_of_name(value: str) -> tuple[str, ...]:
+    if not value.islower():
+        value = _CAMEL.sub(r"\1 \2", value).lower()
+    return tuple(w for w in _NON_WORD.split(value) if w)
+
+
+def names_of(node: LexborNode) -> list[str]:
+    """Each class name and the id of `node`, one string each, as the author wrote them."""
+    attrs = node.attributes
+    names = (attrs.get("class") or "").split()
+    if attrs.get("id"):
+        names.append(attrs["id"])
+    return names
+
+
+def markup_words(node: LexborNode) -> frozenset[str]:
+    """All words in the class and id of `node`."""
+    attrs = node.attributes
+    return _word_set(attrs.get("class") or "", attrs.get("id") or "")
+
+
+@lru_cache(maxsize=8192)
+def _word_set(classes: str, id_: str) -> frozenset[str]:
+    return frozenset(name_words(classes) + name_words(id_))
+
+
+def ancestors(node: LexborNode, stop: LexborNode | None = None) -> Iterator[LexborNode]:
+    """Parents of `node`, nearest first, up to (not including) `stop` or <body>."""
+    stop_id = stop.mem_id if stop is not None else None
+    parent = node.parent
+    while parent is not None and parent.tag not in ("body", "html", "-document"):
+        if parent.mem_id == stop_id:
+            return
+        yield parent
+        parent = parent.parent
+
+
+# What only the article's own area holds: its headline and its body.
+_ARTICLE_MARKERS = ("h1, [itemprop=articleBody], [itemprop=headline], .entry-content, .post-content, "
+                    ".post-body, .article-body, .article-content, .entry-title, .post-title")
+
+
+# Elements inside a link or a field label that label it instead of naming anything.
+_LABEL_WORDS = frozenset((
+    "label", "meta", "caption", "subtitle", "screen", "reader", "sr", "visually", "hidden",
+    "arrow", "arrows", "icon", "direction", "date", "time", "category", "cat", "cats", "excerpt",
+    "badge", "kicker", "thumb", "thumbnail", "avatar", "count", "tooltip", "hint", "chevron"))
+_TITLE_WORDS = frozenset(("title", "headline", "heading"))
+
+
+def is_label(element: LexborNode) -> bool:
+    """An element that labels or decorates (a 'Previous post' caption, screen-reader text,
+    an icon, a date) rather than naming the article its link leads to."""
+    if element.tag in ("time", "i", "svg", "img", "picture"):
+        return True
+    if element.attributes.get("aria-hidden") == "true":
+        return True
+    return not _LABEL_WORDS.isdisjoint(markup_words(element))
+
+
+def is_title(element: LexborNode) -> bool:
+    """An element whose class or id calls it a title or headline (not a subtitle)."""
+    return not _TITLE_WORDS.isdisjoint(markup_words(element))
+
+
+def in_region(node: LexborNode, names: frozenset[str] | Callable[[LexborNode], bool],
+              stop: LexborNode | None = None) -> bool:
+    """Whether `node` sits in a block that says one of `names` in its class or id (or that
+    the predicate `names` accepts): a sidebar, comments, a carousel... standing beside the
+    article. A wrapper around the article that happens to say such a word
+    (`cs-sidebar-enabled`, `tag-rusko` on <article>) is layout, not a region."""
+    says = names if callable(names) else (lambda e: not names.isdisjoint(markup_words(e)))
+    for element in (node, *ancestors(node, stop)):
+        if says(element):
+            return element.css_first(_ARTICLE_MARKERS) is None
+    return False
+
+
+def is_hidden(node: LexborNode, stop: LexborNode | None = None) -> bool:
+    """Hidden from the reader by its own markup: `hidden`, `aria-hidden`, or an inline style."""
+    for element in (node, *ancestors(node, stop)):
+        attrs = element.attributes
+        if "hidden" in attrs or attrs.get("aria-hidden") == "true":
+            return True
+        style = attrs.get("style")
+        if style and _HIDING_STYLE.search(style):
+            return True
+    return False
