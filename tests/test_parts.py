@@ -291,3 +291,22 @@ def test_parts_never_touch_the_tree():
         part(doc)
     assert doc.tree.html == before
     assert LexborHTMLParser(before).html == before
+
+
+def test_a_copy_box_holding_the_shortlink_does_not_make_it_the_share_url():
+    doc = parse_document("""<html><head>
+        <link rel="canonical" href="https://news.example/2025/05/bridge-closed/">
+        <link rel="shortlink" href="https://news.example/?p=812">
+        </head><body><article><h1>Bridge closed</h1>
+        <div class="share-box"><input type="text" readonly value="https://news.example/?p=812"></div>
+        </article></body></html>""", "https://news.example/2025/05/bridge-closed/")
+    urls = extract_share_urls(doc)
+    assert urls.share_url == "https://news.example/2025/05/bridge-closed/"
+    assert urls.shortlink == "https://news.example/?p=812"
+
+
+def test_share_url_falls_back_to_the_page_url_but_never_a_local_file():
+    html = "<html><head><title>Bridge closed</title></head><body><p>Text.</p></body></html>"
+    assert extract_share_urls(parse_document(html, "https://news.example/a")).share_url == \
+        "https://news.example/a"
+    assert extract_share_urls(parse_document(html, "file:///tmp/a.html")).share_url is None

@@ -5,9 +5,11 @@ The share URL is the address the page offers for sharing, in this order:
    button carrying it in `data-clipboard-text` / `data-url`; one that matches the
    canonical or og:url wins, else one on the page's own site;
 2. `<link rel=canonical>`;  3. `og:url`;  4. JSON-LD `url` / `mainEntityOfPage`;
-5. the URL a share button (Facebook, X, LinkedIn...) passes to its service.
+5. the URL a share button (Facebook, X, LinkedIn...) passes to its service;
+6. the page's own (http/https) URL: with nothing else on offer, that is what a reader shares.
 Every URL is made absolute against the page URL and `<base href>`. The shortlink
-(`rel=shortlink`) is kept apart and never becomes the share URL on its own account.
+(`rel=shortlink`, WordPress's `/?p=123`) is kept apart and never becomes the share URL,
+not even when a copy box holds it.
 This module only reads the tree.
 """
 from __future__ import annotations
@@ -52,8 +54,8 @@ def extract_share_urls(doc: Document) -> ShareUrls:
     shortlink = _web_url(doc, attr(head_first(
         tree, 'link[rel~="shortlink" i][href], link[rel~="shorturl" i][href]'), "href"))
     og_url = _web_url(doc, attr(head_first(tree, 'meta[property="og:url" i][content]'), "content"))
-    share = (_copy_box(doc, canonical, og_url) or canonical or og_url or _json_ld_url(doc)
-             or _shared_by_buttons(doc))
+    share = (_copy_box(doc, canonical, og_url, shortlink) or canonical or og_url
+             or _json_ld_url(doc) or _shared_by_buttons(doc) or _web_url(doc, doc.url))
     return ShareUrls(share_url=share, canonical_url=canonical, shortlink=shortlink)
 
 
@@ -68,13 +70,14 @@ def _web_url(doc: Document, href: str | None) -> str | None:
     return None
 
 
-def _copy_box(doc: Document, canonical: str | None, og_url: str | None) -> str | None:
+def _copy_box(doc: Document, canonical: str | None, og_url: str | None,
+              shortlink: str | None) -> str | None:
     """The address a copy-link box or copy button offers, preferring the page's own."""
     own_site: str | None = None
     preferred, page = PageAddress(canonical, og_url), PageAddress(doc.url, canonical, og_url)
     for node in doc.tree.css(_COPY_SOURCES):
         url = _copy_value(doc, node)
-        if not url:
+        if not url or url == shortlink or _is_shortlink(url):
             continue
         if preferred.sites and preferred.is_self(url):
             return url
@@ -109,6 +112,18 @@ def _copy_value(doc: Document, node: LexborNode) -> str | None:
             for p in ancestors(node)):
         return None  # a media player's or a real form's field, or nothing a reader sees
     return _web_url(doc, value)
+
+
+def _is_shortlink(url: str) -> bool:
+    """A post-id address such as WordPress's `https://site/?p=123`: a shortlink, not a permalink."""
+    parts = urlsplit(url)
+    if parts.path not in ("", "/"):
+        return False
+    try:
+        params = parse_qsl(parts.query)
+    except ValueError:
+        return False
+    return len(params) == 1 and params[0][0] in ("p", "page_id") and params[0][1].isdigit()
 
 
 def _submits(form: LexborNode) -> bool:
