@@ -31,6 +31,8 @@ _PARAGRAPH_TAGS = frozenset(("p", "pre"))
 
 # Elements that are page furniture by their markup, wherever they are.
 _FURNITURE_TAGS = frozenset(("nav", "aside", "footer", "header", "form"))
+# Their classes describe the page or the post (tags, categories, layout), never a widget.
+_NEVER_FURNITURE = frozenset(("html", "body", "main", "article"))
 _FURNITURE = ("nav, aside, footer, header, form, [role=navigation], [role=complementary], "
               "[role=contentinfo], [role=banner], [role=search], [role=dialog], [hidden], "
               "[aria-hidden=true], [style*='display:none' i], [style*='display: none' i], "
@@ -43,7 +45,7 @@ _FURNITURE_WORD = re.compile(
     r"|comment|disqus|respond|newsletter|subscri|signup|promo|cookie|consent|gdpr|sidebar|widget"
     r"|breadcrumb|navbar|navigation|pagination|pager|masthead|advert|sponsor|outbrain|taboola"
     r"|author-?(?:bio|box|info)|popup|modal"
-    r"|(?:nav|menu|footer|ad|ads|banner|tags?|byline|also)(?![a-z0-9])"
+    r"|(?:nav|menu|footer|ad|ads|banner|tags|byline|also)(?![a-z0-9])|tag(?![a-z0-9-])"
     r")"
 )
 
@@ -55,8 +57,9 @@ _PARAGRAPH_MARK = "\x1e"
 _LINE_MARK = "\x1f"
 _MARKS = re.compile(f"([{_PARAGRAPH_MARK}{_LINE_MARK}]+)")
 
+_DECAY = 0.5
 _MIN_PROSE = 25  # characters: shorter blocks do not say where the article is
-_DOMINANT = 0.7  # a child holding this share of its parent's prose is the article's side
+_SPLIT = 0.5  # a cluster beside the best one, this dense, is more of the article
 _FURNITURE_KEPT = 0.85  # furniture by its class, but holding this share: it wraps the article
 
 
@@ -85,8 +88,11 @@ def _furniture_name(name: str) -> bool:
 
 
 def _is_furniture(node: LexborNode) -> bool:
-    if node.tag in _FURNITURE_TAGS:
+    tag = node.tag
+    if tag in _FURNITURE_TAGS:
         return True
+    if tag in _NEVER_FURNITURE:
+        return False
     attrs = node.attrs
     name = f"{attrs.get('class') or ''} {attrs.get('id') or ''} {attrs.get('role') or ''}"
     return len(name) > 2 and _furniture_name(name)
@@ -104,6 +110,7 @@ class _Prose:
         self.parent: dict[int, int] = {}
         self.children: dict[int, list[int]] = {}
         self.value: dict[int, float] = {}
+        self.score: dict[int, float] = {}
         self.link_heavy: list[LexborNode] = []
         links: dict[int, int] = {}
         for anchor in root.css("p a, pre a"):
@@ -137,8 +144,11 @@ class _Prose:
     def _add(self, node: LexborNode, value: float) -> None:
         key = node.mem_id
         self.node.setdefault(key, node)
+        weight = value
         while True:
             self.value[key] = self.value.get(key, 0.0) + value
+            self.score[key] = self.score.get(key, 0.0) + weight
+            weight *= _DECAY
             if key == self.root:
                 return
             parent_key = self.parent.get(key)
@@ -151,25 +161,67 @@ class _Prose:
                 self.node.setdefault(parent_key, parent)
             key = parent_key
 
+    def top_down(self) -> list[int]:
+        """Every element above some prose, each after its parent."""
+        order = [self.root]
+        for key in order:
+            order.extend(self.children.get(key, ()))
+        return order
+
+    def candidate(self, key: int) -> bool:
+        """Paragraphs are what a container holds, never the container."""
+        return self.node[key].tag not in _PARAGRAPH_TAGS
+
     def of(self, node: LexborNode) -> float:
         return self.value.get(node.mem_id, 0.0)
 
 
 def _container(root: LexborNode, prose: _Prose) -> LexborNode:
-    """Go down from <body> while one child holds most of the prose; furniture is passed over."""
-    key = prose.root
+    """The element whose prose sits closest under it, widened to take in the article's other parts.
+
+    Prose under furniture does not count. The best element is widened to its parent while the
+    parent's other children hold a cluster of prose nearly as dense (an article split by ads or
+    grid cells); scattered teasers and comments beside it do not widen it.
+    """
+    out = _outside(prose)
+    best_below: dict[int, float] = {}
+    for key in reversed(prose.top_down()):
+        if key in out:
+            continue
+        best = max(best_below.get(key, 0.0), prose.score[key] if prose.candidate(key) else 0.0)
+        best_below[key] = best
+        parent = prose.parent.get(key)
+        if parent is not None and best > best_below.get(parent, 0.0):
+            best_below[parent] = best
+    top = max((key for key in best_below if prose.candidate(key)), key=prose.score.__getitem__,
+              default=None)
+    if top is None:
+        return root
+    chosen = key = top
     while True:
-        total = prose.value[key]
-        best, best_value = None, 0.0
-        for child in prose.children.get(key, ()):
-            value = prose.value[child]
-            if value < _FURNITURE_KEPT * total and _is_furniture(prose.node[child]):
-                total -= value
-            elif value > best_value:
-                best, best_value = child, value
-        if best is None or best_value < _DOMINANT * total:
-            return prose.node[key]
-        key = best
+        parent = prose.parent.get(key)
+        if parent is None or parent in out:
+            break
+        beside = max((best_below.get(child, 0.0) for child in prose.children[parent]
+                      if child != key and child not in out), default=0.0)
+        key = parent
+        if beside == 0.0:
+            continue  # nothing beside: look further up
+        if beside < _SPLIT * prose.score[top]:
+            break
+        chosen = key
+    return prose.node[chosen]
+
+
+def _outside(prose: _Prose) -> set[int]:
+    """Elements that are furniture or inside furniture, unless they hold most of the prose."""
+    out: set[int] = set()
+    limit = _FURNITURE_KEPT * prose.total
+    for key in prose.top_down():
+        if prose.parent.get(key) in out or (
+                prose.value[key] < limit and _is_furniture(prose.node[key])):
+            out.add(key)
+    return out
 
 
 def _remove_furniture(container: LexborNode, prose: _Prose) -> None:
