@@ -33,7 +33,7 @@ _PARAGRAPH_TAGS = frozenset(("p", "pre"))
 _FURNITURE_TAGS = frozenset(("nav", "aside", "footer", "header", "form"))
 # Their classes describe the page or the post (tags, categories, layout), never a widget.
 _NEVER_FURNITURE = frozenset(("html", "body", "main", "article"))
-_FURNITURE = ("nav, aside, footer, header, form, [role=navigation], [role=complementary], "
+_FURNITURE = ("nav, aside, footer, header, form, figcaption, [role=navigation], [role=complementary], "
               "[role=contentinfo], [role=banner], [role=search], [role=dialog], [hidden], "
               "[aria-hidden=true], [style*='display:none' i], [style*='display: none' i], "
               "[style*='visibility:hidden' i]")
@@ -44,10 +44,13 @@ _FURNITURE_WORD = re.compile(
     r"share|sharing|social|sociable|addthis|related|recommend|read-?more|more-?(?:stories|articles|news)"
     r"|comment|disqus|respond|newsletter|subscri|signup|promo|cookie|consent|gdpr|sidebar|widget"
     r"|breadcrumb|navbar|navigation|pagination|pager|masthead|advert|sponsor|outbrain|taboola"
-    r"|author-?(?:bio|box|info)|popup|modal"
+    r"|author-?(?:bio|box|info)|popup|modal|caption|credit|rollover|tooltip|popover|hovercard"
     r"|(?:nav|menu|footer|ad|ads|banner|tags|byline|also)(?![a-z0-9])|tag(?![a-z0-9-])"
     r")"
 )
+
+# Classes that tell a state or a layout of the element, not what it is: "has-sidebar", "no-ads".
+_STATE_CLASS = re.compile(r"(?<![a-z0-9])(?:has|with|no|is|show|hide|enable|disable)[_-][a-z0-9_-]*")
 
 # Blocks that start a new paragraph, and blocks that only start a new line.
 _BLOCKS = ("p, pre, blockquote, table, ul, ol, dl, div, section, article, figure, "
@@ -57,6 +60,8 @@ _PARAGRAPH_MARK = "\x1e"
 _LINE_MARK = "\x1f"
 _MARKS = re.compile(f"([{_PARAGRAPH_MARK}{_LINE_MARK}]+)")
 
+_LINK_BLOCK_TAGS = frozenset(("div", "section", "table", "dl", "figure"))
+_LINK_BLOCK = 0.5  # a block whose text is more than this share links is a list of links
 _DECAY = 0.5
 _MIN_PROSE = 25  # characters: shorter blocks do not say where the article is
 _SPLIT = 0.5  # a cluster beside the best one, this dense, is more of the article
@@ -74,6 +79,7 @@ def extract_body(doc: Document) -> str:
         return ""
     container = _container(root, prose)
     _remove_furniture(container, prose)
+    _remove_link_blocks(container, prose)
     return _text(container)
 
 
@@ -84,7 +90,7 @@ def _chars(text: str) -> int:
 
 @lru_cache(maxsize=4096)
 def _furniture_name(name: str) -> bool:
-    return _FURNITURE_WORD.search(name.lower()) is not None
+    return _FURNITURE_WORD.search(_STATE_CLASS.sub(" ", name.lower())) is not None
 
 
 def _is_furniture(node: LexborNode) -> bool:
@@ -113,20 +119,24 @@ class _Prose:
         self.score: dict[int, float] = {}
         self.link_heavy: list[LexborNode] = []
         links: dict[int, int] = {}
+        anchors: dict[int, int] = {}
         for anchor in root.css("p a, pre a"):
             block = anchor.parent
             while block is not None and block.tag not in _PARAGRAPH_TAGS:
                 block = block.parent
             if block is not None:
-                links[block.mem_id] = links.get(block.mem_id, 0) + _chars(anchor.text())
+                key = block.mem_id
+                links[key] = links.get(key, 0) + _chars(anchor.text())
+                anchors[key] = anchors.get(key, 0) + 1
         seen: set[int] = set()
         for block in root.css(_PROSE):
             tag = block.tag
             if tag in _PARAGRAPH_TAGS:
                 length = _chars(block.text())
                 link_length = links.get(block.mem_id, 0)
-                if link_length and link_length > 0.5 * length:
-                    self.link_heavy.append(block)
+                if link_length and (length - link_length < min(_MIN_PROSE, link_length) or (
+                        link_length > 0.5 * length and anchors[block.mem_id] > 1)):
+                    self.link_heavy.append(block)  # "Read more: <a>another story</a>"
                 value = length - 2 * link_length
             else:
                 if tag == "br":
@@ -232,6 +242,32 @@ def _remove_furniture(container: LexborNode, prose: _Prose) -> None:
     for node in doomed:
         if prose.of(node) <= 0.5 * total:  # a wrapper of the article itself stays
             node.decompose(recursive=False)
+
+
+def _remove_link_blocks(container: LexborNode, prose: _Prose) -> None:
+    """Blocks inside the article whose text is mostly links: teaser rails, 'read more' lists."""
+    container_key = container.mem_id
+    parent_of: dict[int, LexborNode | None] = {}
+    links: dict[int, int] = {}
+    nodes: dict[int, LexborNode] = {}
+    for anchor in container.css("a"):
+        length = _chars(anchor.text())
+        node = anchor.parent
+        while node is not None:
+            key = node.mem_id
+            if key == container_key:
+                break
+            links[key] = links.get(key, 0) + length
+            nodes[key] = node
+            if key in parent_of:
+                node = parent_of[key]
+            else:
+                parent_of[key] = node = node.parent
+    for key, link_length in links.items():
+        node = nodes[key]
+        if node.tag in _LINK_BLOCK_TAGS and prose.value.get(key, 0.0) == 0.0:
+            if link_length > _LINK_BLOCK * _chars(node.text()):
+                node.decompose(recursive=False)
 
 
 def _text(container: LexborNode) -> str:
