@@ -1,0 +1,64 @@
+"""Page furniture: the parts of a page that are not the article.
+
+Navigation, share widgets, related and 'read next' blocks, comments, cookie
+banners, newsletter boxes, author boxes, footers, ads, picture captions,
+hover cards, hidden elements. Told apart by markup only: tags, ARIA roles,
+hidden state, and the words of class and id attributes, which are the
+vocabulary of the markup whatever the language of the page. It must never
+look at the text a reader sees.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from selectolax.lexbor import LexborNode
+
+FURNITURE_TAGS = frozenset(("nav", "aside", "footer", "header", "form", "figcaption", "dialog"))
+# What a CSS query needs to find every element `is_furniture` may accept.
+CANDIDATES = ("[class], [id], [role], [hidden], [aria-hidden], [style], "
+              + ", ".join(sorted(FURNITURE_TAGS)))
+
+# Their classes describe the page or the post (tags, categories, layout), never a widget.
+_NEVER_FURNITURE = frozenset(("html", "body", "main", "article"))
+_ROLES = frozenset(("navigation", "complementary", "contentinfo", "banner", "search", "dialog",
+                    "alertdialog", "menu", "menubar", "toolbar", "tooltip"))
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+
+# Words that name furniture at the start of a class or id word ("share-bar", "sidebar-left").
+_WORD = re.compile(
+    r"(?<![a-z0-9])(?:"
+    r"share|sharing|social|sociable|addthis|related|recommend|read-?more|more-?(?:stories|articles|news)"
+    r"|comment|disqus|respond|newsletter|subscri|signup|promo|cookie|consent|gdpr|sidebar|widget"
+    r"|breadcrumb|navbar|navigation|pagination|pager|masthead|advert|sponsor|outbrain|taboola"
+    r"|author-?(?:bio|box|info)|popup|modal|caption|credit|rollover|tooltip|popover|hovercard"
+    # short words only as a whole word: "nav" but not "navy", "tags" but not WordPress' "tag-x"
+    r"|(?:nav|menu|footer|ad|ads|banner|tags|byline|also)(?![a-z0-9])|tag(?![a-z0-9-])"
+    r")"
+)
+# Classes that tell a state or a layout of the element, not what it is: "has-sidebar", "no-ads".
+_STATE = re.compile(r"(?<![a-z0-9])(?:has|with|no|is|show|hide|enable|disable)[_-][a-z0-9_-]*")
+
+
+def is_furniture(node: LexborNode) -> bool:
+    tag = node.tag
+    if tag in FURNITURE_TAGS:
+        return True
+    if tag in _NEVER_FURNITURE:
+        return False
+    attrs = node.attributes
+    if not attrs:
+        return False
+    if "hidden" in attrs or attrs.get("aria-hidden") == "true" or attrs.get("role") in _ROLES:
+        return True
+    style = attrs.get("style")
+    if style and _HIDDEN_STYLE.search(style):
+        return True
+    names = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
+    return len(names) > 2 and furniture_name(names)
+
+
+@lru_cache(maxsize=4096)
+def furniture_name(names: str) -> bool:
+    """Whether class and id words name furniture. Cached: pages repeat their class names."""
+    return _WORD.search(_STATE.sub(" ", names.lower())) is not None
