@@ -34,7 +34,7 @@ _BARE_TEXT = frozenset(("div", "td"))
 _MIN_PROSE = 25  # characters: shorter blocks do not say where the article is
 _DECAY = 0.5  # each level between an element and a paragraph halves the paragraph's weight
 _SPLIT = 0.5  # a cluster beside the best one, this dense, is more of the article
-_FURNITURE_KEPT = 0.85  # furniture by its class, but holding this share of the prose: a wrapper
+_FURNITURE_WEIGHT = 0.2  # what prose inside furniture counts for
 _LINK_BLOCK = 0.5  # a block without prose whose text is more than this share links: a link list
 _LINK_BLOCK_TAGS = frozenset(("div", "section", "table", "dl", "figure"))
 
@@ -70,11 +70,13 @@ class _Prose:
         self.children: dict[int, list[int]] = {}
         self.value: dict[int, float] = {}  # prose characters inside
         self.score: dict[int, float] = {}  # the same, halved for each level down
+        self.own: dict[int, float] = {}  # prose characters of the element itself
         self.link_lists: list[LexborNode] = []  # paragraphs that are links with a label
-        own = self._blocks(root)
+        self.own = own = self._blocks(root)
         self.order = self._top_down()
         for key in self.order:
-            self.value[key] = self.score[key] = own.get(key, 0.0)
+            own.setdefault(key, 0.0)
+            self.value[key] = self.score[key] = own[key]
         for key in reversed(self.order):
             parent = self.parent.get(key)
             if parent is not None:
@@ -152,49 +154,60 @@ class _Prose:
 
 
 def _container(prose: _Prose) -> LexborNode:
-    """The element whose prose sits closest under it, widened over the article's other parts."""
-    out = _outside(prose)
-    best_below: dict[int, float] = {}  # the best candidate's score in each subtree
+    """The element whose prose sits closest under it, widened over the article's other parts.
+
+    Prose inside furniture counts for little: a cookie notice or a comment thread can hold
+    more text than the article, while a wrapper misnamed 'widget' still holds all of it.
+    """
+    furniture, under = _furniture(prose)
+    score: dict[int, float] = {}  # prose.score, furniture discounted
     for key in reversed(prose.order):
-        if key in out:
-            continue
+        score[key] = total = score.get(key, 0.0) + prose.own[key]
+        parent = prose.parent.get(key)
+        if parent is not None:
+            weight = _DECAY * _FURNITURE_WEIGHT if key in furniture else _DECAY
+            score[parent] = score.get(parent, 0.0) + weight * total
+
+    def rank(key: int) -> float:
+        return score[key] * _FURNITURE_WEIGHT if key in under else score[key]
+
+    best_below: dict[int, float] = {}  # the best candidate's rank in each subtree
+    for key in reversed(prose.order):
         best = best_below.get(key, 0.0)
-        if prose.score[key] > best and prose.is_candidate(key):
-            best = prose.score[key]
+        if prose.is_candidate(key) and rank(key) > best:
+            best = rank(key)
         best_below[key] = best
         parent = prose.parent.get(key)
         if parent is not None and best > best_below.get(parent, 0.0):
             best_below[parent] = best
-    candidates = [key for key in best_below if prose.is_candidate(key)]
-    if not candidates:
-        return prose.node[prose.root]
-    top = max(candidates, key=prose.score.__getitem__)
+    top = max((key for key in score if prose.is_candidate(key)), key=rank, default=prose.root)
     chosen = key = top
-    while True:
-        parent = prose.parent.get(key)
-        if parent is None or parent in out:
-            break
-        beside = max((best_below.get(child, 0.0) for child in prose.children[parent]
-                      if child != key and child not in out), default=0.0)
+    while (parent := prose.parent.get(key)) is not None:
+        # Beside: the best cluster in another child, or all the other children taken as one.
+        ours = _DECAY * score[key] * (_FURNITURE_WEIGHT if key in furniture else 1.0)
+        beside = max((score[parent] - ours) / _DECAY,
+                     max((best_below[child] for child in prose.children[parent] if child != key),
+                         default=0.0))
         key = parent
-        if beside == 0.0:
+        if beside <= 0.0:
             continue  # nothing beside yet: look further up
-        if beside < _SPLIT * prose.score[top]:
+        if beside < _SPLIT * rank(top):
             break
         chosen = key
     return prose.node[chosen]
 
 
-def _outside(prose: _Prose) -> set[int]:
-    """Elements that are furniture or inside furniture, unless they hold most of the prose."""
-    out: set[int] = set()
-    limit = _FURNITURE_KEPT * prose.total
+def _furniture(prose: _Prose) -> tuple[set[int], set[int]]:
+    """Elements that are furniture, and those that are furniture or inside it."""
+    furniture: set[int] = set()
+    under: set[int] = set()
     for key in prose.order:
-        if prose.parent.get(key) in out:
-            out.add(key)
-        elif prose.value[key] < limit and prose.is_candidate(key) and is_furniture(prose.node[key]):
-            out.add(key)
-    return out
+        if prose.is_candidate(key) and is_furniture(prose.node[key]):
+            furniture.add(key)
+            under.add(key)
+        elif prose.parent.get(key) in under:
+            under.add(key)
+    return furniture, under
 
 
 def _remove_furniture(container: LexborNode, prose: _Prose) -> None:

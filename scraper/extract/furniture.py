@@ -36,6 +36,8 @@ _WORD = re.compile(
     r"|(?:nav|menu|footer|ad|ads|banner|tags|byline|also)(?![a-z0-9])|tag(?![a-z0-9-])"
     r")"
 )
+# Words that name the article's own text: "l-sidebar-fixed l-article-body" is a layout around it.
+_ARTICLE_TEXT = re.compile(r"(?<![a-z0-9])(?:article|entry|post|story)[_-]*(?:body|content|text)(?![a-z0-9])")
 # Classes that tell a state or a layout of the element, not what it is: "has-sidebar", "no-ads".
 _STATE = re.compile(r"(?<![a-z0-9])(?:has|with|no|is|show|hide|enable|disable)[_-][a-z0-9_-]*")
 
@@ -54,11 +56,17 @@ def is_furniture(node: LexborNode) -> bool:
     style = attrs.get("style")
     if style and _HIDDEN_STYLE.search(style):
         return True
+    if attrs.get("itemprop") == "articleBody":
+        return False
     names = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
     return len(names) > 2 and furniture_name(names)
 
 
 @lru_cache(maxsize=4096)
 def furniture_name(names: str) -> bool:
-    """Whether class and id words name furniture. Cached: pages repeat their class names."""
-    return _WORD.search(_STATE.sub(" ", names.lower())) is not None
+    """Whether class and id words name furniture, and none names the article's own text.
+
+    Cached: pages repeat their class names.
+    """
+    names = _STATE.sub(" ", names.lower())
+    return _WORD.search(names) is not None and _ARTICLE_TEXT.search(names) is None
