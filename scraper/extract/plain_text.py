@@ -1,11 +1,11 @@
 """An element's text with the structure a reader sees.
 
-Paragraph-level blocks are separated by a blank line; list items, table rows,
-headings' neighbours and <br> breaks start a new line; everything else runs
-inline with white space collapsed. It works on the element's serialized HTML
-with a few regular expressions, which is many times faster than walking the
-tree from Python. It never decides what is article: it writes what it is given,
-so remove what should not be read (scripts included) before calling it.
+Paragraph-level blocks are separated by a blank line; list items, table rows
+and <br> breaks start a new line; everything else runs inline with white space
+collapsed. It works on the element's serialized HTML with one regular
+expression, which is many times faster than walking the tree from Python. It
+never decides what is article: it writes what it is given, so remove what
+should not be read (scripts included) before calling it.
 """
 from __future__ import annotations
 
@@ -14,43 +14,58 @@ import re
 
 from selectolax.lexbor import LexborNode
 
-_PARAGRAPH = "\x1e"
-_LINE = "\x1f"
-_BR = "\x1d"
-_CELL = " "
+# A break is a mark followed by its kind; the kinds are characters that str.strip() and
+# str.split() take for white space, so a text part sheds them for free.
+_MARK = "\x1e"
+_PARAGRAPH = _MARK
+_LINE = _MARK + "\x1f"
+_BR = _MARK + "\x1d"
 
-_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_PARAGRAPH_TAGS = (
+    "p div section article main header footer aside nav blockquote pre table thead tbody tfoot "
+    "ul ol dl figure h1 h2 h3 h4 h5 h6 hr address center details summary fieldset form hgroup "
+    "caption menu")
+# What each tag's start and end become; tags not named here vanish.
+_BREAKS: dict[str, tuple[str, str]] = {
+    **{tag: (_PARAGRAPH, _PARAGRAPH) for tag in _PARAGRAPH_TAGS.split()},
+    **{tag: (_LINE, "") for tag in ("li", "tr", "dt", "dd", "figcaption")},
+    "br": (_BR, _BR),
+    "td": (" ", " "),
+    "th": (" ", " "),
+}
 # Lexbor writes tag names in lower case, and '<' and '>' inside attribute values as entities,
 # so a tag ends at the first '>'.
-_PARAGRAPH_TAG = re.compile(
-    r"</?(?:p|div|section|article|main|header|footer|aside|nav|blockquote|pre|table|thead|tbody"
-    r"|tfoot|ul|ol|dl|figure|h[1-6]|hr|address|center|details|summary|fieldset|form|hgroup"
-    r"|caption|menu)(?:\s[^>]*)?>",
-)
-_LINE_TAG = re.compile(r"<(?:li|tr|dt|dd|figcaption)(?:\s[^>]*)?>")
-_BR_TAG = re.compile(r"<br(?:\s[^>]*)?/?>")
-_CELL_TAG = re.compile(r"</?t[dh](?:\s[^>]*)?>")
-_ANY_TAG = re.compile(r"<[^>]*>")
-_BREAKS = re.compile(f"([{_PARAGRAPH}{_LINE}{_BR}][{_PARAGRAPH}{_LINE}{_BR}\\s]*)")
+_TAG = re.compile(r"<(/?)([a-z][a-z0-9]*)[^>]*>|<!--.*?-->|<[!?/][^>]*>", re.DOTALL)
+_UNEVEN_SPACE = ("\n", "  ", "\t")
+
+
+def _break(match: re.Match) -> str:
+    kinds = _BREAKS.get(match.group(2) or "")
+    if kinds is None:
+        return ""
+    return kinds[1] if match.group(1) else kinds[0]
 
 
 def plain_text(node: LexborNode) -> str:
-    markup = node.html or ""
-    markup = _COMMENT.sub("", markup)
-    markup = _PARAGRAPH_TAG.sub(_PARAGRAPH, markup)
-    markup = _LINE_TAG.sub(_LINE, markup)
-    markup = _BR_TAG.sub(_BR, markup)
-    markup = _CELL_TAG.sub(_CELL, markup)
-    text = html.unescape(_ANY_TAG.sub("", markup))
+    text = html.unescape(_TAG.sub(_break, node.html or ""))
     out: list[str] = []
-    pending = ""
-    for index, piece in enumerate(_BREAKS.split(text)):
-        if index % 2:  # a run of breaks: a block edge or two <br> part paragraphs, else a new line
+    paragraph = False  # whether the breaks since the last text part a paragraph
+    brs = 0
+    for index, piece in enumerate(text.split(_MARK)):
+        if index:
+            kind = piece[:1]
+            if kind == "\x1d":
+                brs += 1
+                paragraph = paragraph or brs > 1  # two <br> in a row part paragraphs
+            elif kind != "\x1f":
+                paragraph = True
+        piece = piece.strip()
+        if any(space in piece for space in _UNEVEN_SPACE):
+            piece = " ".join(piece.split())
+        if piece:
             if out:
-                paragraph = _PARAGRAPH in piece or piece.count(_BR) > 1
-                pending = "\n\n" if paragraph else "\n"
-            continue
-        chunk = " ".join(piece.split())
-        if chunk:
-            out.append(pending + chunk if out else chunk)
+                out.append("\n\n" if paragraph else "\n")
+            out.append(piece)
+            paragraph = False
+            brs = 0
     return "".join(out)
