@@ -31,6 +31,7 @@ _PROSE = "body, p, pre, div, td, br, p a"
 _PARAGRAPHS = frozenset(("p", "pre"))
 _BARE_TEXT = frozenset(("body", "div", "td"))
 
+_MAX_CLIMB = 256  # levels
 _MIN_PROSE = 25  # characters: shorter blocks do not say where the article is
 _DECAY = 0.5  # each level between an element and a paragraph halves the paragraph's weight
 _SPLIT = 0.5  # a cluster beside the best one, this dense, is more of the article
@@ -60,7 +61,8 @@ def _chars(text: str) -> int:
 class _Prose:
     """How much prose each element holds, and the part of the tree above the prose.
 
-    Elements are keyed by `mem_id`: LexborNode's `==` compares serialized HTML.
+    Paragraphs are credited to their parent, so the map holds only the elements that could
+    contain an article. Elements are keyed by `mem_id`: LexborNode's `==` compares HTML.
     """
 
     def __init__(self, root: LexborNode) -> None:
@@ -68,27 +70,26 @@ class _Prose:
         self.node: dict[int, LexborNode] = {self.root: root}
         self.parent: dict[int, int] = {}
         self.children: dict[int, list[int]] = {}
-        self.value: dict[int, float] = {}  # prose characters inside
-        self.score: dict[int, float] = {}  # the same, halved for each level down
-        self.own: dict[int, float] = {}  # prose characters of the element itself
+        self.own: dict[int, float] = {}  # prose in the element itself and its paragraphs
+        self.own_score: dict[int, float] = {}  # the same, its paragraphs' weight halved
         self.link_lists: list[LexborNode] = []  # paragraphs that are links with a label
-        self.own = own = self._blocks(root)
+        self._measure(root)
         self.order = self._top_down()
-        for key in self.order:
-            own.setdefault(key, 0.0)
-            self.value[key] = self.score[key] = own[key]
+        self.value = dict.fromkeys(self.order, 0.0)  # prose characters inside
+        self.score = dict.fromkeys(self.order, 0.0)  # the same, halved for each level down
         for key in reversed(self.order):
+            self.value[key] += self.own.get(key, 0.0)
+            self.score[key] += self.own_score.get(key, 0.0)
             parent = self.parent.get(key)
             if parent is not None:
                 self.value[parent] += self.value[key]
                 self.score[parent] += self.score[key] * _DECAY
         self.total = self.value[self.root]
 
-    def _blocks(self, root: LexborNode) -> dict[int, float]:
-        """Prose characters of each block, and the way up from every block."""
-        own: dict[int, float] = {}
+    def _measure(self, root: LexborNode) -> None:
         paragraphs: list[tuple[LexborNode, int]] = []
         links: dict[int, list[int]] = {}
+        bare: set[int] = set()
         for node in root.css(_PROSE):
             tag = node.tag
             if tag in _PARAGRAPHS:
@@ -105,10 +106,11 @@ class _Prose:
                 node = node.parent
                 if node is None or node.tag in _PARAGRAPHS or node.tag in _BARE_TEXT:
                     continue  # counted as a paragraph, or as bare text below
-            value = _chars(node.text(deep=False))
-            if value >= _MIN_PROSE and node.mem_id not in own:
-                own[node.mem_id] = value
-                self._climb(node)
+            if node.mem_id not in bare:
+                bare.add(node.mem_id)
+                value = _chars(node.text(deep=False))
+                if value >= _MIN_PROSE:
+                    self._credit(node, value, value)
         for node, length in paragraphs:
             link_lengths = links.get(node.mem_id)
             value = length
@@ -118,16 +120,27 @@ class _Prose:
                 if words < min(_MIN_PROSE, linked) or (linked > words and len(link_lengths) > 1):
                     self.link_lists.append(node)  # "Read more: <a>another story</a>"
                 value -= 2 * linked
-            if value >= _MIN_PROSE:
-                own[node.mem_id] = value
-                self._climb(node)
-        return own
+            parent = node.parent
+            if value >= _MIN_PROSE and parent is not None:
+                self._credit(parent, value, _DECAY * value)
+
+    def _credit(self, node: LexborNode, value: float, score: float) -> None:
+        key = node.mem_id
+        self.own[key] = self.own.get(key, 0.0) + value
+        self.own_score[key] = self.own_score.get(key, 0.0) + score
+        if key not in self.node:
+            self.node[key] = node
+            self._climb(node)
 
     def _climb(self, node: LexborNode) -> None:
-        """Learn the way up from a block, as far as a known element."""
+        """Learn the way up from an element, as far as a known one.
+
+        Past _MAX_CLIMB levels the element hangs from the root: nesting that deep is no layout.
+        """
         key = node.mem_id
-        self.node[key] = node
-        while key != self.root and key not in self.parent:
+        for _ in range(_MAX_CLIMB):
+            if key == self.root or key in self.parent:
+                return
             parent = node.parent
             if parent is None:
                 return
@@ -136,18 +149,16 @@ class _Prose:
             self.children.setdefault(parent_key, []).append(key)
             if parent_key in self.node:
                 return
-            self.node[parent_key] = parent
-            node, key = parent, parent_key
+            self.node[parent_key] = node = parent
+            key = parent_key
+        self.parent[key] = self.root
+        self.children.setdefault(self.root, []).append(key)
 
     def _top_down(self) -> list[int]:
         order = [self.root]
         for key in order:
             order.extend(self.children.get(key, ()))
         return order
-
-    def is_candidate(self, key: int) -> bool:
-        """Paragraphs are what a container holds, never the container."""
-        return self.node[key].tag not in _PARAGRAPHS
 
     def of(self, node: LexborNode) -> float:
         return self.value.get(node.mem_id, 0.0)
@@ -162,7 +173,7 @@ def _container(prose: _Prose) -> LexborNode:
     furniture, under = _furniture(prose)
     score: dict[int, float] = {}  # prose.score, furniture discounted
     for key in reversed(prose.order):
-        score[key] = total = score.get(key, 0.0) + prose.own[key]
+        score[key] = total = score.get(key, 0.0) + prose.own_score.get(key, 0.0)
         parent = prose.parent.get(key)
         if parent is not None:
             weight = _DECAY * _FURNITURE_WEIGHT if key in furniture else _DECAY
@@ -174,13 +185,13 @@ def _container(prose: _Prose) -> LexborNode:
     best_below: dict[int, float] = {}  # the best candidate's rank in each subtree
     for key in reversed(prose.order):
         best = best_below.get(key, 0.0)
-        if prose.is_candidate(key) and rank(key) > best:
+        if rank(key) > best:
             best = rank(key)
         best_below[key] = best
         parent = prose.parent.get(key)
         if parent is not None and best > best_below.get(parent, 0.0):
             best_below[parent] = best
-    top = max((key for key in score if prose.is_candidate(key)), key=rank, default=prose.root)
+    top = max(score, key=rank)
     chosen = key = top
     while (parent := prose.parent.get(key)) is not None:
         # Beside: the best cluster in another child, or all the other children taken as one.
@@ -202,7 +213,7 @@ def _furniture(prose: _Prose) -> tuple[set[int], set[int]]:
     furniture: set[int] = set()
     under: set[int] = set()
     for key in prose.order:
-        if prose.is_candidate(key) and is_furniture(prose.node[key]):
+        if is_furniture(prose.node[key]):
             furniture.add(key)
             under.add(key)
         elif prose.parent.get(key) in under:
@@ -214,6 +225,9 @@ def _remove_furniture(container: LexborNode, prose: _Prose) -> None:
     limit = 0.5 * prose.of(container)  # more than this is a wrapper of the article: it stays
     for node in container.css(_NEVER_TEXT):
         node.decompose(recursive=False)
+    headline = container.css_first("h1")  # the article's title is not its text; later h1s may be
+    if headline is not None and prose.of(headline) == 0.0:
+        headline.decompose(recursive=False)
     for node in container.css(CANDIDATES):
         if is_furniture(node) and prose.of(node) <= limit:
             node.decompose(recursive=False)  # detaches only: what is inside stays valid
