@@ -37,6 +37,8 @@ _DECAY = 0.5  # each level between an element and a paragraph halves the paragra
 _SPLIT = 0.5  # a cluster beside the best one, this dense, is more of the article
 _FURNITURE_WEIGHT = 0.2  # what prose inside furniture counts for
 _LINK_BLOCK = 0.5  # a block without prose whose text is more than this share links: a link list
+_TEASERS = 3  # links in a block without prose that make it a list of other pages
+_TEASER_TAGS = frozenset(("div", "section"))  # a table of links may be data
 _LINK_BLOCK_TAGS = frozenset(("div", "section", "table", "dl", "figure"))
 
 
@@ -241,11 +243,13 @@ def _remove_link_blocks(container: LexborNode, prose: _Prose) -> None:
     parent_of: dict[int, LexborNode | None] = {}
     nodes: dict[int, LexborNode] = {}
     links: dict[int, int] = {}
-    for anchor in container.css("a"):
+    anchors: dict[int, int] = {}
+    for anchor in container.css("a[href]"):
         length = _chars(anchor.text())
         node = anchor.parent
         while node is not None and (key := node.mem_id) != top:
             links[key] = links.get(key, 0) + length
+            anchors[key] = anchors.get(key, 0) + 1
             nodes[key] = node
             if key not in parent_of:
                 parent_of[key] = node.parent
@@ -253,5 +257,6 @@ def _remove_link_blocks(container: LexborNode, prose: _Prose) -> None:
     for key, linked in links.items():
         node = nodes[key]
         if node.tag in _LINK_BLOCK_TAGS and key not in prose.value:
-            if linked > _LINK_BLOCK * _chars(node.text()):
+            if (anchors[key] >= _TEASERS and node.tag in _TEASER_TAGS) or (
+                    linked > _LINK_BLOCK * _chars(node.text())):
                 node.decompose(recursive=False)

@@ -36,8 +36,9 @@ _WORD = re.compile(
     r"|(?:nav|menu|footer|ad|ads|banner|tags|byline|also)(?![a-z0-9])|tag(?![a-z0-9-])"
     r")"
 )
-# Words that name the article's own text: "l-sidebar-fixed l-article-body" is a layout around it.
-_ARTICLE_TEXT = re.compile(r"(?<![a-z0-9])(?:article|entry|post|story)[_-]*(?:body|content|text)(?![a-z0-9])")
+# Words that name the article's own text, or posts embedded in it as quotes: with them,
+# "l-sidebar-fixed l-article-body" is a layout around the article, "social-embed" a quoted tweet.
+_ARTICLE_TEXT = re.compile(r"(?<![a-z0-9])(?:(?:article|entry|post|story)[_-]*(?:body|content|text)(?![a-z0-9])|embed)")
 # Classes that tell a state or a layout of the element, not what it is: "has-sidebar", "no-ads".
 _STATE = re.compile(r"(?<![a-z0-9])(?:has|with|no|is|show|hide|enable|disable)[_-][a-z0-9_-]*")
 
