@@ -20,7 +20,9 @@ CANDIDATES = ("[class], [id], [role], [hidden], [aria-hidden], [style], "
               + ", ".join(sorted(FURNITURE_TAGS)))
 
 # Their classes describe the page or the post (tags, categories, layout), never a widget.
-_NEVER_FURNITURE = frozenset(("html", "body", "main", "article"))
+_PAGE_TAGS = frozenset(("html", "body", "main", "article"))
+# Words inside a sentence are the sentence's, whatever their link's class says ("textTag").
+_WORDING_TAGS = frozenset(("a", "b", "strong", "em", "i"))
 _ROLES = frozenset(("navigation", "complementary", "contentinfo", "banner", "search", "dialog",
                     "alertdialog", "menu", "menubar", "toolbar", "tooltip"))
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
@@ -39,6 +41,7 @@ _WORD = re.compile(
 # Words that name the article's own text, or posts embedded in it as quotes: with them,
 # "l-sidebar-fixed l-article-body" is a layout around the article, "social-embed" a quoted tweet.
 _ARTICLE_TEXT = re.compile(r"(?<![a-z0-9])(?:(?:article|entry|post|story)[_-]*(?:body|content|text)(?![a-z0-9])|embed)")
+_CAMEL_HUMP = re.compile(r"(?<=[a-z])(?=[A-Z])")  # "newsCaption" is "news-caption"
 # Classes that tell a state or a layout of the element, not what it is: "has-sidebar", "no-ads".
 _STATE = re.compile(r"(?<![a-z0-9])(?:has|with|no|is|show|hide|enable|disable)[_-][a-z0-9_-]*")
 
@@ -47,18 +50,20 @@ def is_furniture(node: LexborNode) -> bool:
     tag = node.tag
     if tag in FURNITURE_TAGS:
         return True
-    if tag in _NEVER_FURNITURE:
+    if tag in _PAGE_TAGS:
         return False
     attrs = node.attributes
     if not attrs:
         return False
-    if "hidden" in attrs or attrs.get("aria-hidden") == "true" or attrs.get("role") in _ROLES:
+    if "hidden" in attrs or attrs.get("aria-hidden") == "true":
         return True
     style = attrs.get("style")
     if style and _HIDDEN_STYLE.search(style):
         return True
-    if attrs.get("itemprop") == "articleBody":
+    if tag in _WORDING_TAGS or attrs.get("itemprop") == "articleBody":
         return False
+    if attrs.get("role") in _ROLES:
+        return True
     names = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
     return len(names) > 2 and furniture_name(names)
 
@@ -69,5 +74,5 @@ def furniture_name(names: str) -> bool:
 
     Cached: pages repeat their class names.
     """
-    names = _STATE.sub(" ", names.lower())
+    names = _STATE.sub(" ", _CAMEL_HUMP.sub("-", names).lower())
     return _WORD.search(names) is not None and _ARTICLE_TEXT.search(names) is None
