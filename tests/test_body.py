@@ -152,3 +152,12 @@ def test_a_page_without_prose_has_an_empty_body():
 def test_plain_text_keeps_the_structure_a_reader_sees(html, text):
     node = LexborHTMLParser(html).css_first("div")
     assert plain_text(node) == text
+
+
+def test_a_list_article_whose_items_hold_the_text():
+    items = [f"Tip {n}: keep the seed trays on a warm windowsill and water them from below, never from above."
+             for n in range(1, 6)]
+    html = ("<html><body><ul class='menu'><li><a href='/'>Home</a></li><li><a href='/garden'>Garden</a></li></ul>"
+            "<div class='post'><ol>" + "".join(f"<li>{item}</li>" for item in items) + "</ol></div>"
+            "</body></html>")
+    assert body_of_html(html) == "\n".join(items)

@@ -27,9 +27,9 @@ _NEVER_TEXT = ("script, style, noscript, template, svg, math, iframe, object, em
                "video, audio, button, select, input, textarea, link, meta")
 
 # Paragraphs, elements that may hold text directly (bare or between <br>), and paragraph links.
-_PROSE = "body, p, pre, div, td, br, p a"
+_PROSE = "body, p, pre, div, td, li, br, p a"
 _PARAGRAPHS = frozenset(("p", "pre"))
-_BARE_TEXT = frozenset(("body", "div", "td"))
+_BARE_TEXT = frozenset(("body", "div", "td", "li"))
 
 _MAX_CLIMB = 256  # levels
 _MIN_PROSE = 25  # characters: shorter blocks do not say where the article is
