@@ -74,7 +74,7 @@ class _Prose:
         self.children: dict[int, list[int]] = {}
         self.own: dict[int, float] = {}  # prose in the element itself and its paragraphs
         self.own_score: dict[int, float] = {}  # the same, its paragraphs' weight halved
-        self.link_lists: list[LexborNode] = []  # paragraphs that are links with a label
+        self.link_lists: list[LexborNode] = []  # paragraphs that may be links with a label
         self._measure(root)
         self.order = self._top_down()
         self.value = dict.fromkeys(self.order, 0.0)  # prose characters inside
@@ -117,11 +117,9 @@ class _Prose:
             link_lengths = links.get(node.mem_id)
             value = length
             if link_lengths:
-                linked = sum(link_lengths)
-                words = length - linked
-                if words < min(_MIN_PROSE, linked) or (linked > words and len(link_lengths) > 1):
-                    self.link_lists.append(node)  # "Read more: <a>another story</a>"
-                value -= 2 * linked
+                if _is_link_list(length, link_lengths):
+                    self.link_lists.append(node)
+                value -= 2 * sum(link_lengths)
             parent = node.parent
             if value >= _MIN_PROSE and parent is not None:
                 self._credit(parent, value, _DECAY * value)
@@ -233,8 +231,16 @@ def _remove_furniture(container: LexborNode, prose: _Prose) -> None:
     for node in container.css(CANDIDATES):
         if is_furniture(node) and prose.of(node) <= limit:
             node.decompose(recursive=False)  # detaches only: what is inside stays valid
-    for node in prose.link_lists:
-        node.decompose(recursive=False)
+    for node in prose.link_lists:  # judged again without the furniture they held (hover cards)
+        if _is_link_list(_chars(node.text()), [_chars(a.text()) for a in node.css("a")]):
+            node.decompose(recursive=False)
+
+
+def _is_link_list(length: int, link_lengths: list[int]) -> bool:
+    """A paragraph that is links with a label: "Read more: <a>another story</a>"."""
+    linked = sum(link_lengths)
+    words = length - linked
+    return words < min(_MIN_PROSE, linked) or (linked > words and len(link_lengths) > 1)
 
 
 def _remove_link_blocks(container: LexborNode, prose: _Prose) -> None:
