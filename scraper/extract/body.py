@@ -240,7 +240,7 @@ def _is_link_list(length: int, link_lengths: list[int]) -> bool:
     """A paragraph that is links with a label: "Read more: <a>another story</a>"."""
     linked = sum(link_lengths)
     words = length - linked
-    return words < min(_MIN_PROSE, linked) or (linked > words and len(link_lengths) > 1)
+    return words < min(_MIN_PROSE, linked) or (linked > 2 * words and len(link_lengths) > 1)
 
 
 def _remove_link_blocks(container: LexborNode, prose: _Prose) -> None:
