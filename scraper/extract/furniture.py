@@ -27,12 +27,15 @@ _ROLES = frozenset(("navigation", "complementary", "contentinfo", "banner", "sea
                     "alertdialog", "menu", "menubar", "toolbar", "tooltip"))
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 
-# Words that name furniture at the start of a class or id word ("share-bar", "sidebar-left").
+# Words that name furniture at the start of a class or id word ("share-bar", "sidebar-left"),
+# and a few that are unmistakable anywhere in one ("inlinegallery", "rightsidebar").
 _WORD = re.compile(
-    r"(?<![a-z0-9])(?:"
+    r"(?:gallery|slideshow|carousel|lightbox|sidebar|newsletter|breadcrumb|outbrain|taboola"
+    r"|advert|sponsored|cookie)"
+    r"|(?<![a-z0-9])(?:"
     r"share|sharing|social|sociable|addthis|related|recommend|read-?more|more-?(?:stories|articles|news)"
-    r"|comment|disqus|respond|newsletter|subscri|signup|promo|cookie|consent|gdpr|sidebar|widget"
-    r"|breadcrumb|navbar|navigation|pagination|pager|masthead|advert|sponsor|outbrain|taboola"
+    r"|comment|disqus|respond|subscri|signup|promo|consent|gdpr|widget"
+    r"|navbar|navigation|pagination|pager|masthead|sponsor"
     r"|author-?(?:bio|box|info)|popup|modal|caption|credit|rollover|tooltip|popover|hovercard"
     # short words only as a whole word: "nav" but not "navy", "tags" but not WordPress' "tag-x"
     r"|(?:nav|menu|footer|ad|ads|banner|tags|byline|also)(?![a-z0-9])|tag(?![a-z0-9-])"
