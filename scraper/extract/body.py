@@ -39,7 +39,7 @@ _FURNITURE_WEIGHT = 0.2  # what prose inside furniture counts for
 _LINK_BLOCK = 0.5  # a block without prose whose text is more than this share links: a link list
 _TEASERS = 3  # links in a block without prose that make it a list of other pages
 _TEASER_TAGS = frozenset(("div", "section"))  # a table of links may be data
-_LINK_BLOCK_TAGS = frozenset(("div", "section", "table", "dl", "figure"))
+_LINK_BLOCK_TAGS = frozenset(("div", "section", "table", "dl", "figure", "ul", "ol"))
 
 
 def extract_body(doc: Document) -> str:
