@@ -16,7 +16,7 @@ from selectolax.lexbor import LexborNode
 
 FURNITURE_TAGS = frozenset(("nav", "aside", "footer", "header", "form", "figcaption", "dialog"))
 # What a CSS query needs to find every element `is_furniture` may accept.
-CANDIDATES = ("[class], [id], [role], [hidden], [aria-hidden], [style], "
+CANDIDATES = ("[class], [id], [role], [hidden], [aria-hidden], [style], [itemprop], "
               + ", ".join(sorted(FURNITURE_TAGS)))
 
 # Their classes describe the page or the post (tags, categories, layout), never a widget.
@@ -25,6 +25,9 @@ _PAGE_TAGS = frozenset(("html", "body", "main", "article"))
 _WORDING_TAGS = frozenset(("a", "b", "strong", "em", "i"))
 _ROLES = frozenset(("navigation", "complementary", "contentinfo", "banner", "search", "dialog",
                     "alertdialog", "menu", "menubar", "toolbar", "tooltip"))
+# Microdata properties that say who wrote the article and when: the byline, not the text.
+_ABOUT_THE_ARTICLE = frozenset(("author", "creator", "publisher", "datepublished", "datemodified",
+                                "datecreated", "dateline", "commentcount", "interactionstatistic"))
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 
 # Words that name furniture at the start of a class or id word ("share-bar", "sidebar-left"),
@@ -63,7 +66,10 @@ def is_furniture(node: LexborNode) -> bool:
     style = attrs.get("style")
     if style and _HIDDEN_STYLE.search(style):
         return True
-    if tag in _WORDING_TAGS or attrs.get("itemprop") == "articleBody":
+    prop = attrs.get("itemprop")
+    if prop and prop.lower() in _ABOUT_THE_ARTICLE:
+        return True
+    if tag in _WORDING_TAGS or prop == "articleBody":
         return False
     if attrs.get("role") in _ROLES:
         return True
