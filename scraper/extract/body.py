@@ -78,14 +78,11 @@ class _Prose:
         self._measure(root)
         self.order = self._top_down()
         self.value = dict.fromkeys(self.order, 0.0)  # prose characters inside
-        self.score = dict.fromkeys(self.order, 0.0)  # the same, halved for each level down
         for key in reversed(self.order):
             self.value[key] += self.own.get(key, 0.0)
-            self.score[key] += self.own_score.get(key, 0.0)
             parent = self.parent.get(key)
             if parent is not None:
                 self.value[parent] += self.value[key]
-                self.score[parent] += self.score[key] * _DECAY
         self.total = self.value[self.root]
 
     def _measure(self, root: LexborNode) -> None:
@@ -171,7 +168,7 @@ def _container(prose: _Prose) -> LexborNode:
     more text than the article, while a wrapper misnamed 'widget' still holds all of it.
     """
     furniture, under = _furniture(prose)
-    score: dict[int, float] = {}  # prose.score, furniture discounted
+    score: dict[int, float] = {}  # prose, halved for each level down, furniture discounted
     for key in reversed(prose.order):
         score[key] = total = score.get(key, 0.0) + prose.own_score.get(key, 0.0)
         parent = prose.parent.get(key)
