@@ -161,3 +161,40 @@ def test_a_list_article_whose_items_hold_the_text():
             "<div class='post'><ol>" + "".join(f"<li>{item}</li>" for item in items) + "</ol></div>"
             "</body></html>")
     assert body_of_html(html) == "\n".join(items)
+
+
+def test_an_unnamed_thread_of_many_replies_does_not_outweigh_a_short_article():
+    article = "".join(f"<p>Article paragraph {n} says what matters to the story, at some length.</p>"
+                      for n in range(4))
+    replies = "".join(f"<li><div class='meta'><a href='/u{n}'>user{n}</a></div><div class='txt'>"
+                      f"<p>Reply {n}: I disagree with the article, and here is a long reason why it is "
+                      "wrong.</p><p>And a second paragraph of the reply that goes on.</p></div></li>"
+                      for n in range(25))
+    html = (f"<html><body><div class='wrap'><div class='main'><h1>Title</h1><div class='text'>{article}"
+            f"</div></div><div class='discussion'><h2>Replies</h2><ol>{replies}</ol></div></div></body></html>")
+    body = body_of_html(html)
+    assert body.startswith("Article paragraph 0") and body.endswith("at some length.")
+    assert "Reply" not in body
+
+
+def test_teasers_with_descriptions_beside_a_short_article_stay_out():
+    article = "".join(f"<p>Short article paragraph {n} with a sentence of reasonable length.</p>"
+                      for n in range(3))
+    teasers = "".join(f"<div class='item'><a href='/s{n}'><h3>Other story {n}</h3></a><p>Description of "
+                      f"other story {n}, long enough to look like prose to a naive extractor.</p></div>"
+                      for n in range(12))
+    html = (f"<html><body><div class='page'><div class='col1'><h1>Title</h1>{article}</div>"
+            f"<div class='col2'>{teasers}</div></div></body></html>")
+    body = body_of_html(html)
+    assert body.startswith("Short article paragraph 0") and body.endswith("reasonable length.")
+    assert "Other story" not in body and "Description" not in body
+
+
+def test_paragraphs_each_wrapped_in_their_own_element_come_out_together():
+    paragraphs = [f"Paragraph {n} of a story whose CMS wraps every paragraph in a div of its own."
+                  for n in range(8)]
+    html = ("<html><body><div class='top'><a href='/'>Home</a></div><div class='story-body'>"
+            + "".join(f"<div class='para-wrap'><p>{p}</p></div>" for p in paragraphs)
+            + "</div><div class='foot'><p>Company footer with a long sentence about the company.</p>"
+            "</div></body></html>")
+    assert body_of_html(html) == "\n\n".join(paragraphs)

@@ -2,10 +2,11 @@
 
 1. Measure the prose: paragraphs and elements holding text directly, counted
    in characters, links counted against them.
-2. Choose the element whose prose sits closest under it (each level up halves
-   a paragraph's weight), outside page furniture; widen it to its parent while
-   a cluster of prose nearly as dense sits beside it (an article split by ads
-   or grid cells), never for scattered teasers or comments.
+2. Choose the element where prose sits together (its own paragraphs, and half
+   of its best child's score), prose inside page furniture discounted; widen it
+   over the paragraphs right beside it and over clusters nearly as strong in a
+   neighbouring element (an article split by ads or grid cells), never over
+   scattered teasers or comments.
 3. Inside it, remove furniture (see furniture.py), link lists and picture
    captions, and write the text with its structure (see plain_text.py).
 
@@ -34,7 +35,8 @@ _BARE_TEXT = frozenset(("body", "div", "td", "li"))
 _MAX_CLIMB = 256  # levels
 _MIN_PROSE = 25  # characters: shorter blocks do not say where the article is
 _DECAY = 0.5  # each level between an element and a paragraph halves the paragraph's weight
-_SPLIT = 0.5  # a cluster beside the best one, this dense, is more of the article
+_SPLIT = 0.5  # a cluster beside the article this strong is more of the article
+_ADJACENT = 0.1  # paragraphs right beside the article this strong continue it
 _FURNITURE_WEIGHT = 0.2  # what prose inside furniture counts for
 _LINK_BLOCK = 0.5  # a block without prose whose text is more than this share links: a link list
 _TEASERS = 3  # links in a block without prose that make it a list of other pages
@@ -75,6 +77,7 @@ class _Prose:
         self.own: dict[int, float] = {}  # prose in the element itself and its paragraphs
         self.own_score: dict[int, float] = {}  # the same, its paragraphs' weight halved
         self.link_lists: list[LexborNode] = []  # paragraphs that may be links with a label
+        self.bare: set[int] = set()  # elements with prose written straight into them
         self._measure(root)
         self.order = self._top_down()
         self.value = dict.fromkeys(self.order, 0.0)  # prose characters inside
@@ -88,7 +91,7 @@ class _Prose:
     def _measure(self, root: LexborNode) -> None:
         paragraphs: list[tuple[LexborNode, int]] = []
         links: dict[int, list[int]] = {}
-        bare: set[int] = set()
+        seen: set[int] = set()
         for node in root.css(_PROSE):
             tag = node.tag
             if tag in _PARAGRAPHS:
@@ -105,11 +108,12 @@ class _Prose:
                 node = node.parent
                 if node is None or node.tag in _PARAGRAPHS or node.tag in _BARE_TEXT:
                     continue  # counted as a paragraph, or as bare text below
-            if node.mem_id not in bare:
-                bare.add(node.mem_id)
+            if node.mem_id not in seen:
+                seen.add(node.mem_id)
                 value = _chars(node.text(deep=False))
                 if value >= _MIN_PROSE:
                     self._credit(node, value, value)
+                    self.bare.add(node.mem_id)
         for node, length in paragraphs:
             link_lengths = links.get(node.mem_id)
             value = length
@@ -162,46 +166,46 @@ class _Prose:
 
 
 def _container(prose: _Prose) -> LexborNode:
-    """The element whose prose sits closest under it, widened over the article's other parts.
+    """The element where the article's prose sits together, widened over the article's parts.
 
-    Prose inside furniture counts for little: a cookie notice or a comment thread can hold
-    more text than the article, while a wrapper misnamed 'widget' still holds all of it.
+    An element scores its own prose and half the score of its best child: prose spread over
+    many children (comments, teasers, search results) adds up to little, while an article's
+    paragraphs sit together. Prose inside furniture counts a fifth: a cookie notice or a
+    comment thread can hold more text than the article, and a wrapper misnamed 'widget'
+    still holds all of it. The best element is then widened over what continues it.
     """
     furniture, under = _furniture(prose)
-    score: dict[int, float] = {}  # prose, halved for each level down, furniture discounted
+    rank: dict[int, float] = {}
+    best_part: dict[int, float] = {}  # half the score of an element's best child
+    best_below: dict[int, float] = {}  # the best rank in an element's subtree
     for key in reversed(prose.order):
-        score[key] = total = score.get(key, 0.0) + prose.own_score.get(key, 0.0)
+        score = prose.own_score.get(key, 0.0) + best_part.get(key, 0.0)
+        rank[key] = score * _FURNITURE_WEIGHT if key in under else score
+        best_below[key] = max(best_below.get(key, 0.0), rank[key])
         parent = prose.parent.get(key)
         if parent is not None:
-            weight = _DECAY * _FURNITURE_WEIGHT if key in furniture else _DECAY
-            score[parent] = score.get(parent, 0.0) + weight * total
-
-    def rank(key: int) -> float:
-        return score[key] * _FURNITURE_WEIGHT if key in under else score[key]
-
-    best_below: dict[int, float] = {}  # the best candidate's rank in each subtree
-    for key in reversed(prose.order):
-        best = best_below.get(key, 0.0)
-        if rank(key) > best:
-            best = rank(key)
-        best_below[key] = best
-        parent = prose.parent.get(key)
-        if parent is not None and best > best_below.get(parent, 0.0):
-            best_below[parent] = best
-    top = max(score, key=rank)
-    chosen = key = top
+            part = _DECAY * score * (_FURNITURE_WEIGHT if key in furniture else 1.0)
+            best_part[parent] = max(best_part.get(parent, 0.0), part)
+            best_below[parent] = max(best_below.get(parent, 0.0), best_below[key])
+    chosen = key = max(rank, key=rank.__getitem__)
+    strength = rank[chosen]  # of the prose chosen so far
     while (parent := prose.parent.get(key)) is not None:
-        # Beside: the best cluster in another child, or all the other children taken as one.
-        ours = _DECAY * score[key] * (_FURNITURE_WEIGHT if key in furniture else 1.0)
-        beside = max((score[parent] - ours) / _DECAY,
-                     max((best_below[child] for child in prose.children[parent] if child != key),
-                         default=0.0))
+        others = [child for child in prose.children[parent] if child != key]
+        # Prose right beside what is chosen (the parent's paragraphs, sibling blocks of bare
+        # text) continues the article; a cluster in another child, or further up, must be
+        # nearly as strong to be another part of it (an article split by ads or grid cells).
+        adjacent = 0.0
+        if key == chosen:
+            adjacent = prose.own_score.get(parent, 0.0) + sum(
+                prose.own_score[child] for child in others if child in prose.bare)
+        cluster = max((best_below[child] for child in others), default=0.0)
         key = parent
-        if beside <= 0.0:
+        if not adjacent and not cluster:
             continue  # nothing beside yet: look further up
-        if beside < _SPLIT * rank(top):
+        if adjacent < _ADJACENT * strength and cluster < _SPLIT * strength:
             break
         chosen = key
+        strength += adjacent + cluster
     return prose.node[chosen]
 
 
