@@ -198,3 +198,15 @@ def test_paragraphs_each_wrapped_in_their_own_element_come_out_together():
             + "</div><div class='foot'><p>Company footer with a long sentence about the company.</p>"
             "</div></body></html>")
     assert body_of_html(html) == "\n\n".join(paragraphs)
+
+
+def test_a_lede_in_its_own_wrapper_inside_the_article_element_is_kept():
+    paragraphs = "".join(f"<p>Body paragraph {n} continues the story with more detail and quotes.</p>"
+                         for n in range(8))
+    html = ("<html><body><article><h1>Title</h1><div class='lede'><p>The lead paragraph tells the "
+            "whole story in one long sentence, as ledes do.</p></div><div class='byline'>By A Writer"
+            f"</div><div class='content'>{paragraphs}</div><div class='related'><p>Another story you "
+            "might like, described in a sentence of some length.</p></div></article></body></html>")
+    body = body_of_html(html)
+    assert body.startswith("The lead paragraph tells the whole story")
+    assert body.endswith("Body paragraph 7 continues the story with more detail and quotes.")

@@ -196,8 +196,11 @@ def _container(prose: _Prose) -> LexborNode:
         # nearly as strong to be another part of it (an article split by ads or grid cells).
         adjacent = 0.0
         if key == chosen:
+            # Inside an <article>, a wrapper of paragraphs beside them (a lede) is a part too.
+            within_article = prose.node[parent].tag == "article"
             adjacent = prose.own_score.get(parent, 0.0) + sum(
-                prose.own_score[child] for child in others if child in prose.bare)
+                prose.own_score.get(child, 0.0) for child in others if child not in under and (
+                    child in prose.bare or (within_article and child not in prose.children)))
         cluster = max((best_below[child] for child in others), default=0.0)
         key = parent
         if not adjacent and not cluster:
