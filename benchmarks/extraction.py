@@ -7,8 +7,10 @@ entries may carry each page's `url`. The script runs `extract()` (every part,
 not only the body) over all pages, writes `{id: {"articleBody": text}}` to
 --out for scoring, and prints pages/s (median of 3 passes over pages already
 in memory, one process) and the peak RSS. With `--compare trafilatura` it runs
-trafilatura on the same pages in the same run, after our figures are taken so
-that its memory does not count in ours, and prints the speed ratio.
+trafilatura on the same pages in the same run, its passes alternating with
+ours so that a change in the machine's load weighs on both alike, and prints
+the speed ratio. The peak RSS is read before trafilatura is imported: it is
+ours alone.
 
 It measures; it never scores: score the predictions with score.py.
 """
@@ -46,15 +48,17 @@ def load_pages(dataset: Path) -> list[tuple[str, str, str | None]]:
     return pages
 
 
-def pages_per_second(pages: list, run: Callable[[str, str | None], object]) -> float:
-    timings = []
+def pages_per_second(pages: list, *runs: Callable[[str, str | None], object]) -> list[float]:
+    """Pages/s of each run: the median of PASSES passes, the runs taking turns."""
+    timings: list[list[float]] = [[] for _ in runs]
     for _ in range(PASSES):
-        gc.collect()
-        start = time.perf_counter()
-        for _, html, url in pages:
-            run(html, url)
-        timings.append(time.perf_counter() - start)
-    return len(pages) / statistics.median(timings)
+        for run, times in zip(runs, timings):
+            gc.collect()
+            start = time.perf_counter()
+            for _, html, url in pages:
+                run(html, url)
+            times.append(time.perf_counter() - start)
+    return [len(pages) / statistics.median(times) for times in timings]
 
 
 def peak_rss_mb() -> float:
@@ -86,15 +90,17 @@ def main(argv: list[str] | None = None) -> None:
     predictions = {item_id: {"articleBody": extract(html, url).body_text} for item_id, html, url in pages}
     args.out.write_text(json.dumps(predictions, ensure_ascii=False, indent=1), encoding="utf-8")
 
-    ours = pages_per_second(pages, extract)
-    rss = peak_rss_mb()
+    rss = peak_rss_mb()  # every page has been extracted once: this is our peak
+    if args.compare == "trafilatura":
+        ours, theirs = pages_per_second(pages, extract, trafilatura_runner())
+    else:
+        [ours] = pages_per_second(pages, extract)
     print(f"pages            {len(pages)}")
     print(f"scraper          {ours:8.1f} pages/s  (extract(), all parts; median of {PASSES} passes)")
     print(f"peak RSS         {rss:8.1f} MB")
     print(f"predictions      {args.out}")
     if args.compare == "trafilatura":
-        theirs = pages_per_second(pages, trafilatura_runner())
-        print(f"trafilatura      {theirs:8.1f} pages/s  (same pages, same run)")
+        print(f"trafilatura      {theirs:8.1f} pages/s  (same pages, passes taking turns with ours)")
         print(f"speed ratio      {ours / theirs:8.1f}x")
 
 
