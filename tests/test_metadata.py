@@ -139,3 +139,9 @@ def test_rel_author_link_is_the_last_resort_for_authors():
 def test_description_markup_is_removed():
     html = '<html><head><meta name="description" content="&lt;p&gt;A plain summary.&lt;/p&gt;"></head></html>'
     assert metadata_of(html).description == "A plain summary."
+
+
+def test_json_ld_nested_deeper_than_python_recursion_does_not_lose_the_rest():
+    html = ('<html><head><meta name="author" content="Kim Lee"><script type="application/ld+json">'
+            + "[" * 100_000 + "]" * 100_000 + "</script></head><body></body></html>")
+    assert metadata_of(html).authors == ["Kim Lee"]

@@ -189,10 +189,12 @@ def _ld_objects(text: str) -> list[dict]:
         text = text[4:].rsplit("-->", 1)[0]
     try:
         data = json.loads(text, strict=False)
+    except RecursionError:  # nested deeper than Python's stack: no metadata there
+        return []
     except ValueError:
         try:  # hand-written JSON-LD often has trailing commas
             data = json.loads(_TRAILING_COMMA.sub(r"\1", text), strict=False)
-        except ValueError:
+        except (ValueError, RecursionError):
             return []
     objects: list[dict] = []
     pending: list[Any] = [data]
