@@ -349,7 +349,7 @@ def _iso_date(value: Any) -> str | None:
     if parsed is None:
         try:
             parsed = parsedate_to_datetime(value)  # "Mon, 18 Nov 2019 19:09:03 GMT"
-        except (TypeError, ValueError, IndexError):
+        except (TypeError, ValueError, IndexError, OverflowError):
             parsed = None
     if parsed is not None:
         return _format(parsed, has_time=len(value) > 10)
