@@ -34,7 +34,7 @@ _BARE_TEXT = frozenset(("body", "div", "td", "li"))
 
 _MAX_CLIMB = 256  # levels
 _MIN_PROSE = 25  # characters: shorter blocks do not say where the article is
-_DECAY = 0.5  # each level between an element and a paragraph halves the paragraph's weight
+_DECAY = 0.5  # what a paragraph, or a child's score, adds to the score of the element above
 _SPLIT = 0.5  # a cluster beside the article this strong is more of the article
 _ADJACENT = 0.1  # paragraphs right beside the article this strong continue it
 _FURNITURE_WEIGHT = 0.2  # what prose inside furniture counts for

@@ -36,7 +36,8 @@ _WORD = re.compile(
     r"(?:gallery|slideshow|carousel|lightbox|sidebar|newsletter|breadcrumb|outbrain|taboola"
     r"|advert|sponsored|cookie)"
     r"|(?<![a-z0-9])(?:"
-    r"share|sharing|social|sociable|addthis|related|recommend|read-?more|more-?(?:stories|articles|news)"
+    r"share|sharing|social|sociable|addthis|related|recommend|read-?more"
+    r"|more-?(?:stories|articles|news)"
     r"|comment|disqus|respond|subscri|signup|promo|consent|gdpr|widget"
     r"|navbar|navigation|pagination|pager|masthead|sponsor"
     r"|author-?(?:bio|box|info)|popup|modal|caption|credit|rollover|tooltip|popover|hovercard"
@@ -46,13 +47,15 @@ _WORD = re.compile(
 )
 # Words that name the article's own text, or posts embedded in it as quotes: with them,
 # "l-sidebar-fixed l-article-body" is a layout around the article, "social-embed" a quoted tweet.
-_ARTICLE_TEXT = re.compile(r"(?<![a-z0-9])(?:(?:article|entry|post|story)[_-]*(?:body|content|text)(?![a-z0-9])|embed)")
+_ARTICLE_TEXT = re.compile(
+    r"(?<![a-z0-9])(?:(?:article|entry|post|story)[_-]*(?:body|content|text)(?![a-z0-9])|embed)")
 _CAMEL_HUMP = re.compile(r"(?<=[a-z])(?=[A-Z])")  # "newsCaption" is "news-caption"
 # Classes that tell a state or a layout of the element, not what it is: "has-sidebar", "no-ads".
 _STATE = re.compile(r"(?<![a-z0-9])(?:has|with|no|is|show|hide|enable|disable)[_-][a-z0-9_-]*")
 
 
 def is_furniture(node: LexborNode) -> bool:
+    """Whether the element is furniture by its tag, hidden state, microdata, role or names."""
     tag = node.tag
     if tag in FURNITURE_TAGS:
         return True

@@ -155,7 +155,8 @@ def _read(found: _Declared, nodes: list) -> None:
             continue
         if tag == "a" and "author" in (attrs.get("rel") or "").split():
             found.rel_authors.append(text_of(node))
-        props = [name for name in (attrs.get("itemprop") or "").lower().split() if name in _ITEMPROPS]
+        props = [name for name in (attrs.get("itemprop") or "").lower().split()
+                 if name in _ITEMPROPS]
         if props:
             value = _item_value(node, attrs)
             if value:
@@ -356,7 +357,8 @@ def _iso_date(value: Any) -> str | None:
     match = _DATE.search(value) or (_COMPACT_DATE.fullmatch(value) if value.isdigit() else None)
     if match is None:
         return None
-    year, month, day, hour, minute, second = (int(part) if part else None for part in match.groups())
+    year, month, day, hour, minute, second = (
+        int(part) if part else None for part in match.groups())
     try:
         parsed = datetime(year, month, day, hour or 0, minute or 0, second or 0)
     except (TypeError, ValueError):
