@@ -23,7 +23,7 @@ from .document import Document, text_of
 _ARTICLE_TYPES = frozenset((
     "article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle",
     "opinionnewsarticle", "reviewnewsarticle", "backgroundnewsarticle", "askpublicnewsarticle",
-    "livebloggosting", "liveblogposting", "techarticle", "scholarlyarticle", "report",
+    "liveblogposting", "techarticle", "scholarlyarticle", "report",
     "socialmediaposting", "satiricalarticle", "advertisercontentarticle", "review",
 ))
 _PAGE_TYPES = frozenset(("webpage", "itempage", "collectionpage", "profilepage", "qapage"))
@@ -69,7 +69,7 @@ class Metadata:
 
 @dataclass
 class _Declared:
-    """What the page declares, gathered in one pass over its metadata elements."""
+    """What the page declares in its metadata elements."""
 
     meta: dict[str, list[str]] = field(default_factory=dict)  # <meta> key -> values in page order
     items: dict[str, list[str]] = field(default_factory=dict)  # itemprop -> values
