@@ -61,6 +61,14 @@ def test_a_20_mb_page():
     assert seconds < LIMIT_SECONDS
 
 
+@pytest.mark.parametrize("unit", ["<p>word</p>", "line<br>", "<b>x</b> "])
+def test_a_20_mb_page_of_millions_of_tiny_elements(unit):
+    page = unit * (20_000_000 // len(unit))
+    article, seconds = timed_extract(page)
+    assert isinstance(article, Article)
+    assert seconds < LIMIT_SECONDS
+
+
 @pytest.mark.parametrize("opening, closing", [
     ("<div>", "</div>"),
     ("<div>", ""),  # never closed
@@ -70,7 +78,8 @@ def test_a_20_mb_page():
     ("<table><tr><td>", ""),
 ])
 def test_100_000_nested_elements(opening, closing):
-    page = ("<html><body>" + opening * 100_000 + PARAGRAPH + closing * 100_000
+    levels = 100_000 // opening.count("<")
+    page = ("<html><body>" + opening * levels + PARAGRAPH + closing * levels
             + "</body></html>")
     article, seconds = timed_extract(page)
     assert "ordinary article prose" in article.body_text

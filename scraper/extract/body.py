@@ -28,9 +28,8 @@ _NEVER_TEXT = ("script, style, noscript, template, svg, math, iframe, object, em
                "video, audio, button, select, input, textarea, link, meta")
 
 # Paragraphs, elements that may hold text directly (bare or between <br>), and paragraph links.
-_PROSE = "body, p, pre, div, td, li, br, p a"
+_PROSE = "body, p, pre, div, td, li, :not(body, p, pre, div, td, li):has(> br), p a"
 _PARAGRAPHS = frozenset(("p", "pre"))
-_BARE_TEXT = frozenset(("body", "div", "td", "li"))
 
 _MAX_CLIMB = 256  # levels
 _MIN_PROSE = 25  # characters: shorter blocks do not say where the article is
@@ -91,7 +90,6 @@ class _Prose:
     def _measure(self, root: LexborNode) -> None:
         paragraphs: list[tuple[LexborNode, int]] = []
         links: dict[int, list[int]] = {}
-        seen: set[int] = set()
         for node in root.css(_PROSE):
             tag = node.tag
             if tag in _PARAGRAPHS:
@@ -104,16 +102,10 @@ class _Prose:
                 if block is not None:
                     links.setdefault(block.mem_id, []).append(_chars(node.text()))
                 continue
-            if tag == "br":
-                node = node.parent
-                if node is None or node.tag in _PARAGRAPHS or node.tag in _BARE_TEXT:
-                    continue  # counted as a paragraph, or as bare text below
-            if node.mem_id not in seen:
-                seen.add(node.mem_id)
-                value = _chars(node.text(deep=False))
-                if value >= _MIN_PROSE:
-                    self._credit(node, value, value)
-                    self.bare.add(node.mem_id)
+            value = _chars(node.text(deep=False))  # text written straight into the element
+            if value >= _MIN_PROSE:
+                self._credit(node, value, value)
+                self.bare.add(node.mem_id)
         for node, length in paragraphs:
             link_lengths = links.get(node.mem_id)
             value = length
