@@ -69,6 +69,17 @@ def test_a_20_mb_page_of_millions_of_tiny_elements(unit):
     assert seconds < LIMIT_SECONDS
 
 
+@pytest.mark.parametrize("page", [
+    '<div class="' + "share x " * 2_500_000 + '"><p>' + "Some text of the article. " * 4 + "</p></div>",
+    '<div style="' + "color: red; " * 1_700_000 + '"><p>' + "Some text of the article. " * 4 + "</p></div>",
+    "<p>" + "&amp;" * 4_000_000 + "</p>",
+])
+def test_a_20_mb_attribute_or_run_of_entities(page):
+    article, seconds = timed_extract(page)
+    assert isinstance(article, Article)
+    assert seconds < LIMIT_SECONDS
+
+
 @pytest.mark.parametrize("opening, closing", [
     ("<div>", "</div>"),
     ("<div>", ""),  # never closed

@@ -28,6 +28,7 @@ _ROLES = frozenset(("navigation", "complementary", "contentinfo", "banner", "sea
 # Microdata properties that say who wrote the article and when: the byline, not the text.
 _ABOUT_THE_ARTICLE = frozenset(("author", "creator", "publisher", "datepublished", "datemodified",
                                 "datecreated", "dateline", "commentcount", "interactionstatistic"))
+_LONGEST_NAMES = 2000  # characters of class, id and style read: real ones are far shorter
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 
 # Words that name furniture at the start of a class or id word ("share-bar", "sidebar-left"),
@@ -67,7 +68,7 @@ def is_furniture(node: LexborNode) -> bool:
     if "hidden" in attrs or attrs.get("aria-hidden") == "true":
         return True
     style = attrs.get("style")
-    if style and _HIDDEN_STYLE.search(style):
+    if style and _HIDDEN_STYLE.search(style[:_LONGEST_NAMES]):
         return True
     prop = attrs.get("itemprop")
     if prop and prop.lower() in _ABOUT_THE_ARTICLE:
@@ -77,7 +78,7 @@ def is_furniture(node: LexborNode) -> bool:
     if attrs.get("role") in _ROLES:
         return True
     names = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
-    return len(names) > 2 and furniture_name(names)
+    return len(names) > 2 and furniture_name(names[:_LONGEST_NAMES])
 
 
 @lru_cache(maxsize=4096)

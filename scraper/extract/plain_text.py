@@ -9,7 +9,6 @@ should not be read (scripts included) before calling it.
 """
 from __future__ import annotations
 
-import html
 import re
 
 from selectolax.lexbor import LexborNode
@@ -48,9 +47,17 @@ def _break(match: re.Match) -> str:
     return kinds[1] if match.group(1) else kinds[0]
 
 
+def _unescape(text: str) -> str:
+    """Undo the four escapes Lexbor's serializer writes in text: the only entities left."""
+    if "&" not in text:
+        return text
+    return (text.replace("&lt;", "<").replace("&gt;", ">").replace("&nbsp;", "\xa0")
+            .replace("&amp;", "&"))
+
+
 def plain_text(node: LexborNode) -> str:
     markup = _PARAGRAPH_TAG.sub(_PARAGRAPH, node.html or "")
-    text = html.unescape(_TAG.sub(_break, markup))
+    text = _unescape(_TAG.sub(_break, markup))
     pieces = text.split(_MARK)
     out: list[str] = []
     paragraph = False  # whether the breaks since the last text part a paragraph
