@@ -90,10 +90,10 @@ class _Prose:
     def _measure(self, root: LexborNode) -> None:
         paragraphs: list[tuple[LexborNode, int]] = []
         links: dict[int, list[int]] = {}
-        for node in root.css(_PROSE):
+        for node in root.css(_PROSE):  # the hot loop: lengths inlined, len(text.strip())
             tag = node.tag
             if tag in _PARAGRAPHS:
-                paragraphs.append((node, _chars(node.text())))
+                paragraphs.append((node, len(node.text().strip())))
                 continue
             if tag == "a":
                 block = node.parent
@@ -102,7 +102,7 @@ class _Prose:
                 if block is not None:
                     links.setdefault(block.mem_id, []).append(_chars(node.text()))
                 continue
-            value = _chars(node.text(deep=False))  # text written straight into the element
+            value = len(node.text(deep=False).strip())  # text written straight into it
             if value >= _MIN_PROSE:
                 self._credit(node, value, value)
                 self.bare.add(node.mem_id)
