@@ -43,7 +43,7 @@ _WORD = re.compile(
     r"|navbar|navigation|pagination|pager|masthead|sponsor"
     r"|author-?(?:bio|box|info)|popup|modal|caption|credit|rollover|tooltip|popover|hovercard"
     # short words only as a whole word: "nav" but not "navy", "tags" but not WordPress' "tag-x"
-    r"|(?:nav|menu|footer|ad|ads|banner|tags|byline|also|date|dateline|timestamp|author)(?![a-z0-9])"
+    r"|(?:nav|menu|footer|ad|ads|banner|tags|byline|also|date|dateline|timestamp|author|meta)(?![a-z0-9])"
     r"|tag(?![a-z0-9-])"
     r")"
 )
