@@ -37,6 +37,7 @@ _DECAY = 0.5  # what a paragraph, or a child's score, adds to the score of the e
 _SPLIT = 0.5  # a cluster beside the article this strong is more of the article
 _ADJACENT = 0.1  # paragraphs right beside the article this strong continue it
 _FURNITURE_WEIGHT = 0.2  # what prose inside furniture counts for
+_WRAPPER = 0.85  # furniture by its names, but holding this share of the prose: a wrapper
 _LINK_BLOCK = 0.5  # a block without prose whose text is more than this share links: a link list
 _TEASERS = 3  # links in a block without prose that make it a list of other pages
 _TEASER_TAGS = frozenset(("div", "section"))  # a table of links may be data
@@ -205,11 +206,16 @@ def _container(prose: _Prose) -> LexborNode:
 
 
 def _furniture(prose: _Prose) -> tuple[set[int], set[int]]:
-    """Elements that are furniture, and those that are furniture or inside it."""
+    """Elements that are furniture, and those that are furniture or inside it.
+
+    An element holding nearly all the page's prose wraps the article, whatever its names say
+    ("pg-rail-tall__body", "content-sidebar-wrap").
+    """
     furniture: set[int] = set()
     under: set[int] = set()
+    wrapper = _WRAPPER * prose.total
     for key in prose.order:
-        if is_furniture(prose.node[key]):
+        if prose.value[key] < wrapper and is_furniture(prose.node[key]):
             furniture.add(key)
             under.add(key)
         elif prose.parent.get(key) in under:
