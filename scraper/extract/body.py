@@ -1,21 +1,270 @@
-"""The article body as clean text: paragraphs, headings and list items."""
+"""The article body as clean text: the main-content algorithm.
+
+1. Measure the prose: paragraphs and elements holding text directly, counted
+   in characters, links counted against them.
+2. Choose the element where prose sits together (its own paragraphs, and half
+   of its best child's score), prose inside page furniture discounted; widen it
+   over the paragraphs right beside it and over clusters nearly as strong in a
+   neighbouring element (an article split by ads or grid cells), never over
+   scattered teasers or comments.
+3. Inside it, remove furniture (see furniture.py), link lists and picture
+   captions, and write the text with its structure (see plain_text.py).
+
+It must never key on a site, a language's words or a sentence: only on markup,
+structure and character counts (CJK has no spaces between words). It must never
+recurse: pages nest 100,000 elements deep. Each whole-tree CSS query costs as
+much as the rest of a step, so there are few of them.
+"""
 from __future__ import annotations
 
-from .document import Document, text_of
+from selectolax.lexbor import LexborNode
 
-_BLOCKS = "p, h2, h3, h4, h5, h6, li, blockquote"
-_CONTAINERS = ("[itemprop=articleBody]", ".entry-content", ".post-content", "article", "main", "body")
+from .document import Document
+from .furniture import CANDIDATES, is_furniture
+from .plain_text import plain_text
+
+# Elements that never hold article text.
+_NEVER_TEXT = ("script, style, noscript, template, svg, math, iframe, object, embed, canvas, "
+               "video, audio, button, select, input, textarea, link, meta")
+
+# Paragraphs, elements that may hold text directly (bare or between <br>), and paragraph links.
+_PROSE = "body, p, pre, div, td, li, :not(body, p, pre, div, td, li):has(> br), p a"
+_PARAGRAPHS = frozenset(("p", "pre"))
+
+_MAX_CLIMB = 256  # levels
+_MIN_PROSE = 25  # characters: shorter blocks do not say where the article is
+_DECAY = 0.5  # what a paragraph, or a child's score, adds to the score of the element above
+_SPLIT = 0.5  # a cluster beside the article this strong is more of the article
+_ADJACENT = 0.1  # paragraphs right beside the article this strong continue it
+_FURNITURE_WEIGHT = 0.2  # what prose inside furniture counts for
+_WRAPPER = 0.85  # furniture by its names, but holding this share of the prose: a wrapper
+_LINK_BLOCK = 0.5  # a block without prose whose text is more than this share links: a link list
+_TEASERS = 3  # links in a block without prose that make it a list of other pages
+_TEASER_TAGS = frozenset(("div", "section"))  # a table of links may be data
+_LINK_BLOCK_TAGS = frozenset(("div", "section", "table", "dl", "figure", "ul", "ol"))
 
 
 def extract_body(doc: Document) -> str:
-    for selector in _CONTAINERS:
-        container = doc.tree.css_first(selector)
-        if container is None:
-            continue
-        for junk in container.css("script, style, nav, form, aside, footer, .sharedaddy"):
-            junk.decompose()
-        blocks = [text_of(node) for node in container.css(_BLOCKS)]
-        text = "\n\n".join(block for block in blocks if block)
-        if text:
-            return text
-    return ""
+    root = doc.tree.body
+    if root is None:
+        return ""
+    prose = _Prose(root)
+    if not prose.total:
+        return ""
+    container = _container(prose)
+    _remove_furniture(container, prose)
+    _remove_link_blocks(container, prose)
+    return plain_text(container)
+
+
+def _chars(text: str) -> int:
+    """Length in characters, which means about the same in every script (words do not: CJK)."""
+    return len(text.strip())
+
+
+class _Prose:
+    """How much prose each element holds, and the part of the tree above the prose.
+
+    Paragraphs are credited to their parent, so the map holds only the elements that could
+    contain an article. Elements are keyed by `mem_id`: LexborNode's `==` compares HTML.
+    """
+
+    def __init__(self, root: LexborNode) -> None:
+        self.root = root.mem_id
+        self.node: dict[int, LexborNode] = {self.root: root}
+        self.parent: dict[int, int] = {}
+        self.children: dict[int, list[int]] = {}
+        self.own: dict[int, float] = {}  # prose in the element itself and its paragraphs
+        self.own_score: dict[int, float] = {}  # the same, its paragraphs' weight halved
+        self.link_lists: list[LexborNode] = []  # paragraphs that may be links with a label
+        self.bare: set[int] = set()  # elements with prose written straight into them
+        self._measure(root)
+        self.order = self._top_down()
+        self.value = dict.fromkeys(self.order, 0.0)  # prose characters inside
+        for key in reversed(self.order):
+            self.value[key] += self.own.get(key, 0.0)
+            parent = self.parent.get(key)
+            if parent is not None:
+                self.value[parent] += self.value[key]
+        self.total = self.value[self.root]
+
+    def _measure(self, root: LexborNode) -> None:
+        paragraphs: list[tuple[LexborNode, int]] = []
+        links: dict[int, list[int]] = {}
+        for node in root.css(_PROSE):  # the hot loop: lengths inlined, len(text.strip())
+            tag = node.tag
+            if tag in _PARAGRAPHS:
+                paragraphs.append((node, len(node.text().strip())))
+                continue
+            if tag == "a":
+                block = node.parent
+                while block is not None and block.tag not in _PARAGRAPHS:
+                    block = block.parent
+                if block is not None:
+                    links.setdefault(block.mem_id, []).append(_chars(node.text()))
+                continue
+            value = len(node.text(deep=False).strip())  # text written straight into it
+            if value >= _MIN_PROSE:
+                self._credit(node, value, value)
+                self.bare.add(node.mem_id)
+        for node, length in paragraphs:
+            link_lengths = links.get(node.mem_id)
+            value = length
+            if link_lengths:
+                if _is_link_list(length, link_lengths):
+                    self.link_lists.append(node)
+                value -= 2 * sum(link_lengths)
+            parent = node.parent
+            if value >= _MIN_PROSE and parent is not None:
+                self._credit(parent, value, _DECAY * value)
+
+    def _credit(self, node: LexborNode, value: float, score: float) -> None:
+        key = node.mem_id
+        self.own[key] = self.own.get(key, 0.0) + value
+        self.own_score[key] = self.own_score.get(key, 0.0) + score
+        if key not in self.node:
+            self.node[key] = node
+            self._climb(node)
+
+    def _climb(self, node: LexborNode) -> None:
+        """Learn the way up from an element, as far as a known one.
+
+        Past _MAX_CLIMB levels the element hangs from the root: nesting that deep is no layout.
+        """
+        key = node.mem_id
+        for _ in range(_MAX_CLIMB):
+            if key == self.root or key in self.parent:
+                return
+            parent = node.parent
+            if parent is None:
+                return
+            parent_key = parent.mem_id
+            self.parent[key] = parent_key
+            self.children.setdefault(parent_key, []).append(key)
+            if parent_key in self.node:
+                return
+            self.node[parent_key] = node = parent
+            key = parent_key
+        self.parent[key] = self.root
+        self.children.setdefault(self.root, []).append(key)
+
+    def _top_down(self) -> list[int]:
+        order = [self.root]
+        for key in order:
+            order.extend(self.children.get(key, ()))
+        return order
+
+    def of(self, node: LexborNode) -> float:
+        return self.value.get(node.mem_id, 0.0)
+
+
+def _container(prose: _Prose) -> LexborNode:
+    """The element where the article's prose sits together, widened over the article's parts.
+
+    An element scores its own prose and half the score of its best child: prose spread over
+    many children (comments, teasers, search results) adds up to little, while an article's
+    paragraphs sit together. Prose inside furniture counts a fifth: a cookie notice or a
+    comment thread can hold more text than the article, and a wrapper misnamed 'widget'
+    still holds all of it. The best element is then widened over what continues it.
+    """
+    furniture, under = _furniture(prose)
+    rank: dict[int, float] = {}
+    best_part: dict[int, float] = {}  # half the score of an element's best child
+    best_below: dict[int, float] = {}  # the best rank in an element's subtree
+    for key in reversed(prose.order):
+        score = prose.own_score.get(key, 0.0) + best_part.get(key, 0.0)
+        rank[key] = score * _FURNITURE_WEIGHT if key in under else score
+        best_below[key] = max(best_below.get(key, 0.0), rank[key])
+        parent = prose.parent.get(key)
+        if parent is not None:
+            part = _DECAY * score * (_FURNITURE_WEIGHT if key in furniture else 1.0)
+            best_part[parent] = max(best_part.get(parent, 0.0), part)
+            best_below[parent] = max(best_below.get(parent, 0.0), best_below[key])
+    chosen = key = max(rank, key=rank.__getitem__)
+    strength = rank[chosen]  # of the prose chosen so far
+    while (parent := prose.parent.get(key)) is not None:
+        others = [child for child in prose.children[parent] if child != key]
+        # Prose right beside what is chosen (the parent's paragraphs, sibling blocks of bare
+        # text) continues the article; a cluster in another child, or further up, must be
+        # nearly as strong to be another part of it (an article split by ads or grid cells).
+        adjacent = 0.0
+        if key == chosen:
+            # Inside an <article>, a wrapper of paragraphs beside them (a lede) is a part too.
+            within_article = prose.node[parent].tag == "article"
+            adjacent = prose.own_score.get(parent, 0.0) + sum(
+                prose.own_score.get(child, 0.0) for child in others if child not in under and (
+                    child in prose.bare or (within_article and child not in prose.children)))
+        cluster = max((best_below[child] for child in others), default=0.0)
+        key = parent
+        if not adjacent and not cluster:
+            continue  # nothing beside yet: look further up
+        if adjacent < _ADJACENT * strength and cluster < _SPLIT * strength:
+            break
+        chosen = key
+        strength += adjacent + cluster
+    return prose.node[chosen]
+
+
+def _furniture(prose: _Prose) -> tuple[set[int], set[int]]:
+    """Elements that are furniture, and those that are furniture or inside it.
+
+    An element holding nearly all the page's prose wraps the article, whatever its names say
+    ("pg-rail-tall__body", "content-sidebar-wrap").
+    """
+    furniture: set[int] = set()
+    under: set[int] = set()
+    wrapper = _WRAPPER * prose.total
+    for key in prose.order:
+        if prose.value[key] < wrapper and is_furniture(prose.node[key]):
+            furniture.add(key)
+            under.add(key)
+        elif prose.parent.get(key) in under:
+            under.add(key)
+    return furniture, under
+
+
+def _remove_furniture(container: LexborNode, prose: _Prose) -> None:
+    limit = 0.5 * prose.of(container)  # more than this is a wrapper of the article: it stays
+    for node in container.css(_NEVER_TEXT):
+        node.decompose(recursive=False)
+    headline = container.css_first("h1")  # the article's title is not its text; later h1s may be
+    if headline is not None and prose.of(headline) == 0.0:
+        headline.decompose(recursive=False)
+    for node in container.css(CANDIDATES):
+        if is_furniture(node) and prose.of(node) <= limit:
+            node.decompose(recursive=False)  # detaches only: what is inside stays valid
+    for node in prose.link_lists:  # judged again without the furniture they held (hover cards)
+        if _is_link_list(_chars(node.text()), [_chars(a.text()) for a in node.css("a")]):
+            node.decompose(recursive=False)
+
+
+def _is_link_list(length: int, link_lengths: list[int]) -> bool:
+    """A paragraph that is links with a label: "Read more: <a>another story</a>"."""
+    linked = sum(link_lengths)
+    words = length - linked
+    return words < min(_MIN_PROSE, linked) or (linked > 2 * words and len(link_lengths) > 1)
+
+
+def _remove_link_blocks(container: LexborNode, prose: _Prose) -> None:
+    """Blocks without prose whose text is mostly links: teaser rails, 'read more' lists."""
+    top = container.mem_id
+    parent_of: dict[int, LexborNode | None] = {}
+    nodes: dict[int, LexborNode] = {}
+    links: dict[int, int] = {}
+    anchors: dict[int, int] = {}
+    for anchor in container.css("a[href]"):
+        length = _chars(anchor.text())
+        node = anchor.parent
+        while node is not None and (key := node.mem_id) != top:
+            links[key] = links.get(key, 0) + length
+            anchors[key] = anchors.get(key, 0) + 1
+            nodes[key] = node
+            if key not in parent_of:
+                parent_of[key] = node.parent
+            node = parent_of[key]
+    for key, linked in links.items():
+        node = nodes[key]
+        if node.tag in _LINK_BLOCK_TAGS and key not in prose.value:
+            if (anchors[key] >= _TEASERS and node.tag in _TEASER_TAGS) or (
+                    linked > _LINK_BLOCK * _chars(node.text())):
+                node.decompose(recursive=False)

@@ -2,9 +2,13 @@
 
 Decoding bytes to text happens here (never in the parser: Lexbor assumes
 UTF-8), and so does resolving relative URLs against the page URL and <base>.
+Nesting deeper than browsers build is flattened before parsing: Lexbor's work
+grows with the square of the depth of block elements, so 100,000 nested <div>s
+would take minutes. A page with more than 200,000 tags is read up to that tag.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
@@ -38,8 +42,53 @@ class Document:
 def parse_document(html: str | bytes, url: str | None = None) -> Document:
     if isinstance(html, bytes):
         html, _ = decode_html(html)
-    tree = LexborHTMLParser(html or "")
+    data = (html or "").encode("utf-8", errors="ignore")  # what the parser would do with a str
+    tags = data.count(b"<")
+    if tags > _MAX_TAGS:
+        data = data[:_FIRST_TAGS.match(data).end()]
+    if tags > _FEW_TAGS:
+        data = _bounded_nesting(data)
+    tree = LexborHTMLParser(data)
     return Document(tree=tree, url=url, base_url=_base_url(tree, url))
+
+
+# Browsers stop nesting elements at about this depth; a page can go no deeper than its tag count.
+_MAX_DEPTH = 512
+_FEW_TAGS = 10_000
+# A page is read as far as this many tags: articles take a few thousand, and building the tree
+# of millions of elements alone takes seconds.
+_MAX_TAGS = 200_000
+_FIRST_TAGS = re.compile(rb"(?:[^<]*<){%d}" % _MAX_TAGS)
+# Block elements that must be closed explicitly (li, dd, dt and p close themselves, so they
+# cannot be counted), that is, those whose nesting a page's tags spell out.
+_BLOCK_TAG = re.compile(
+    rb"<(/?)(?:div|section|article|aside|nav|header|footer|main|ul|ol|dl|blockquote|figure"
+    rb"|figcaption|fieldset|form|details|summary|address|center|menu|dir|hgroup|search|dialog"
+    rb"|table|h[1-6]|pre|listing)(?=[\s/>])[^>]*>",
+    re.IGNORECASE,
+)
+
+
+def _bounded_nesting(data: bytes) -> bytes:
+    """The page with block tags nested deeper than _MAX_DEPTH dropped, and their end tags."""
+    depth = 0
+    excess = 0  # start tags dropped whose end tags are still to come
+
+    def bound(match: re.Match) -> bytes:
+        nonlocal depth, excess
+        if match.group(1):
+            if excess:
+                excess -= 1
+                return b""
+            depth = max(depth - 1, 0)
+            return match.group(0)
+        if depth >= _MAX_DEPTH:
+            excess += 1
+            return b""
+        depth += 1
+        return match.group(0)
+
+    return _BLOCK_TAG.sub(bound, data)
 
 
 def _base_url(tree: LexborHTMLParser, url: str | None) -> str | None:

@@ -1,10 +1,58 @@
-"""Article metadata: JSON-LD, OpenGraph, Twitter cards, <meta>, <time>, <html lang>."""
+"""Article metadata: authors, dates, language, site name, description, tags, main image.
+
+Read from what the page declares, strongest source first: JSON-LD (an Article,
+NewsArticle, BlogPosting... item, also inside @graph, with authors given as
+names, objects, lists or @id references), then OpenGraph and article:* tags,
+Twitter cards, plain <meta name>, microdata (itemprop), <time datetime> and
+<html lang>. Dates come out as ISO 8601. It never guesses from the visible
+text: a value the page does not declare stays empty (the language included).
+"""
 from __future__ import annotations
 
+import html
 import json
+import re
 from dataclasses import dataclass, field
+from datetime import datetime
+from email.utils import parsedate_to_datetime
+from typing import Any, Iterable
 
-from .document import Document, attr, text_of
+from .document import Document, text_of
+
+# JSON-LD types that are an article (schema.org's Article and its subtypes).
+_ARTICLE_TYPES = frozenset((
+    "article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle",
+    "opinionnewsarticle", "reviewnewsarticle", "backgroundnewsarticle", "askpublicnewsarticle",
+    "liveblogposting", "techarticle", "scholarlyarticle", "report",
+    "socialmediaposting", "satiricalarticle", "advertisercontentarticle", "review",
+))
+_PAGE_TYPES = frozenset(("webpage", "itempage", "collectionpage", "profilepage", "qapage"))
+
+# <meta> keys, best first, for each field.
+_PUBLISHED = ("article:published_time", "og:article:published_time", "datepublished",
+              "publishdate", "publish-date", "pubdate", "date", "dc.date.issued", "dcterms.issued",
+              "dc.date", "dcterms.date", "dc.date.created", "dcterms.created", "sailthru.date",
+              "parsely-pub-date", "citation_publication_date", "citation_date", "og:published_time",
+              "article.published", "published_time", "release_date")
+_MODIFIED = ("article:modified_time", "og:article:modified_time", "datemodified", "og:updated_time",
+             "dc.date.modified", "dcterms.modified", "last-modified", "lastmod",
+             "article.updated", "modified_time")
+_AUTHOR = ("author", "article:author", "dc.creator", "dcterms.creator", "sailthru.author",
+           "parsely-author", "citation_author", "byl")
+_DESCRIPTION = ("description", "og:description", "twitter:description", "dc.description",
+                "dcterms.description")
+_SITE_NAME = ("og:site_name", "application-name", "apple-mobile-web-app-title")
+_IMAGE = ("og:image", "og:image:secure_url", "og:image:url", "twitter:image", "twitter:image:src",
+          "image", "thumbnailurl")
+_TAGS = ("article:tag", "news_keywords", "keywords", "parsely-tags", "sailthru.tags")
+_SECTION = ("article:section", "parsely-section", "category")
+
+# Microdata properties read (others, such as articleBody, are not metadata).
+_ITEMPROPS = frozenset(("datepublished", "datemodified", "author", "creator", "keywords", "image",
+                        "description"))
+
+_METADATA_NODES = ("meta[content], script[type], time[datetime], [itemprop], "
+                   "link[rel~=image_src], a[rel~=author]")
 
 
 @dataclass
@@ -19,71 +67,331 @@ class Metadata:
     image: str | None = None
 
 
+@dataclass
+class _Declared:
+    """What the page declares in its metadata elements."""
+
+    meta: dict[str, list[str]] = field(default_factory=dict)  # <meta> key -> values in page order
+    items: dict[str, list[str]] = field(default_factory=dict)  # itemprop -> values
+    ld: list[dict] = field(default_factory=list)  # JSON-LD objects, @graph members included
+    times: list[str] = field(default_factory=list)  # <time datetime> values
+    rel_authors: list[str] = field(default_factory=list)
+    image_src: str | None = None
+    lang: str | None = None
+
+    def first(self, keys: Iterable[str]) -> str | None:
+        for key in keys:
+            values = self.meta.get(key)
+            if values:
+                return values[0]
+        return None
+
+
 def extract_metadata(doc: Document) -> Metadata:
-    tree = doc.tree
-    meta = _meta_tags(doc)
-    ld = _json_ld_article(doc)
-    html = tree.css_first("html")
-    authors = _ld_names(ld.get("author")) or [a for a in [meta.get("author")] if a]
-    time = tree.css_first("time[datetime]")
+    found = _declared(doc)
+    article = _ld_article(found.ld)
+    by_id = {item["@id"]: item for item in found.ld if isinstance(item.get("@id"), str)}
     return Metadata(
-        authors=authors,
-        published=ld.get("datePublished") or meta.get("article:published_time")
-        or attr(time, "datetime"),
-        modified=ld.get("dateModified") or meta.get("article:modified_time"),
-        language=attr(html, "lang") or meta.get("og:locale"),
-        site_name=meta.get("og:site_name"),
-        description=meta.get("description") or meta.get("og:description"),
-        tags=[t for t in meta.get_all("article:tag")],
-        image=doc.absolute(meta.get("og:image")),
+        authors=_authors(article, by_id, found),
+        published=_published(article, found),
+        modified=_first_date(article.get("dateModified"), found.first(_MODIFIED),
+                             *found.items.get("datemodified", ())),
+        language=_language(found, article),
+        site_name=_site_name(article, by_id, found),
+        description=_plain(found.first(_DESCRIPTION) or _clean(article.get("description"))
+                           or _first(found.items.get("description"))),
+        tags=_tags(article, found),
+        image=doc.absolute(found.first(_IMAGE) or _ld_url(article.get("image"))
+                           or _first(found.items.get("image")) or found.image_src),
     )
 
 
-class _Meta(dict):
-    def get_all(self, key: str) -> list[str]:
-        return self.get("__all__", {}).get(key, [])
+def _published(article: dict, found: _Declared) -> str | None:
+    return _first_date(article.get("datePublished"), article.get("dateCreated"),
+                       found.first(_PUBLISHED), *found.items.get("datepublished", ()), *found.times)
 
 
-def _meta_tags(doc: Document) -> _Meta:
-    found = _Meta()
-    every: dict[str, list[str]] = {}
-    for node in doc.tree.css("meta[content]"):
-        key = (attr(node, "property") or attr(node, "name") or attr(node, "itemprop") or "").lower()
-        value = attr(node, "content")
-        if key and value:
-            found.setdefault(key, value)
-            every.setdefault(key, []).append(value)
-    found["__all__"] = every
+def _declared(doc: Document) -> _Declared:
+    """What the head declares, and what the body does when the head names no author or date.
+
+    Reading the head alone is several times cheaper than walking the whole page.
+    """
+    found = _Declared()
+    tree = doc.tree
+    if tree.root is not None:
+        found.lang = _clean(tree.root.attributes.get("lang"))
+    if tree.head is not None:
+        _read(found, tree.head.css(_METADATA_NODES))
+    if tree.body is not None and not _has_author_and_date(found):
+        _read(found, tree.body.css(_METADATA_NODES))
     return found
 
 
-def _json_ld_article(doc: Document) -> dict:
-    for node in doc.tree.css('script[type="application/ld+json"]'):
-        try:
-            data = json.loads(node.text() or "")
-        except ValueError:
+def _has_author_and_date(found: _Declared) -> bool:
+    article = _ld_article(found.ld)
+    by_id = {item["@id"]: item for item in found.ld if isinstance(item.get("@id"), str)}
+    return bool(_authors(article, by_id, found)) and _published(article, found) is not None
+
+
+def _read(found: _Declared, nodes: list) -> None:
+    for node in nodes:
+        tag = node.tag
+        attrs = node.attributes
+        if tag == "meta":
+            value = _clean(attrs.get("content"))
+            key = attrs.get("property") or attrs.get("name") or attrs.get("itemprop") \
+                or attrs.get("http-equiv")
+            if value and key:
+                found.meta.setdefault(key.strip().lower(), []).append(value)
             continue
-        for item in _ld_items(data):
-            kind = item.get("@type")
-            kinds = kind if isinstance(kind, list) else [kind]
-            if any(isinstance(k, str) and k.endswith(("Article", "BlogPosting")) for k in kinds):
-                return item
-    return {}
+        if tag == "script":
+            if (attrs.get("type") or "").strip().lower().startswith("application/ld+json"):
+                found.ld.extend(_ld_objects(node.text()))
+            continue
+        if tag == "time" and attrs.get("datetime"):
+            found.times.append(attrs["datetime"])
+        if tag == "link":
+            found.image_src = found.image_src or _clean(attrs.get("href"))
+            continue
+        if tag == "a" and "author" in (attrs.get("rel") or "").split():
+            found.rel_authors.append(text_of(node))
+        props = [name for name in (attrs.get("itemprop") or "").lower().split()
+                 if name in _ITEMPROPS]
+        if props:
+            value = _item_value(node, attrs)
+            if value:
+                for name in props:
+                    found.items.setdefault(name, []).append(value)
 
 
-def _ld_items(data) -> list[dict]:
-    if isinstance(data, list):
-        return [item for entry in data for item in _ld_items(entry)]
-    if isinstance(data, dict):
-        return [data] + _ld_items(data.get("@graph", []))
-    return []
+def _item_value(node, attrs: dict[str, str | None]) -> str | None:
+    """A microdata property's value, as the microdata spec reads it from each element."""
+    for name in ("content", "datetime", "href", "src"):
+        value = _clean(attrs.get(name))
+        if value:
+            return value
+    if "itemscope" in attrs:  # a Person or Organization: its name
+        name = node.css_first("[itemprop~=name]")
+        return _clean(attrs.get("content")) if name is None else (
+            _clean(name.attributes.get("content")) or text_of(name) or None)
+    text = text_of(node)
+    return text if 0 < len(text) <= 300 else None
 
 
-def _ld_names(value) -> list[str]:
-    values = value if isinstance(value, list) else [value]
+# --- JSON-LD -----------------------------------------------------------------------------
+
+_TRAILING_COMMA = re.compile(r",\s*([\]}])")
+
+
+def _ld_objects(text: str) -> list[dict]:
+    """Every object in one JSON-LD script, @graph members and nested lists flattened."""
+    text = text.strip()
+    if text.startswith("<!--"):
+        text = text[4:].rsplit("-->", 1)[0]
+    try:
+        data = json.loads(text, strict=False)
+    except RecursionError:  # nested deeper than Python's stack: no metadata there
+        return []
+    except ValueError:
+        try:  # hand-written JSON-LD often has trailing commas
+            data = json.loads(_TRAILING_COMMA.sub(r"\1", text), strict=False)
+        except (ValueError, RecursionError):
+            return []
+    objects: list[dict] = []
+    pending: list[Any] = [data]
+    while pending and len(objects) < 500:
+        item = pending.pop()
+        if isinstance(item, list):
+            pending.extend(reversed(item))
+        elif isinstance(item, dict):
+            objects.append(item)
+            graph = item.get("@graph")
+            if isinstance(graph, (list, dict)):
+                pending.append(graph)
+    return objects
+
+
+def _types(item: dict) -> set[str]:
+    kind = item.get("@type")
+    kinds = kind if isinstance(kind, list) else [kind]
+    return {k.rsplit("/", 1)[-1].lower() for k in kinds if isinstance(k, str)}
+
+
+def _ld_article(items: list[dict]) -> dict:
+    """The article item; a web page item when there is none (it often has the dates)."""
+    page = None
+    for item in items:
+        kinds = _types(item)
+        if kinds & _ARTICLE_TYPES:
+            return item
+        if page is None and kinds & _PAGE_TYPES:
+            page = item
+    return page or {}
+
+
+def _resolve(value: Any, by_id: dict[str, dict]) -> Any:
+    if isinstance(value, dict) and set(value) <= {"@id", "@type"} and value.get("@id") in by_id:
+        return by_id[value["@id"]]
+    return value
+
+
+def _ld_names(value: Any, by_id: dict[str, dict]) -> list[str]:
     names = []
-    for item in values:
+    for item in value if isinstance(value, list) else [value]:
+        item = _resolve(item, by_id)
         name = item.get("name") if isinstance(item, dict) else item
-        if isinstance(name, str) and name.strip():
-            names.append(name.strip())
+        if isinstance(name, list):
+            name = name[0] if name else None
+        name = _clean(name)
+        if name and not _is_url(name):
+            names.append(name)
     return names
+
+
+def _ld_url(value: Any) -> str | None:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, dict):
+        value = value.get("url") or value.get("contentUrl") or value.get("@id")
+    return _clean(value)
+
+
+# --- fields ------------------------------------------------------------------------------
+
+def _authors(article: dict, by_id: dict[str, dict], found: _Declared) -> list[str]:
+    names = _ld_names(article.get("author"), by_id) or _ld_names(article.get("creator"), by_id)
+    if not names:
+        for key in _AUTHOR:
+            names = [value for value in found.meta.get(key, ()) if not _is_url(value)]
+            if names:
+                break
+    if not names:
+        names = found.items.get("author", []) or found.items.get("creator", [])
+    if not names:
+        names = found.rel_authors
+    seen: set[str] = set()
+    unique = []
+    for name in names:
+        name = " ".join(name.split())
+        if name and name.lower() not in seen and len(name) <= 200:
+            seen.add(name.lower())
+            unique.append(name)
+    return unique
+
+
+def _language(found: _Declared, article: dict) -> str | None:
+    lang = found.lang or found.first(("content-language", "language", "dc.language"))
+    if not lang:
+        locale = found.first(("og:locale",)) or _clean(article.get("inLanguage"))
+        lang = locale.replace("_", "-") if locale else None
+    return lang.split(",")[0].strip() or None if lang else None
+
+
+def _site_name(article: dict, by_id: dict[str, dict], found: _Declared) -> str | None:
+    for key in _SITE_NAME:
+        for name in found.meta.get(key, ()):
+            if not _is_url(name):
+                return name
+    publisher = _ld_names(article.get("publisher"), by_id)
+    return publisher[0] if publisher else None
+
+
+def _tags(article: dict, found: _Declared) -> list[str]:
+    values: list[str] = []
+    for key in _TAGS:
+        values.extend(found.meta.get(key, ()))
+    keywords = article.get("keywords")
+    values.extend(keywords if isinstance(keywords, list) else [keywords] if keywords else [])
+    values.extend(found.items.get("keywords", ()))
+    for key in _SECTION:
+        values.extend(found.meta.get(key, ()))
+    section = article.get("articleSection")
+    values.extend(section if isinstance(section, list) else [section] if section else [])
+    tags: list[str] = []
+    seen: set[str] = set()
+    for value in values:
+        if not isinstance(value, str):
+            continue
+        for tag in value.split(","):
+            tag = " ".join(tag.split())
+            if tag and tag.lower() not in seen and len(tag) <= 100:
+                seen.add(tag.lower())
+                tags.append(tag)
+    return tags
+
+
+# --- dates -------------------------------------------------------------------------------
+
+_DATE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2}))?)?")
+_COMPACT_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})(?:T?(\d{2})(\d{2})(\d{2})?)?")
+
+
+def _first_date(*values: Any) -> str | None:
+    for value in values:
+        date = _iso_date(value)
+        if date:
+            return date
+    return None
+
+
+def _iso_date(value: Any) -> str | None:
+    """A date or date-time as ISO 8601, from the forms pages use; None when it is not one."""
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if not isinstance(value, str):
+        return None
+    value = value.strip()
+    if not value or len(value) > 64:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        try:
+            parsed = parsedate_to_datetime(value)  # "Mon, 18 Nov 2019 19:09:03 GMT"
+        except (TypeError, ValueError, IndexError, OverflowError):
+            parsed = None
+    if parsed is not None:
+        return _format(parsed, has_time=len(value) > 10)
+    match = _DATE.search(value) or (_COMPACT_DATE.fullmatch(value) if value.isdigit() else None)
+    if match is None:
+        return None
+    year, month, day, hour, minute, second = (
+        int(part) if part else None for part in match.groups())
+    try:
+        parsed = datetime(year, month, day, hour or 0, minute or 0, second or 0)
+    except (TypeError, ValueError):
+        return None
+    return _format(parsed, has_time=hour is not None)
+
+
+def _format(moment: datetime, has_time: bool) -> str | None:
+    if not 1900 <= moment.year <= 2200:
+        return None
+    return moment.isoformat() if has_time else moment.date().isoformat()
+
+
+# --- small helpers -----------------------------------------------------------------------
+
+def _clean(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return None
+    value = " ".join(value.split())
+    return value or None
+
+
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _plain(value: str | None) -> str | None:
+    """Text without the markup some sites leave in their descriptions."""
+    return _clean(html.unescape(_TAG.sub(" ", value))) if value and "<" in value else value
+
+
+def _first(values: list[str] | None) -> str | None:
+    return values[0] if values else None
+
+
+def _is_url(value: str) -> bool:
+    return value.startswith(("http://", "https://", "//", "www."))

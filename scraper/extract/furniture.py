@@ -1,0 +1,94 @@
+"""Page furniture: the parts of a page that are not the article.
+
+Navigation, share widgets, related and 'read next' blocks, comments, cookie
+banners, newsletter boxes, author boxes, footers, ads, picture captions,
+hover cards, hidden elements. Told apart by markup only: tags, ARIA roles,
+hidden state, and the words of class and id attributes, which are the
+vocabulary of the markup whatever the language of the page. It must never
+look at the text a reader sees.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from selectolax.lexbor import LexborNode
+
+FURNITURE_TAGS = frozenset(("nav", "aside", "footer", "header", "form", "figcaption", "dialog"))
+# What a CSS query needs to find every element `is_furniture` may accept.
+CANDIDATES = ("[class], [id], [role], [hidden], [aria-hidden], [style], [itemprop], "
+              + ", ".join(sorted(FURNITURE_TAGS)))
+
+# Their classes describe the page or the post (tags, categories, layout), never a widget.
+_PAGE_TAGS = frozenset(("html", "body", "main", "article"))
+# Words inside a sentence are the sentence's, whatever their link's class says ("textTag").
+_WORDING_TAGS = frozenset(("a", "b", "strong", "em", "i"))
+_ROLES = frozenset(("navigation", "complementary", "contentinfo", "banner", "search", "dialog",
+                    "alertdialog", "menu", "menubar", "toolbar", "tooltip"))
+# Microdata properties that say who wrote the article and when: the byline, not the text.
+_ABOUT_THE_ARTICLE = frozenset(("author", "creator", "publisher", "datepublished", "datemodified",
+                                "datecreated", "dateline", "commentcount", "interactionstatistic"))
+_LONGEST_NAMES = 2000  # characters of class, id and style read: real ones are far shorter
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+
+# Words that name furniture at the start of a class or id word ("share-bar", "sidebar-left"),
+# and a few that are unmistakable anywhere in one ("inlinegallery", "rightsidebar").
+_WORD = re.compile(
+    r"(?:gallery|slideshow|carousel|lightbox|sidebar|newsletter|breadcrumb|outbrain|taboola"
+    r"|advert|sponsored|cookie)"
+    r"|(?<![a-z0-9])(?:"
+    r"share|sharing|social|sociable|addthis|related|recommend|read-?more"
+    r"|more-?(?:stories|articles|news)"
+    r"|comment|disqus|respond|subscri|signup|promo|consent|gdpr|widget"
+    r"|navbar|navigation|pagination|pager|masthead|sponsor|trending|popular|most-?read|recirc"
+    r"|teaser|toolbar|paywall|login|signin|donate"
+    r"|author-?(?:bio|box|info)|popup|modal|caption|credit|rollover|tooltip|popover|hovercard"
+    # short words only as a whole word: "nav" but not "navy", "tags" but not WordPress' "tag-x"
+    r"|(?:nav|menu|footer|ad|ads|banner|tags|byline|also|date|dateline|timestamp|author|meta"
+    r"|print|follow|skip)(?![a-z0-9])"
+    r"|tag(?![a-z0-9-])"
+    r")"
+)
+# Words that name the article's own text, or posts embedded in it as quotes: with them,
+# "l-sidebar-fixed l-article-body" is a layout around the article, "social-embed" a quoted tweet.
+_ARTICLE_TEXT = re.compile(
+    r"(?<![a-z0-9])(?:(?:article|entry|post|story)[_-]*(?:body|content|text)(?![a-z0-9])|embed)")
+_CAMEL_HUMP = re.compile(r"(?<=[a-z])(?=[A-Z])")  # "newsCaption" is "news-caption"
+# Classes that tell a state or a layout of the element, not what it is: "has-sidebar", "no-ads".
+_STATE = re.compile(r"(?<![a-z0-9])(?:has|with|no|is|show|hide|enable|disable)[_-][a-z0-9_-]*")
+
+
+def is_furniture(node: LexborNode) -> bool:
+    """Whether the element is furniture by its tag, hidden state, microdata, role or names."""
+    tag = node.tag
+    if tag in FURNITURE_TAGS:
+        return True
+    if tag in _PAGE_TAGS:
+        return False
+    attrs = node.attributes
+    if not attrs:
+        return False
+    if "hidden" in attrs or attrs.get("aria-hidden") == "true":
+        return True
+    style = attrs.get("style")
+    if style and _HIDDEN_STYLE.search(style[:_LONGEST_NAMES]):
+        return True
+    prop = attrs.get("itemprop")
+    if prop and prop.lower() in _ABOUT_THE_ARTICLE:
+        return True
+    if tag in _WORDING_TAGS or prop == "articleBody":
+        return False
+    if attrs.get("role") in _ROLES:
+        return True
+    names = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
+    return len(names) > 2 and furniture_name(names[:_LONGEST_NAMES])
+
+
+@lru_cache(maxsize=4096)
+def furniture_name(names: str) -> bool:
+    """Whether class and id words name furniture, and none names the article's own text.
+
+    Cached: pages repeat their class names.
+    """
+    names = _STATE.sub(" ", _CAMEL_HUMP.sub("-", names).lower())
+    return _WORD.search(names) is not None and _ARTICLE_TEXT.search(names) is None

@@ -1,0 +1,147 @@
+"""Metadata from each source a page declares it in: JSON-LD, OpenGraph, Twitter, <meta>, microdata."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from scraper.extract import extract
+from scraper.extract.document import parse_document
+from scraper.extract.metadata import Metadata, extract_metadata
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def metadata_of(html: str, url: str = "https://news.example/2024/06/story.html") -> Metadata:
+    return extract_metadata(parse_document(html, url))
+
+
+def fixture(name: str) -> str:
+    return (FIXTURES / name).read_text(encoding="utf-8")
+
+
+def test_metadata_only_in_a_json_ld_graph():
+    meta = metadata_of(fixture("meta-graph.html"))
+    assert meta == Metadata(
+        authors=["Ján Kováč", "Katarína Horváthová"],  # an @id reference and an inline Person
+        published="2025-05-12T06:40:00+02:00",
+        modified="2025-05-13T18:05:12+02:00",
+        language="sk-SK",  # no <html lang>: the article's inLanguage
+        site_name="Denník Sever",  # the publisher, found through its @id
+        description="Pred štvrťstoročím sa potopila ruská jadrová ponorka. "
+                    "Čo vieme o posledných hodinách posádky.",
+        tags=["Kursk", "ponorky", "Rusko", "Svet", "História"],
+        image="https://dennik-sever.example/wp-content/uploads/2025/05/kursk.jpg",
+    )
+
+
+def test_metadata_from_opengraph_twitter_and_meta_names():
+    meta = metadata_of(fixture("meta-opengraph.html"), "https://alpenblick.example/lokales/strassenbahn")
+    assert meta == Metadata(
+        authors=["Lena Hofer"],  # not article:author's URL, not the Twitter handle
+        published="2024-06-03T07:15:00+02:00",  # article:published_time before <time>
+        modified="2024-06-03T11:40:00+02:00",
+        language="de-AT",
+        site_name="Alpenblick Zeitung",
+        description="Die Stadt plant eine neue Straßenbahnlinie, die ab 2027 den Süden "
+                    "mit dem Hauptbahnhof verbinden soll.",
+        tags=["Öffentlicher Verkehr", "Verkehr", "Straßenbahn", "Stadtplanung", "Lokales"],
+        image="https://alpenblick.example/bilder/2024/strassenbahn.jpg",  # made absolute
+    )
+
+
+def test_metadata_from_microdata():
+    meta = metadata_of(fixture("meta-microdata.html"))
+    assert meta.authors == ["Ana Beatriz Souza"]  # the Person's name, not "Por ..."
+    assert meta.published == "2023-10-14T18:20:00-03:00"
+    assert meta.modified == "2023-10-15T09:00:00-03:00"
+    assert meta.language == "pt-BR"
+    assert meta.tags == ["feira do livro", "cultura"]
+    assert meta.image == "https://jornal.example/fotos/feira.jpg"
+
+
+def test_extract_puts_the_metadata_on_the_article():
+    article = extract(fixture("meta-graph.html"), "https://dennik-sever.example/2025/05/ponorka-kursk/")
+    assert article.author == "Ján Kováč, Katarína Horváthová"
+    assert article.published == "2025-05-12T06:40:00+02:00"
+    assert article.language == "sk-SK"
+    assert article.body_text.startswith("Dvanásteho augusta roku 2000")
+
+
+def ld(data: str) -> str:
+    return f'<html><head><script type="application/ld+json">{data}</script></head><body></body></html>'
+
+
+def test_json_ld_authors_as_strings_objects_and_lists():
+    meta = metadata_of(ld('{"@type": "NewsArticle", "author": ["Ada Lovelace", '
+                          '{"@type": "Person", "name": "Charles Babbage"}, "Ada Lovelace"]}'))
+    assert meta.authors == ["Ada Lovelace", "Charles Babbage"]
+
+
+def test_json_ld_article_inside_a_list_with_trailing_commas():
+    meta = metadata_of(ld('[{"@type": "BreadcrumbList", "itemListElement": []}, '
+                          '{"@type": "BlogPosting", "author": {"name": "Grace Hopper",}, '
+                          '"datePublished": "2021-02-03",},]'))
+    assert meta.authors == ["Grace Hopper"]
+    assert meta.published == "2021-02-03"
+
+
+def test_broken_json_ld_is_skipped_and_other_sources_still_read():
+    html = ('<html><head><script type="application/ld+json">{"@type": "Article", "author": </script>'
+            '<meta name="author" content="Alan Turing"></head><body></body></html>')
+    assert metadata_of(html).authors == ["Alan Turing"]
+
+
+@pytest.mark.parametrize("declared, iso", [
+    ("2019-11-18T19:09:03Z", "2019-11-18T19:09:03+00:00"),
+    ("2019-11-18T19:09:03.512+01:00", "2019-11-18T19:09:03.512000+01:00"),
+    ("2019-11-18 19:09", "2019-11-18T19:09:00"),
+    ("2019-11-18", "2019-11-18"),
+    ("20191118", "2019-11-18"),
+    ("Mon, 18 Nov 2019 19:09:03 GMT", "2019-11-18T19:09:03+00:00"),
+    ("2019/11/18 07:05", "2019-11-18T07:05:00"),
+])
+def test_dates_come_out_as_iso_8601(declared, iso):
+    html = f'<html><head><meta property="article:published_time" content="{declared}"></head></html>'
+    assert metadata_of(html).published == iso
+
+
+@pytest.mark.parametrize("declared", ["yesterday", "", "0000-00-00", "31/31/2019", "9999-99-99"])
+def test_what_is_not_a_date_is_left_empty(declared):
+    html = f'<html><head><meta property="article:published_time" content="{declared}"></head></html>'
+    assert metadata_of(html).published is None
+
+
+def test_language_from_og_locale_when_the_page_has_no_lang():
+    html = '<html><head><meta property="og:locale" content="en_US"></head></html>'
+    assert metadata_of(html).language == "en-US"
+
+
+def test_html_lang_wins_over_og_locale():
+    html = '<html lang="fr"><head><meta property="og:locale" content="en_US"></head></html>'
+    assert metadata_of(html).language == "fr"
+
+
+def test_language_is_never_guessed_from_the_text():
+    html = "<html><body><p>Dies ist ein deutscher Satz, aber die Seite sagt es nirgends.</p></body></html>"
+    assert metadata_of(html).language is None
+
+
+def test_a_page_without_metadata_gives_empty_metadata():
+    assert metadata_of("<html><body><p>Nothing declared here.</p></body></html>") == Metadata()
+
+
+def test_rel_author_link_is_the_last_resort_for_authors():
+    html = '<html><body><p class="byline">By <a rel="author" href="/u/kim">Kim Lee</a></p></body></html>'
+    assert metadata_of(html).authors == ["Kim Lee"]
+
+
+def test_description_markup_is_removed():
+    html = '<html><head><meta name="description" content="&lt;p&gt;A plain summary.&lt;/p&gt;"></head></html>'
+    assert metadata_of(html).description == "A plain summary."
+
+
+def test_json_ld_nested_deeper_than_python_recursion_does_not_lose_the_rest():
+    html = ('<html><head><meta name="author" content="Kim Lee"><script type="application/ld+json">'
+            + "[" * 100_000 + "]" * 100_000 + "</script></head><body></body></html>")
+    assert metadata_of(html).authors == ["Kim Lee"]
