@@ -152,16 +152,16 @@ def report(found: Survey, args: argparse.Namespace, elapsed: float) -> None:
     for key, count in found.failures.most_common():
         page, problem = found.smallest[key]
         print(f"    {count:>6} pages  {key}\n"
-              f"                  smallest: {_size(page)}, {page.origin}; {problem.example[:100]}")
+              f"                  smallest: {page.size_text}, {page.origin}; {problem.example[:100]}")
     if found.seconds:
         ordered = sorted(found.seconds)
         p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
         slowest, page = found.slowest[0]
         print(f"  time per page: median {statistics.median(ordered) * 1000:.1f} ms, p99 {p99 * 1000:.1f} ms, "
-              f"slowest {slowest:.3f} s (a page of {_size(page)})")
+              f"slowest {slowest:.3f} s (a page of {page.size_text})")
         print("  slowest pages:")
         for seconds, page in found.slowest:
-            print(f"    {seconds:8.3f} s  {_size(page):>18}  {page.origin}")
+            print(f"    {seconds:8.3f} s  {page.size_text:>18}  {page.origin}")
 
 
 def save(found: Survey, folder: Path) -> None:
@@ -180,10 +180,6 @@ def save(found: Survey, folder: Path) -> None:
         index.append({"file": "slowest.html", "seconds": round(seconds, 3), "url": page.url, "origin": page.origin})
     (folder / "index.json").write_text(json.dumps(index, indent=1, ensure_ascii=False), encoding="utf-8")
     print(f"  saved {len(index)} pages to {folder}/ (index.json says which failure each shows)")
-
-
-def _size(page: Page) -> str:
-    return f"{page.size:,} {'characters' if isinstance(page.html, str) else 'bytes'}"
 
 
 def _page_bytes(page: Page) -> bytes:

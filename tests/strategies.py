@@ -57,6 +57,10 @@ class Page:
     def size(self) -> int:
         return len(self.html)
 
+    @property
+    def size_text(self) -> str:
+        return f"{self.size:,} {'characters' if isinstance(self.html, str) else 'bytes'}"
+
 
 # -- text ------------------------------------------------------------------
 

@@ -7,8 +7,8 @@ with many more and bigger pages, is `python benchmarks/fuzz.py`.
 Properties with known violations in modules owned elsewhere are marked xfail with
 the finding, and run a page showing it as an explicit example, so that they fail
 the same way on every run until it is fixed (then they XPASS). Minimal
-reproductions of each finding are at the end.
-The limits on what one page may yield are tested in test_limits.py.
+reproductions of each finding are at the end. The limits on what one page may
+yield are tested in test_limits.py.
 """
 from __future__ import annotations
 
@@ -63,7 +63,7 @@ def extracted(page: Page) -> Article:
 @given(pages())
 def test_extract_returns_a_bounded_json_ready_article_in_time(page):
     outcome = watched_extract(page.html, page.url)
-    assert outcome.seconds < PAGE_SECONDS, f"{outcome.seconds:.2f} s for a {page.size:,}-character page"
+    assert outcome.seconds < PAGE_SECONDS, f"{outcome.seconds:.2f} s for a page of {page.size_text}"
     assert contract_problems(outcome.article) == []
 
 
