@@ -8,9 +8,10 @@ the body pass prunes the tree it works on.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Callable, TypeVar
 
-from ..models import Article
+from ..models import Article, CommentForm
 from .body import extract_body
 from .comment_form import extract_comment_form
 from .document import Document, parse_document
@@ -41,7 +42,7 @@ def extract(html: str | bytes, url: str | None = None) -> Article:
     links = _part(extract_links, doc, [])
     form = _part(extract_comment_form, doc, None)
     body = _part(extract_body, doc, "")  # last: it prunes the tree
-    return Article(
+    return _bounded(Article(
         url=url,
         title=title,
         body_text=body,
@@ -58,7 +59,7 @@ def extract(html: str | bytes, url: str | None = None) -> Article:
         image=meta.image,
         links=links,
         comment_form=form,
-    )
+    ))
 
 
 def _part(function: Callable[[Document], T], doc: Document, default: T) -> T:
@@ -67,3 +68,70 @@ def _part(function: Callable[[Document], T], doc: Document, default: T) -> T:
     except Exception:  # one broken part must not lose the others
         log.warning("%s failed on %s", function.__name__, doc.url, exc_info=True)
         return default
+
+
+# What one page may put in the archive: far above any real article, low enough
+# that a pathological page (a million links, a megabyte title) cannot bloat it.
+# Documented in the README under "Limits"; applied once, after the parts return.
+MAX_BODY_CHARS = 1_000_000
+MAX_TEXT_CHARS = 2_000  # each title, author, tag, date, label, link title, note, hidden value...
+MAX_URL_CHARS = 8_192  # longer URLs are dropped, not cut: a cut URL points somewhere else
+MAX_LINKS = 10_000
+MAX_AUTHORS = 1_000
+MAX_TAGS = 1_000
+MAX_FORM_FIELDS = 1_000
+MAX_HIDDEN_FIELDS = 1_000
+
+
+def _bounded(article: Article) -> Article:
+    """`article` within the caps above: text cut, lists shortened, over-long URLs dropped."""
+    links = [replace(link, href=_url(link.href), title=_text(link.title)) for link in article.links[:MAX_LINKS]]
+    return replace(
+        article,
+        title=_text(article.title),
+        body_text=_text(article.body_text, MAX_BODY_CHARS),
+        share_url=_url(article.share_url),
+        canonical_url=_url(article.canonical_url),
+        shortlink=_url(article.shortlink),
+        authors=[_text(author) for author in article.authors[:MAX_AUTHORS]],
+        published=_text(article.published),
+        modified=_text(article.modified),
+        language=_text(article.language),
+        site_name=_text(article.site_name),
+        description=_text(article.description),
+        tags=[_text(tag) for tag in article.tags[:MAX_TAGS]],
+        image=_url(article.image),
+        links=[link for link in links if link.href is not None],
+        comment_form=_bounded_form(article.comment_form),
+    )
+
+
+def _bounded_form(form: CommentForm | None) -> CommentForm | None:
+    if form is None:
+        return None
+    hidden = list(form.hidden.items())[:MAX_HIDDEN_FIELDS]
+    return replace(
+        form,
+        action=_url(form.action),
+        method=_text(form.method),
+        fields=[replace(field, name=_text(field.name), type=_text(field.type), label=_text(field.label))
+                for field in form.fields[:MAX_FORM_FIELDS]],
+        hidden={_text(name): _text(value) for name, value in hidden},
+        notes=_text(form.notes),
+        submit=_text(form.submit),
+        html_id=_text(form.html_id),
+        title=_text(form.title),
+    )
+
+
+def _text(value: T, limit: int = MAX_TEXT_CHARS) -> T:
+    # Only strings are cut; a value of the wrong type is the part's bug, left for the tests to see.
+    if isinstance(value, str) and len(value) > limit:
+        return value[:limit].rstrip()  # type: ignore[return-value]
+    return value
+
+
+def _url(value: T) -> T | None:
+    if isinstance(value, str) and len(value) > MAX_URL_CHARS:
+        return None
+    return value
