@@ -24,6 +24,10 @@ _ALIASES = {"iso-8859-1": "windows-1252", "latin1": "windows-1252", "latin-1": "
             "gb2312": "gb18030", "gbk": "gb18030"}
 
 
+_NOT_CHARSETS = frozenset({"idna", "punycode", "undefined", "unicode-escape", "raw-unicode-escape",
+                           "unicode_escape", "raw_unicode_escape"})
+
+
 def charset_from_content_type(content_type: str | None) -> str | None:
     if not content_type:
         return None
@@ -39,7 +43,11 @@ def decode_html(body: bytes, content_type: str | None = None) -> tuple[str, str]
     encoding = charset_from_content_type(content_type) or _meta_charset(body)
     if encoding is None:
         encoding = _detect(body)
-    return body.decode(encoding, errors="replace"), encoding
+    try:
+        return body.decode(encoding, errors="replace"), encoding
+    except (LookupError, UnicodeError):  # a codec that cannot decode bytes to text at all
+        encoding = _detect(body)
+        return body.decode(encoding, errors="replace"), encoding
 
 
 def _meta_charset(body: bytes) -> str | None:
@@ -51,8 +59,12 @@ def _known(label: str) -> str | None:
     label = label.strip().lower()
     label = _ALIASES.get(label, label)
     try:
-        name = codecs.lookup(label).name
+        codec = codecs.lookup(label)
     except LookupError:
+        return None
+    # rot13, base64, zlib... are codecs but no charset; idna and punycode name hosts, not pages.
+    name = codec.name
+    if not getattr(codec, "_is_text_encoding", True) or name in _NOT_CHARSETS:
         return None
     # A page that claims UTF-16 in an ASCII-compatible <meta> is really UTF-8.
     return "utf-8" if name.startswith("utf-16") else name

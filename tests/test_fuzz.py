@@ -4,11 +4,9 @@ This is the fast profile: a few hundred generated pages per run (strategies.py),
 derandomized so that a failure reproduces on the next run. The long profile,
 with many more and bigger pages, is `python benchmarks/fuzz.py`.
 
-Properties with known violations in modules owned elsewhere are marked xfail with
-the finding, and run a page showing it as an explicit example, so that they fail
-the same way on every run until it is fixed (then they XPASS). Minimal
-reproductions of each finding are at the end. The limits on what one page may
-yield are tested in test_limits.py.
+Each fault fuzzing has found runs as an explicit example of its property, and as a
+minimal reproduction at the end, so that it can never come back unnoticed. The
+limits on what one page may yield are tested in test_limits.py.
 """
 from __future__ import annotations
 
@@ -26,24 +24,6 @@ from strategies import Page, pages
 # still catches a quadratic blow-up on a page of a few hundred kilobytes.
 PAGE_SECONDS = 2.0
 URL = "https://example.org/2025/05/some-article/"
-
-# What fuzzing found in modules this file does not own; reproduced at the end.
-FINDINGS = {
-    1: "extract/document.py (Lexbor parse): deeply nested blocks take quadratic time",
-    2: "extract/comment_form.py: a quote in an input id loses the whole form",
-    3: "encoding.py: <meta charset> naming a non-text codec loses the whole page",
-    4: "extract/metadata.py: JSON-LD \\ud800 escapes give lone surrogates",
-    5: "extract/metadata.py: JSON-LD dates taken whatever their type",
-    6: "extract/document.py Document.absolute(): non-http(s), hostless, bad-port URLs kept",
-    7: "extract/metadata.py: deeply nested JSON-LD loses all metadata",
-    8: "extract/body.py: a block inside a block is emitted twice, nesting takes quadratic time",
-}
-
-
-def known(*numbers: int) -> pytest.MarkDecorator:
-    """xfail while the findings are open; an XPASS in the report means one was fixed."""
-    return pytest.mark.xfail(strict=False, reason="; ".join(f"finding {n}: {FINDINGS[n]}" for n in numbers))
-
 
 fast = settings(
     max_examples=60,
@@ -73,7 +53,6 @@ def test_links_and_form_fields_are_well_shaped(page):
     assert shape_problems(extracted(page)) == []
 
 
-@known(2, 3, 7)
 @fast
 @given(pages())
 @example(Page(comment_form_page("<input id='a\"b' name=author>"), URL, "finding 2"))
@@ -81,7 +60,6 @@ def test_no_part_of_the_extractor_fails(page):
     assert watched_extract(page.html, page.url).part_failures == []
 
 
-@known(5)
 @fast
 @given(pages())
 @example(Page(json_ld_page('{"@type": "NewsArticle", "datePublished": NaN}'), URL, "finding 5"))
@@ -89,7 +67,6 @@ def test_fields_hold_their_declared_types(page):
     assert type_problems(extracted(page)) == []
 
 
-@known(6)
 @fast
 @given(pages(with_url=True))
 @example(Page(article_page('<a rel="next" href="ftp://example.org/a">Next</a>'), URL, "finding 6"))
@@ -97,7 +74,6 @@ def test_links_and_share_urls_are_fetchable_http_urls(page):
     assert url_problems(extracted(page)) == []
 
 
-@known(4)
 @fast
 @given(pages())
 @example(Page(json_ld_page('{"@type": "NewsArticle", "author": {"name": "\\ud800"}}'), URL, "finding 4"))
@@ -105,7 +81,7 @@ def test_every_string_is_valid_unicode(page):
     assert text_problems(extracted(page)) == []
 
 
-# -- findings: minimal reproductions for the owners of other modules ---------
+# -- regressions: minimal reproductions of what fuzzing found --------------------
 
 def finishes_within(seconds: float, html: str | bytes) -> bool:
     """Whether extract(html) returns in time, run in a child: a hang inside the C parser cannot be interrupted."""
@@ -119,7 +95,6 @@ def finishes_within(seconds: float, html: str | bytes) -> bool:
     return True
 
 
-@known(1)
 def test_deeply_nested_blocks_parse_in_time():
     """Time grows with the square of the depth of nested blocks (div, section, ul, blockquote;
     inline and table nesting are fine): 40,000 <div> take ~7 s, 80,000 ~30 s, so a page of
@@ -127,17 +102,17 @@ def test_deeply_nested_blocks_parse_in_time():
     assert finishes_within(PAGE_SECONDS, "<div>" * 50_000 + "<p>Text.</p>")
 
 
-@known(2)
 def test_a_quote_in_an_input_id_keeps_the_comment_form():
     """The label is looked up with a CSS selector built from the id; an id with a quote makes
     an invalid selector, SelectolaxError, and the whole comment form is lost."""
-    page = comment_form_page("<label for='a\"b'>Meno</label><input id='a\"b' name=author>")
+    page = comment_form_page("<label for='a\"b'>Meno</label><input id='a\"b' name=author>"
+                             "<label for='c\\\\d'>Komentár</label><textarea id='c\\\\d' name=comment></textarea>")
     form = extract(page, URL).comment_form
     assert form is not None
-    assert [(field.name, field.label) for field in form.fields] == [("author", "Meno")]
+    assert [(field.name, field.label) for field in form.fields] == [("author", "Meno"),
+                                                                    ("comment", "Komentár")]
 
 
-@known(3)
 @pytest.mark.parametrize("charset", ["rot13", "base64", "bz2", "idna", "punycode", "undefined"])
 def test_a_meta_charset_naming_a_non_text_codec_still_decodes(charset):
     """codecs.lookup() knows rot13, base64, bz2... which are not text encodings, and idna,
@@ -146,7 +121,6 @@ def test_a_meta_charset_naming_a_non_text_codec_still_decodes(charset):
     assert extract(page, URL).title == "Titulok"
 
 
-@known(4)
 def test_json_ld_lone_surrogates_do_not_reach_the_article():
     """json.loads turns the escape into a lone surrogate; Archive.save then raises
     UnicodeEncodeError (the page is not archived at all) and `--json` cannot print it."""
@@ -154,7 +128,6 @@ def test_json_ld_lone_surrogates_do_not_reach_the_article():
     assert text_problems(extract(page, URL)) == []
 
 
-@known(5)
 @pytest.mark.parametrize("date", ["NaN", "1e999", "20250514", '["2025-05-14"]', '{"@value": "2025-05-14"}'])
 def test_json_ld_dates_that_are_not_strings_are_not_taken_as_dates(date):
     """A number, list, object or NaN lands in Article.published as it is; NaN makes
@@ -163,7 +136,6 @@ def test_json_ld_dates_that_are_not_strings_are_not_taken_as_dates(date):
     assert type_problems(extract(page, URL)) == []
 
 
-@known(6)
 @pytest.mark.parametrize("href", [
     "ftp://files.example.org/a", "file:///etc/passwd", "ws://example.org/", "blob:https://example.org/x", "vbscript:x",
     "example.org:8080/x", "http://:80/", "http://example.org:99999/", "\x01javascript:alert(1)",
@@ -177,7 +149,6 @@ def test_links_and_share_urls_are_only_fetchable_http_urls(href):
     assert url_problems(extract(page, URL)) == []
 
 
-@known(7)
 def test_deeply_nested_json_ld_loses_only_itself():
     """Past ~1,000 levels json.loads raises RecursionError, not ValueError: it escapes the
     JSON-LD reader and loses authors, dates, language, site name and tags with it."""
@@ -185,16 +156,15 @@ def test_deeply_nested_json_ld_loses_only_itself():
     assert extract(page, URL).site_name == "Denník"
 
 
-@known(8)
 def test_a_paragraph_inside_a_quote_or_list_item_appears_once():
     """Every matching block is emitted with all the text inside it, so a <p> inside a
     <blockquote> or <li> is emitted twice, as it is in countless real articles."""
-    body = extract(article_page("<p>Úvod.</p><blockquote><p>Citát.</p></blockquote><ul><li><p>Bod.</p></li></ul>"),
-                   URL).body_text
+    prose = "Úvodný odsek článku, ktorý má dosť slov na to, aby ho čitateľ považoval za text. " * 3
+    body = extract(article_page(f"<p>{prose}</p><blockquote><p>Citát.</p></blockquote>"
+                                f"<ul><li><p>Bod.</p></li></ul><p>{prose}</p>"), URL).body_text
     assert (body.count("Citát."), body.count("Bod.")) == (1, 1)
 
 
-@known(8)
 def test_deeply_nested_blocks_give_their_body_in_time():
     """The same repetition over nested blocks is quadratic: 8,000 quotes nested in table
     cells (which the parser handles fast) take the body ~5 s, ~1,000 times its parse."""

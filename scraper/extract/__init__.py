@@ -126,12 +126,23 @@ def _bounded_form(form: CommentForm | None) -> CommentForm | None:
 
 def _text(value: T, limit: int = MAX_TEXT_CHARS) -> T:
     # Only strings are cut; a value of the wrong type is the part's bug, left for the tests to see.
-    if isinstance(value, str) and len(value) > limit:
-        return value[:limit].rstrip()  # type: ignore[return-value]
+    if isinstance(value, str):
+        if len(value) > limit:
+            value = value[:limit].rstrip()  # type: ignore[assignment]
+        return _valid_unicode(value)  # type: ignore[return-value]
     return value
 
 
+def _valid_unicode(text: str) -> str:
+    """Lone surrogates (JSON's \\ud800) cannot be stored or printed as UTF-8: replace them."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "replace").decode("utf-8")
+
+
 def _url(value: T) -> T | None:
-    if isinstance(value, str) and len(value) > MAX_URL_CHARS:
-        return None
+    if isinstance(value, str):
+        return None if len(value) > MAX_URL_CHARS else _valid_unicode(value)  # type: ignore[return-value]
     return value

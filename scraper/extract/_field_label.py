@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from selectolax.lexbor import LexborNode
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ._lexicon import is_required_marker
 from ._markup import ancestors, markup_words
@@ -31,9 +31,16 @@ def control_kind(node: LexborNode) -> str:
     return node.tag
 
 
-def css_string(value: str | None) -> str:
-    """`value` escaped for a double-quoted CSS attribute selector."""
-    return (value or "").replace("\\", "\\\\").replace('"', '\\"')
+def first_with(root: LexborNode | LexborHTMLParser, tag: str, name: str,
+               value: str) -> LexborNode | None:
+    """The first `tag` (or '' for any) under `root` whose attribute `name` is exactly `value`.
+
+    Lexbor's selector parser rejects some escaped quotes, so a value holding a quote or
+    backslash is matched by comparing attributes instead of building a selector.
+    """
+    if '"' in value or "\\" in value:
+        return next((n for n in root.css(f"{tag}[{name}]") if n.attributes.get(name) == value), None)
+    return root.css_first(f'{tag}[{name}="{value}"]')
 
 
 def labels_by_target(form: LexborNode) -> dict[str, LexborNode]:
@@ -51,7 +58,7 @@ def label_for(doc: Document, form: LexborNode, node: LexborNode,
     if node_id:
         label = labels.get(node_id)
         if label is None:
-            label = doc.tree.css_first(f'label[for="{css_string(node_id)}"]')
+            label = first_with(doc.tree, "label", "for", node_id)
         if label is not None:
             return label
     for parent in ancestors(node, form):
@@ -124,7 +131,7 @@ def plain_label(doc: Document, node: LexborNode) -> tuple[str | None, bool]:
     for name in ("aria-label", "aria-labelledby", "placeholder", "title"):
         value = attr(node, name)
         if value and name == "aria-labelledby":
-            parts = [doc.tree.css_first(f'[id="{css_string(ref)}"]') for ref in value.split()]
+            parts = [first_with(doc.tree, "", "id", ref) for ref in value.split()]
             value = " ".join(clean_text(part) for part in parts if part is not None)
         if value:
             text, marked = _strip_marker_text(" ".join(value.split()))

@@ -17,7 +17,7 @@ def json_ld_items(doc: Document) -> list[dict[str, Any]]:
     for script in doc.tree.css('script[type="application/ld+json" i]'):
         try:
             items += _flatten(json.loads(script.text() or ""))
-        except ValueError:
+        except (ValueError, RecursionError):  # broken, or nested past Python's stack
             continue
     return items
 

@@ -22,7 +22,7 @@ from urllib.parse import urljoin, urlsplit
 from selectolax.lexbor import LexborNode
 
 from ..models import CommentForm, FormField
-from ._field_label import (BUTTON_TYPES, CONTROLS, control_kind, css_string, is_required,
+from ._field_label import (BUTTON_TYPES, CONTROLS, control_kind, first_with, is_required,
                            label_beside, label_for, label_text, labels_by_target, plain_label)
 from ._honeypot import Honeypots
 from ._lexicon import says_comment
@@ -169,7 +169,7 @@ def _notes(form: LexborNode) -> str | None:
             return text
     for node in form.css("[aria-describedby]"):
         for ref in (attr(node, "aria-describedby") or "").split():
-            described = form.css_first(f'[id="{css_string(ref)}"]')
+            described = first_with(form, "", "id", ref)
             text = clean_text(described) if described is not None else ""
             if text:
                 return text

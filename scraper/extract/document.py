@@ -15,6 +15,7 @@ from urllib.parse import urljoin, urlsplit
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ..encoding import decode_html
+from ..urls import check_url
 
 
 @dataclass
@@ -34,9 +35,12 @@ class Document:
         if lowered.startswith(("javascript:", "mailto:", "tel:", "data:")):
             return None
         try:
-            return urljoin(self.base_url, href) if self.base_url else href
+            url = urljoin(self.base_url, href) if self.base_url else href
         except ValueError:
             return None
+        # Only addresses a browser could fetch: http(s), with a host and a valid port.
+        # (Drops ftp:, file:, blob:, disguised javascript:, 'host:8080/x' read as a scheme...)
+        return url if check_url(url) is None else None
 
 
 def parse_document(html: str | bytes, url: str | None = None) -> Document:
