@@ -74,3 +74,26 @@ def redact(url: str) -> str:
     if "@" not in parts.netloc:
         return url
     return urlunsplit(parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]))
+
+
+def origin_of(url: str) -> str:
+    """`scheme://host[:port]` of a URL, credentials left out: what robots.txt rules apply to."""
+    parts = urlsplit(normalize_url(url))
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def credentials_of(url: str) -> str | None:
+    """The `user:password` part of a URL, or None. Held in memory only, never stored."""
+    try:
+        netloc = urlsplit(url.strip()).netloc
+    except ValueError:
+        return None
+    return netloc.rsplit("@", 1)[0] if "@" in netloc else None
+
+
+def with_credentials(url: str, userinfo: str | None) -> str:
+    """`url` carrying `userinfo` again, for the request only."""
+    if not userinfo:
+        return url
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(netloc=f"{userinfo}@{parts.netloc}"))
