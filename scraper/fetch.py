@@ -47,8 +47,9 @@ KEPT_HEADERS = ("content-type", "content-language", "etag", "last-modified", "da
 # A refresh slower than this is a page that reloads itself, not a pointer elsewhere.
 MAX_REFRESH_DELAY = 5.0
 
-# Asked before following a redirect or refresh to `url`: a reason to refuse, or None.
-HopCheck = Callable[[str], Awaitable["str | None"]]
+# Asked before following a redirect or refresh to a URL: None, or why not as
+# (FetchError value, message), e.g. robots.txt of the target disallows it.
+HopCheck = Callable[[str], Awaitable["tuple[str, str] | None"]]
 
 
 @dataclass(frozen=True)
@@ -182,7 +183,8 @@ async def _follow(client: httpx.AsyncClient, url: str, policy: FetchPolicy,
                            final_url=target, status=result.status)
         refusal = await check_hop(target) if check_hop is not None else None
         if refusal is not None:
-            return _failed(url, FetchError.ROBOTS, f"redirected to {redact(target)}: {refusal}",
+            kind, message = refusal
+            return _failed(url, FetchError(kind), f"redirected to {redact(target)}: {message}",
                            final_url=target, status=result.status)
         seen.add(target)
         current = target

@@ -68,7 +68,8 @@ TABLES: dict[str, tuple[dict[str, type], dict]] = {
     ),
     "queue": (
         {"url": str, "state": str, "attempts": int, "error_kind": str, "last_error": str,
-         "fetch_id": int, "added_at": str, "updated_at": str},
+         "fetch_id": int, "added_at": str, "updated_at": str,
+         "host": str},  # the crawler reads each host's pending URLs on their own
         {"pk": "url", "not_null": {"state"}, "foreign_keys": [("fetch_id", "fetches", "id")]},
     ),
 }
@@ -85,6 +86,7 @@ INDEXES: list[tuple[str, list[str], bool]] = [
     ("comment_forms", ["article_id"], True),
     ("form_fields", ["form_id", "position"], False),
     ("queue", ["state"], False),
+    ("queue", ["state", "host"], False),
 ]
 
 FTS: dict[str, list[str]] = {"articles": ["title", "body_text"]}
