@@ -6,9 +6,10 @@ so a slow or rate-limited site never starves the others, and memory is bounded
 by the hosts in play, never by the length of the list.
 
 Limits are counted before dispatch: a request starts only when fewer than
-`concurrency` are in flight overall and fewer than `per_host` at its host, and
-no sooner than `delay` (or the site's Crawl-delay) after the previous start at
-that host. Every request to an origin waits until its robots.txt is known.
+`concurrency` are in flight overall and fewer than `per_host` at its host. A
+host with a `delay` (or a robots.txt Crawl-delay) takes one request at a time,
+each starting `delay` after the previous one ended: timed from the start, the
+gap the server sees would shrink by however long connecting took. Every request to an origin waits until its robots.txt is known.
 Retries are scheduled here rather than slept inside a request: a 429 or 503
 pauses the whole host for its Retry-After, and the URL goes back to the front
 of its host's line. A URL's total cost, attempts and waits together, stays
@@ -48,7 +49,7 @@ class CrawlSettings:
 
     concurrency: int = 16  # requests in flight at once, all hosts together
     per_host: int = 2  # requests in flight at once to one host
-    delay: float = 0.0  # seconds between request starts at one host (robots.txt may ask more)
+    delay: float = 0.0  # seconds from one request's end to the next's start at a host
     obey_robots: bool = True
     fetch: FetchPolicy = field(default_factory=FetchPolicy)
     retry: RetryPolicy = field(default_factory=RetryPolicy)
@@ -280,7 +281,7 @@ class Crawler:
             if host.in_flight == 0:
                 self._retire(host)
             return
-        if host.in_flight >= self.settings.per_host or host.awaiting_robots:
+        if host.in_flight >= self.per_host_limit(host) or host.awaiting_robots:
             return
         if now < host.next_start:
             heapq.heappush(self._timers, (host.next_start, next(self._sequence), host))
@@ -290,7 +291,7 @@ class Crawler:
             origin = origin_of(job.url)
             robots = self._robots.known(origin)
             if robots is None:
-                self._start(host, now, self._load_robots(host, origin, now), holds_url=False)
+                self._start(host, now, self._load_robots(host, origin), holds_url=False)
                 return
             host.delay = max(self.settings.delay, robots.delay)
             refusal = robots.refusal(job.url)
@@ -323,9 +324,16 @@ class Crawler:
         self._tasks.discard(task)
         self._wake.set()
 
+    def per_host_limit(self, host: _Host) -> int:
+        """A host with a delay takes one request at a time: the delay runs from its end."""
+        return 1 if host.delay > 0 else self.settings.per_host
+
     def _request_ended(self, host: _Host) -> None:
         self._requests -= 1
         host.in_flight -= 1
+        if host.delay > 0:
+            # Counted from the end, so the server sees the gap whatever the latency.
+            host.next_start = max(host.next_start, time.monotonic() + host.delay)
         self._list(host)
 
     def _list(self, host: _Host) -> None:
@@ -350,12 +358,11 @@ class Crawler:
 
     # -- the work ----------------------------------------------------------
 
-    async def _load_robots(self, host: _Host, origin: str, started: float) -> None:
+    async def _load_robots(self, host: _Host, origin: str) -> None:
         host.awaiting_robots = True
         try:
             robots = await self._robots.get(origin)
             host.delay = max(self.settings.delay, robots.delay)
-            host.next_start = max(host.next_start, started + host.delay)
         finally:
             host.awaiting_robots = False
             self._request_ended(host)

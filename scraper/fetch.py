@@ -129,10 +129,13 @@ def make_client(policy: FetchPolicy, *, max_connections: int = 100,
     )
 
 
-def _no_cookies() -> httpx.Cookies:
-    """A jar that refuses every cookie: nothing is carried from one request to the next."""
-    return httpx.Cookies(http.cookiejar.CookieJar(
-        policy=http.cookiejar.DefaultCookiePolicy(allowed_domains=[])))
+def _no_cookies() -> http.cookiejar.CookieJar:
+    """A jar that refuses every cookie: nothing is carried from one request to the next.
+
+    (Given as a bare CookieJar: httpx copies the cookies out of an httpx.Cookies,
+    and the refusing policy with them would be lost.)
+    """
+    return http.cookiejar.CookieJar(policy=http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
 
 
 async def fetch(client: httpx.AsyncClient, url: str, policy: FetchPolicy = FetchPolicy(), *,

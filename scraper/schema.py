@@ -12,7 +12,7 @@ from sqlite_utils import Database
 
 from .errors import ArchiveTooNew
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # name -> (columns, options). Columns are in the order a reader wants to see them.
 TABLES: dict[str, tuple[dict[str, type], dict]] = {
@@ -139,5 +139,17 @@ def _initial(db: Database) -> None:
     """Version 0 -> 1: a new archive; _ensure_shape creates everything."""
 
 
+def _queue_hosts(db: Database) -> None:
+    """Version 1 -> 2: the queue knows each URL's host, so a crawl reads it host by host."""
+    if not db["queue"].exists() or "host" in db["queue"].columns_dict:
+        return
+    from .urls import host_of
+
+    db["queue"].add_column("host", str)
+    rows = db.execute("select rowid, url from queue").fetchall()
+    db.conn.executemany("update queue set host = ? where rowid = ?",
+                        [(host_of(url), rowid) for rowid, url in rows])
+
+
 # MIGRATIONS[n] takes an archive from version n to n + 1.
-MIGRATIONS: list[Callable[[Database], None]] = [_initial]
+MIGRATIONS: list[Callable[[Database], None]] = [_initial, _queue_hosts]
