@@ -116,7 +116,7 @@ class QueueFrontier:
             self._last_rowid.pop(host, None)  # the host is done: forget its place
         else:
             self._last_rowid[host] = rows[-1][0]
-        return [Job(url, *self._queue.validators(url)) for _, url in rows]
+        return [Job(url, etag, last_modified) for _, url, etag, last_modified in rows]
 
 
 class ListFrontier:
@@ -458,9 +458,11 @@ class Tally:
 async def crawl(settings: CrawlSettings, frontier: Frontier, archive_path: str | Path, *,
                 record_queue: bool, on_written: Callable[[list[Written]], None] = lambda w: None,
                 credentials: dict[str, str] | None = None, return_articles: bool = False,
-                before: Iterable[Finished] = (), tally: Tally | None = None) -> Tally:
+                workers: int = 0, before: Iterable[Finished] = (),
+                tally: Tally | None = None) -> Tally:
     """Crawl `frontier` into the archive: fetch here, extract and write in the writer process.
 
+    `workers` extraction processes serve the writer (0: it extracts itself).
     `before` are pages already in hand (local files), written first by the same writer.
     `on_written` is called in the loop after each commit, once `tally` counts it.
     Returns the tally.
@@ -478,7 +480,7 @@ async def crawl(settings: CrawlSettings, frontier: Frontier, archive_path: str |
             crawling.cancel()
 
     writer = Writer(archive_path, record_queue=record_queue, return_articles=return_articles,
-                    on_written=lambda batch: loop.call_soon_threadsafe(written_in_loop, batch))
+                    workers=workers, on_written=lambda batch: loop.call_soon_threadsafe(written_in_loop, batch))
     writer.start()  # from this thread: the writer process lives as long as this thread
 
     async def hand_over(finished: Finished) -> None:

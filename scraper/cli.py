@@ -140,6 +140,8 @@ def batch_command(
     refresh: bool = typer.Option(False, "--refresh",
                                  help="Fetch the listed URLs already archived again "
                                       "(conditional GET)."),
+    workers: int = typer.Option(0, min=0, help="Extra processes that extract pages (0: the "
+                                               "writer process extracts them itself)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or log lines."),
 ) -> None:
     """Crawl a list of URLs into the archive: polite, concurrent, resumable."""
@@ -162,7 +164,7 @@ def batch_command(
         try:
             asyncio.run(crawl(settings, QueueFrontier(queue), db, record_queue=True,
                               on_written=display.written, credentials=listed.credentials,
-                              tally=display.tally))
+                              workers=workers, tally=display.tally))
         finally:
             display.stop()
         failed_before = queue.counts()["failed"] - sum(display.tally.failed.values())

@@ -351,7 +351,10 @@ def refresh_target(text: str, base: str) -> str | None:
     and is ignored like they would be by a browser with them.
     """
     end = _HEAD_END.search(text, 0, 65536)
-    head = _NOSCRIPT.sub("", text[:end.start() if end else 65536])
+    head = text[:end.start() if end else 65536]
+    if "efresh" not in head and "EFRESH" not in head:  # the common case, decided cheaply
+        return None
+    head = _NOSCRIPT.sub("", head)
     for tag in _META_TAG.finditer(head):
         attributes = {m.group(1).lower(): m.group(2) or m.group(3) or m.group(4) or ""
                       for m in _ATTRIBUTE.finditer(tag.group(0))}

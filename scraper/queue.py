@@ -169,15 +169,17 @@ class UrlQueue:
             [after]).fetchone()
         return row[0] if row else None
 
-    def take(self, host: str, after_rowid: int, limit: int) -> list[tuple[int, str]]:
-        """Up to `limit` pending (rowid, url) of `host`, after `after_rowid`, in list order."""
+    def take(self, host: str, after_rowid: int, limit: int
+             ) -> list[tuple[int, str, str | None, str | None]]:
+        """Up to `limit` pending URLs of `host` after `after_rowid`, in list order, as
+        (rowid, url, etag, last_modified): the validators of the last fetch that stored
+        a body, for a conditional GET."""
         return self.db.execute(
-            "select rowid, url from queue where state = 'pending' and host = ? and rowid > ? "
-            "order by rowid limit ?", [host, after_rowid, limit]).fetchall()
-
-    def validators(self, url: str) -> tuple[str | None, str | None]:
-        """(ETag, Last-Modified) of the last fetch of `url` that stored a body."""
-        return last_validators(self.db, url)
+            "select q.rowid, q.url, f.etag, f.last_modified from queue q "
+            "left join fetches f on f.id = (select id from fetches where url = q.url "
+            "and body_sha256 is not null order by id desc limit 1) "
+            "where q.state = 'pending' and q.host = ? and q.rowid > ? "
+            "order by q.rowid limit ?", [host, after_rowid, limit]).fetchall()
 
 
 def last_validators(db: Database, url: str) -> tuple[str | None, str | None]:

@@ -23,6 +23,8 @@ import queue as stdlib_queue
 import signal
 import sqlite3
 import threading
+from collections import deque
+from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
@@ -67,17 +69,18 @@ class Writer:
         path: the archive file.
         record_queue: also set each URL's state in the queue table (`scrape batch`).
         return_articles: send each extracted Article back (`scrape url` prints them).
+        workers: processes that extract pages; 0 extracts in the writer process itself.
         on_written: called in a thread of this process after each commit.
     """
 
     def __init__(self, path: str | Path, *, record_queue: bool, return_articles: bool = False,
-                 on_written: Callable[[list[Written]], None]) -> None:
+                 workers: int = 0, on_written: Callable[[list[Written]], None]) -> None:
         context = multiprocessing.get_context("spawn")
         self._inbox = context.Queue()
         self._outbox = context.Queue()
         self._process = context.Process(
-            target=_serve, args=(str(path), record_queue, return_articles, self._inbox,
-                                 self._outbox), name="scrape-writer", daemon=True)
+            target=_serve, args=(str(path), record_queue, return_articles, workers, self._inbox,
+                                 self._outbox), name="scrape-writer")
         self._on_written = on_written
         self._listener = threading.Thread(target=self._listen, name="writer-listener",
                                           daemon=True)
@@ -129,27 +132,34 @@ class Writer:
                 return
 
 
-def _serve(path: str, record_queue: bool, return_articles: bool,
+def _serve(path: str, record_queue: bool, return_articles: bool, workers: int,
            inbox: multiprocessing.Queue, outbox: multiprocessing.Queue) -> None:
-    """The writer process: extract and write until told to stop."""
+    """The writer process: extract and write until told to stop.
+
+    With `workers`, pages are extracted by that many processes while this one
+    stores the batch before: extraction of batch k+1 overlaps the writing of k.
+    """
     _die_with_parent()
     try:
         archive = Archive(path)
     except ScraperError as exc:
         outbox.put(("error", exc))
         return
+    pool = _extraction_pool(workers)
     outbox.put(("ready", None))
     parent = os.getppid()
+    in_hand: deque[tuple[list[Finished], list]] = deque()  # batches being extracted
     try:
         stopping = False
-        while not stopping:
-            try:
-                batch = [inbox.get(timeout=_POLL)]
-            except stdlib_queue.Empty:
-                if os.getppid() != parent:  # the crawl is gone: so is anyone to report to
-                    return
-                continue
-            while len(batch) < MAX_BATCH:
+        while not stopping or in_hand:
+            batch: list = []
+            if not stopping:
+                try:  # wait for work only when none is in hand
+                    batch = [inbox.get(timeout=_POLL) if not in_hand else inbox.get_nowait()]
+                except stdlib_queue.Empty:
+                    if not in_hand and os.getppid() != parent:
+                        return  # the crawl is gone, and with it anyone to report to
+            while batch and len(batch) < MAX_BATCH:
                 try:
                     batch.append(inbox.get_nowait())
                 except stdlib_queue.Empty:
@@ -158,13 +168,43 @@ def _serve(path: str, record_queue: bool, return_articles: bool,
                 stopping = True
                 batch = [item for item in batch if item is not None]
             if batch:
-                outbox.put(("written", _write(archive, batch, record_queue, return_articles)))
+                in_hand.append((batch, [_extraction(pool, item) for item in batch]))
+            if in_hand:
+                done, extractions = in_hand.popleft()
+                articles = [e.result() if hasattr(e, "result") else e for e in extractions]
+                outbox.put(("written", _write(archive, done, articles, record_queue,
+                                              return_articles)))
         outbox.put(("closed", None))
     except (ScraperError, sqlite3.Error) as exc:
         outbox.put(("error", exc if isinstance(exc, ScraperError)
                     else ArchiveError(f"archive {path}: {exc}")))
     finally:
         archive.close()
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+
+
+def _extraction_pool(workers: int) -> Executor | None:
+    if workers <= 0:
+        return None
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+
+
+def _extraction(pool: Executor | None, item: Finished):
+    """The page's Article, or a Future of it; None when there is no page to extract."""
+    result = item.result
+    if not result.ok or result.text is None:
+        return None
+    url = result.final_url or result.url
+    if pool is None:
+        return extract_page(result.text, url)
+    return pool.submit(extract_page, result.text, url)
+
+
+def extract_page(text: str, url: str) -> Article:
+    from .extract import extract  # imported where it runs: the crawl's process never needs it
+
+    return extract(text, url)
 
 
 def _die_with_parent() -> None:
@@ -179,12 +219,8 @@ def _die_with_parent() -> None:
         pass
 
 
-def _write(archive: Archive, batch: list[Finished], record_queue: bool,
-           return_articles: bool) -> list[Written]:
-    from .extract import extract  # the crawl's process never needs it
-
-    articles = [extract(item.result.text, item.result.final_url or item.result.url)
-                if item.result.ok and item.result.text is not None else None for item in batch]
+def _write(archive: Archive, batch: list[Finished], articles: list[Article | None],
+           record_queue: bool, return_articles: bool) -> list[Written]:
     outcomes = archive.save_batch([
         PageWrite(item.result if item.requested else None, article,
                   _recorder(item.url, item.state, item.result) if record_queue else None)
