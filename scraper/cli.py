@@ -114,8 +114,8 @@ def batch_command(
     concurrency: int = typer.Option(16, min=1, help="Requests in flight at once, all hosts."),
     per_host: int = typer.Option(2, min=1, help="Requests in flight at once to one host."),
     delay: float = typer.Option(0.0, min=0.0,
-                                help="Seconds between requests to one host (robots.txt "
-                                     "Crawl-delay raises it)."),
+                                help="Seconds from the end of one request to a host to the "
+                                     "start of the next (robots.txt may ask more)."),
     timeout: float = typer.Option(30.0, min=0.001, help="Total seconds one request may take."),
     connect_timeout: float = typer.Option(10.0, min=0.001, help="Seconds to connect."),
     read_timeout: float = typer.Option(20.0, min=0.001,

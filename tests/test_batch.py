@@ -365,3 +365,17 @@ def test_a_hanging_host_does_not_starve_the_others(tmp_path, db_path):
     finally:
         slow.stop()
         fast.stop()
+
+
+def test_the_readme_documents_every_batch_option():
+    import typer.main
+
+    from scraper.cli import app
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    section = readme.split("### `scrape batch FILE`", 1)[1].split("\n### ", 1)[0]
+    command = typer.main.get_command(app).commands["batch"]
+    options = [name for param in command.params for name in param.opts if name.startswith("--")]
+    assert len(options) > 15
+    missing = [name for name in options if f"`{name}" not in section]
+    assert not missing
