@@ -60,10 +60,10 @@ def url_command(
     timeout: float = typer.Option(60.0, help="Total seconds one request may take."),
 ) -> None:
     """Download articles, extract them and store them in the archive."""
+    keys = {t: (t if _is_local(t) else normalize_url(t)) for t in targets}
+    urls = [keys[t] for t in targets if not _is_local(t)]
     archive = Archive(db)
-    try:
-        keys = {t: (t if _is_local(t) else normalize_url(t)) for t in targets}
-        urls = [key for target, key in keys.items() if key != target or not _is_local(target)]
+    try:  # what the archive knows of these URLs, for conditional requests
         frontier = ListFrontier(urls, validators=lambda url: last_validators(archive.db, url))
     finally:
         archive.close()
@@ -161,10 +161,13 @@ def batch_command(
             queue.retry_failed()
         counts = queue.counts()
         display.start(counts["pending"])
+        interrupted = False
         try:
             asyncio.run(crawl(settings, QueueFrontier(queue), db, record_queue=True,
                               on_written=display.written, credentials=listed.credentials,
                               workers=workers, tally=display.tally))
+        except KeyboardInterrupt:  # what was committed stays; the rest is still pending
+            interrupted = True
         finally:
             display.stop()
         failed_before = queue.counts()["failed"] - sum(display.tally.failed.values())
@@ -172,6 +175,9 @@ def batch_command(
         archive.close()
     stdout.print(summary_table(display.tally, bad_lines=display.bad_lines,
                                failed_before=failed_before))
+    if interrupted:
+        stderr.print("interrupted: run the same command again to resume", highlight=False)
+        raise typer.Exit(130)
     if display.tally.failed:
         raise typer.Exit(EXIT_SOME_FAILED)
 

@@ -140,6 +140,7 @@ def _serve(path: str, record_queue: bool, return_articles: bool, workers: int,
     stores the batch before: extraction of batch k+1 overlaps the writing of k.
     """
     _die_with_parent()
+    _leave_interrupts_to_the_crawl()
     try:
         archive = Archive(path)
     except ScraperError as exc:
@@ -187,7 +188,8 @@ def _serve(path: str, record_queue: bool, return_articles: bool, workers: int,
 def _extraction_pool(workers: int) -> Executor | None:
     if workers <= 0:
         return None
-    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_leave_interrupts_to_the_crawl)
 
 
 def _extraction(pool: Executor | None, item: Finished):
@@ -205,6 +207,12 @@ def extract_page(text: str, url: str) -> Article:
     from .extract import extract  # imported where it runs: the crawl's process never needs it
 
     return extract(text, url)
+
+
+def _leave_interrupts_to_the_crawl() -> None:
+    """Ctrl-C reaches the whole process group; the crawl decides, and tells the writer to
+    finish what it has, rather than have it die halfway through."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _die_with_parent() -> None:
