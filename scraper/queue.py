@@ -49,11 +49,6 @@ class ListedUrls:
     bad: int = 0  # lines that were not fetchable URLs
     credentials: dict[str, str] | None = None  # origin -> user:password, in memory only
 
-    @property
-    def known(self) -> int:
-        """URLs already queued (earlier in the list, or by an earlier run)."""
-        return self.urls - self.added - self.requeued
-
 
 def open_url_list(path: str) -> Iterator[str]:
     """Lines of a URL list (`-` is stdin), decoded as UTF-8, read lazily."""

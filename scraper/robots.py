@@ -108,10 +108,6 @@ class RobotsCache:
         self._entries.move_to_end(origin)
         return future.result()
 
-    def pending(self, origin: str) -> bool:
-        future = self._entries.get(origin)
-        return future is not None and not future.done()
-
     async def get(self, origin: str) -> Robots:
         """The rules of `origin`, fetching robots.txt if no one has yet."""
         future = self._entries.get(origin)

@@ -379,3 +379,22 @@ def test_the_readme_documents_every_batch_option():
     assert len(options) > 15
     missing = [name for name in options if f"`{name}" not in section]
     assert not missing
+
+
+def test_robots_txt_outcomes_follow_rfc_9309():
+    from scraper.models import FetchResult
+    from scraper.robots import Robots
+
+    agent = "scraper/1.0"
+    page = "http://a.example/page"
+    missing = Robots.from_fetch(FetchResult(url="x", status=404, error_kind="http_status",
+                                            error="HTTP 404"), agent)
+    assert missing.refusal(page) is None
+    down = Robots.from_fetch(FetchResult(url="x", status=503, error_kind="http_status",
+                                         error="HTTP 503"), agent)
+    assert down.refusal(page).kind == "http_status" and not down.refusal(page).disallowed
+    rules = Robots.from_fetch(FetchResult(url="x", status=200, text=(
+        "User-agent: scraper\nDisallow: /page\nCrawl-delay: 2\n\nUser-agent: *\nDisallow:\n")),
+        agent)
+    assert rules.refusal(page).disallowed and rules.refusal("http://a.example/other") is None
+    assert rules.delay == 2.0
