@@ -156,20 +156,20 @@ def batch_command(
     archive = Archive(db)
     try:
         queue = UrlQueue(archive.db)
-        listed = queue.add(open_url_list(url_list), display.bad_line, refresh=refresh)
-        if retry_failed:
-            queue.retry_failed()
-        counts = queue.counts()
-        display.start(counts["pending"])
-        interrupted = False
-        try:
-            asyncio.run(crawl(settings, QueueFrontier(queue), db, record_queue=True,
-                              on_written=display.written, credentials=listed.credentials,
-                              workers=workers, tally=display.tally))
-        except KeyboardInterrupt:  # what was committed stays; the rest is still pending
-            interrupted = True
-        finally:
-            display.stop()
+        with queue.claimed(db):
+            listed = queue.add(open_url_list(url_list), display.bad_line, refresh=refresh)
+            if retry_failed:
+                queue.retry_failed()
+            display.start(queue.counts()["pending"])
+            interrupted = False
+            try:
+                asyncio.run(crawl(settings, QueueFrontier(queue), db, record_queue=True,
+                                  on_written=display.written, credentials=listed.credentials,
+                                  workers=workers, tally=display.tally))
+            except KeyboardInterrupt:  # what was committed stays; the rest is still pending
+                interrupted = True
+            finally:
+                display.stop()
         failed_before = queue.counts()["failed"] - sum(display.tally.failed.values())
     finally:
         archive.close()

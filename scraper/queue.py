@@ -11,6 +11,7 @@ table's primary key does the deduplication. This module never fetches.
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -18,7 +19,7 @@ from typing import Callable, Iterable, Iterator
 
 from sqlite_utils import Database
 
-from .errors import UrlListError
+from .errors import ArchiveLocked, UrlListError
 from .urls import ParsedUrl, UrlProblem, origin_of, parse_url
 
 PENDING, DONE, FAILED, SKIPPED = "pending", "done", "failed", "skipped"
@@ -101,6 +102,23 @@ class UrlQueue:
 
     def __init__(self, db: Database) -> None:
         self.db = db
+
+    @contextmanager
+    def claimed(self, archive_path: Path) -> Iterator[None]:
+        """Hold the queue for one crawl at a time: two crawls of one queue would fetch the
+        same pending URLs. The lock is the operating system's, so a killed crawl frees it."""
+        try:
+            import fcntl
+        except ImportError:  # not POSIX: no lock
+            yield
+            return
+        with open(f"{archive_path}-crawl-lock", "a") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise ArchiveLocked(f"another scrape batch is crawling {archive_path}; "
+                                    "wait for it to finish") from None
+            yield
 
     def add(self, lines: Iterable[str], on_bad: Callable[[BadLine], None], *,
             refresh: bool = False) -> ListedUrls:

@@ -398,3 +398,22 @@ def test_robots_txt_outcomes_follow_rfc_9309():
         agent)
     assert rules.refusal(page).disallowed and rules.refusal("http://a.example/other") is None
     assert rules.delay == 2.0
+
+
+def test_two_crawls_of_one_archive_are_refused(tmp_path, db_path):
+    server = FaultServer(latency=0.3).start()
+    try:
+        url_list = write_list(tmp_path / "urls.txt", [server.url(f"/ok/{n}") for n in range(8)])
+        first = subprocess.Popen([sys.executable, "-m", "scraper", "batch", str(url_list),
+                                  "--db", str(db_path), "--per-host", "1", "--quiet"],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 20
+        while not server.requests and time.monotonic() < deadline:
+            time.sleep(0.05)
+        second = scrape("batch", str(url_list), "--db", str(db_path), "--quiet")
+        assert second.returncode == 5
+        assert "another scrape batch is crawling" in second.stderr
+        assert first.wait(30) == 0
+        assert len([r for r in server.requests if r.path.startswith("/ok/")]) == 8
+    finally:
+        server.stop()
