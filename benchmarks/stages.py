@@ -8,8 +8,10 @@ process, same limits as benchmarks/crawl.py: 64 in flight, 8 per host), with:
   shared-default   one httpx.AsyncClient() with default limits
   shared-64        one client, a pool of 64 kept alive
   per-host         one client per host, a pool of 8 each, one shared SSL context
-then, on the pages fetched: decode + extract (scraper.extract) and store
-(Archive.save_batch, batches of 100, into a fresh archive).
+and with scraper's own Crawler (robots.txt, politeness, retries, caps, decoding;
+each page dropped once fetched); then, on the pages fetched: decode + extract
+(scraper.extract) and store (Archive.save_batch, batches of 100, into a fresh
+archive).
 
 Prints pages/s and CPU milliseconds per page for each: where a crawl's time goes.
 """
@@ -63,6 +65,16 @@ async def fetch_all(urls: list[str], layout: str, concurrency: int, per_host: in
     return pages
 
 
+async def crawl_only(urls: list[str], concurrency: int, per_host: int) -> None:
+    from scraper.batch import CrawlSettings, Crawler, ListFrontier
+
+    async def drop(outcome) -> None:
+        assert outcome.result.ok, outcome.result.error
+
+    settings = CrawlSettings(concurrency=concurrency, per_host=per_host)
+    await Crawler(settings, ListFrontier(urls), drop).run()
+
+
 def timed(label: str, count: int, work) -> object:
     wall, cpu = time.perf_counter(), time.process_time()
     result = work()
@@ -89,11 +101,15 @@ def main() -> None:
         print(f"fetch {args.pages:,} pages over {args.sites} hosts "
               f"(concurrency {args.concurrency}, per host {args.per_host}):")
         pages = []
-        for round_, layout in enumerate(("shared-default", "shared-64", "per-host")):
+        for round_, layout in enumerate(("shared-default", "shared-64", "per-host", "Crawler")):
             urls = [f"http://127.0.0.{n % args.sites + 2}:{port}/article/{n}"
                     for n in range(round_ * args.pages, (round_ + 1) * args.pages)]
-            pages = timed(layout, len(urls), lambda: asyncio.run(
-                fetch_all(urls, layout, args.concurrency, args.per_host)))
+            if layout == "Crawler":
+                timed(layout, len(urls), lambda: asyncio.run(
+                    crawl_only(urls, args.concurrency, args.per_host)))
+            else:
+                pages = timed(layout, len(urls), lambda: asyncio.run(
+                    fetch_all(urls, layout, args.concurrency, args.per_host)))
     finally:
         server.kill()
         server.wait()
