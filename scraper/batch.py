@@ -367,9 +367,17 @@ class Crawler:
             self._request_ended(host)
 
     async def _fetch_robots(self, url: str) -> FetchResult:
+        """robots.txt, retried like a page: one timeout must not fail a whole site."""
         host = host_of(url)
         client = self._clients.get(host) if host in self._hosts else self._clients.stray
-        return await fetch(client, url, self._robots_policy)
+        started, attempt = time.monotonic(), 0
+        while True:
+            attempt += 1
+            result = await fetch(client, url, self._robots_policy)
+            wait = self.settings.retry.wait(result, attempt, time.monotonic() - started)
+            if wait is None:
+                return result
+            await asyncio.sleep(wait)
 
     async def _check_hop(self, url: str) -> tuple[str, str] | None:
         """robots.txt of a redirect or refresh target, asked before it is followed."""

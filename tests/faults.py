@@ -74,6 +74,7 @@ class FaultServer:
     latency: float = 0.0  # seconds before answering /ok/ pages
     robots: str = "User-agent: *\nDisallow: /private/\n"
     robots_delay: float = 0.0  # seconds before answering /robots.txt
+    robots_failures: int = 0  # the first requests for /robots.txt get a 503
     requests: list[Request] = field(default_factory=list)
     etag: str = '"v1"'
 
@@ -128,6 +129,8 @@ class FaultServer:
     def answer(self, h: BaseHTTPRequestHandler, path: str, hits: int) -> None:
         if path == "/robots.txt":
             self._stopping.wait(self.robots_delay)
+            if hits <= self.robots_failures:
+                return self.send(h, 503, b"busy", "text/plain")
             return self.send(h, 200, self.robots.encode(), "text/plain")
         if path.startswith(("/ok/", "/private/")):
             self._stopping.wait(self.latency)

@@ -417,3 +417,23 @@ def test_two_crawls_of_one_archive_are_refused(tmp_path, db_path):
         assert len([r for r in server.requests if r.path.startswith("/ok/")]) == 8
     finally:
         server.stop()
+
+
+def test_robots_txt_is_retried_and_its_failure_fails_the_site_retryably(tmp_path, db_path):
+    flaky = FaultServer(robots_failures=1).start()
+    down = FaultServer(host="127.0.0.2", robots_failures=100).start()
+    try:
+        urls = [flaky.url("/ok/1"), flaky.url("/private/1"), down.url("/ok/1")]
+        url_list = write_list(tmp_path / "urls.txt", urls)
+        result = scrape("batch", str(url_list), "--db", str(db_path), *QUICK)
+        assert result.returncode == 1
+        assert flaky.paths().count("/robots.txt") == 2
+        assert queue_row(db_path, flaky.url("/ok/1"))["state"] == "done"
+        assert queue_row(db_path, flaky.url("/private/1"))["state"] == "skipped"
+        row = queue_row(db_path, down.url("/ok/1"))
+        assert (row["state"], row["error_kind"]) == ("failed", "http_status")
+        assert "robots.txt unavailable" in row["last_error"]
+        assert down.paths() == ["/robots.txt", "/robots.txt"]  # the page was never asked for
+    finally:
+        flaky.stop()
+        down.stop()
