@@ -392,12 +392,16 @@ class Crawler:
             if job.first_try is None:
                 job.first_try = time.monotonic()
             job.attempts += 1
-            url = with_credentials(job.url, self._credentials.get(origin_of(job.url)))
-            result = await fetch(
-                self._clients.get(host.name), url, self.settings.fetch,
-                etag=job.etag, last_modified=job.last_modified,
-                deadline=retry.budget - (time.monotonic() - job.first_try),
-                check_hop=self._check_hop)
+            left = retry.budget - (time.monotonic() - job.first_try)
+            if left <= 0:  # the host's pauses used up what was left for this URL
+                result = FetchResult(url=job.url, error_kind=FetchError.TIMEOUT.value,
+                                     error=f"gave up: {retry.budget:g} s spent on this URL")
+            else:
+                url = with_credentials(job.url, self._credentials.get(origin_of(job.url)))
+                result = await fetch(
+                    self._clients.get(host.name), url, self.settings.fetch,
+                    etag=job.etag, last_modified=job.last_modified, deadline=left,
+                    check_hop=self._check_hop)
         except BaseException:
             self._held -= 1
             raise
