@@ -9,8 +9,8 @@ Limits are counted before dispatch: a request starts only when fewer than
 `concurrency` are in flight overall and fewer than `per_host` at its host. A
 host with a `delay` (or a robots.txt Crawl-delay) takes one request at a time,
 each starting `delay` after the previous one ended: timed from the start, the
-gap the server sees would shrink by however long connecting took. Every request to an origin waits until its robots.txt is known.
-Retries are scheduled here rather than slept inside a request: a 429 or 503
+gap the server sees would shrink by however long connecting took. Every request
+to an origin waits until its robots.txt is known. Retries are scheduled here rather than slept inside a request: a 429 or 503
 pauses the whole host for its Retry-After, and the URL goes back to the front
 of its host's line. A URL's total cost, attempts and waits together, stays
 within `RetryPolicy.budget`.
@@ -26,7 +26,7 @@ import heapq
 import itertools
 import time
 from collections import Counter, deque
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Awaitable, Callable, Iterable, Protocol
 
