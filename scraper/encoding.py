@@ -1,8 +1,14 @@
-"""Bytes to text for HTML pages: header charset, then BOM, then <meta>, then detection.
+"""Bytes to text for HTML pages: BOM, then header charset, then <meta>, then detection.
 
 httpx's `response.text` falls back to UTF-8 when the header names no charset,
 and Lexbor assumes UTF-8 too, so a windows-1250 or Shift_JIS page declared only
 in <meta> comes out garbled. Decoding is done here, once, for both.
+
+A byte-order mark wins over the header, as in every browser (WHATWG "decode"):
+a server that says iso-8859-1 about a file saved with a UTF-8 BOM is wrong, the
+file is not. Labels are mapped the way browsers map them (iso-8859-1 means
+windows-1252, shift_jis means Microsoft's cp932...), because pages are written
+for browsers. This module never raises: undecodable bytes become U+FFFD.
 """
 from __future__ import annotations
 
@@ -14,14 +20,23 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
+# How far into the page a <meta> charset is looked for. WHATWG's prescan stops
+# at 1024 bytes; real pages put long scripts first, so look further.
+_META_WINDOW = 8192
 _META_CHARSET = re.compile(
     rb"""<meta[^>]+?charset\s*=\s*["']?\s*([a-zA-Z0-9_\-:.]+)""", re.IGNORECASE
 )
 _HEADER_CHARSET = re.compile(r"""charset\s*=\s*["']?\s*([a-zA-Z0-9_\-:.]+)""", re.IGNORECASE)
-# WHATWG: these labels mean windows-1252 / a superset in every browser.
-_ALIASES = {"iso-8859-1": "windows-1252", "latin1": "windows-1252", "latin-1": "windows-1252",
-            "us-ascii": "windows-1252", "ascii": "windows-1252", "x-sjis": "shift_jis",
-            "gb2312": "gb18030", "gbk": "gb18030"}
+# WHATWG label -> the Python codec that decodes what browsers decode for it.
+_ALIASES = {
+    "iso-8859-1": "windows-1252", "latin1": "windows-1252", "latin-1": "windows-1252",
+    "us-ascii": "windows-1252", "ascii": "windows-1252", "iso-8859-9": "windows-1254",
+    "shift_jis": "cp932", "shift-jis": "cp932", "sjis": "cp932", "x-sjis": "cp932",
+    "ms_kanji": "cp932", "windows-31j": "cp932", "csshiftjis": "cp932",
+    "euc-kr": "cp949", "ks_c_5601-1987": "cp949",
+    "gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030",
+    "big5": "big5hkscs", "tis-620": "cp874", "iso-8859-11": "cp874",
+}
 
 
 _NOT_CHARSETS = frozenset({"idna", "punycode", "undefined", "unicode-escape", "raw-unicode-escape",
@@ -29,6 +44,7 @@ _NOT_CHARSETS = frozenset({"idna", "punycode", "undefined", "unicode-escape", "r
 
 
 def charset_from_content_type(content_type: str | None) -> str | None:
+    """The codec named by a Content-Type header, or None when absent or unknown."""
     if not content_type:
         return None
     match = _HEADER_CHARSET.search(content_type)
@@ -51,23 +67,25 @@ def decode_html(body: bytes, content_type: str | None = None) -> tuple[str, str]
 
 
 def _meta_charset(body: bytes) -> str | None:
-    match = _META_CHARSET.search(body[:4096])
-    return _known(match.group(1).decode("ascii", "ignore")) if match else None
+    match = _META_CHARSET.search(body[:_META_WINDOW])
+    if match is None:
+        return None
+    encoding = _known(match.group(1).decode("ascii", "ignore"))
+    # A page that claims UTF-16 in an ASCII-compatible <meta> is really UTF-8.
+    return "utf-8" if encoding and encoding.startswith("utf-16") else encoding
 
 
 def _known(label: str) -> str | None:
-    label = label.strip().lower()
+    label = label.strip().strip("\"'").lower()
     label = _ALIASES.get(label, label)
     try:
         codec = codecs.lookup(label)
     except LookupError:
         return None
     # rot13, base64, zlib... are codecs but no charset; idna and punycode name hosts, not pages.
-    name = codec.name
-    if not getattr(codec, "_is_text_encoding", True) or name in _NOT_CHARSETS:
+    if not getattr(codec, "_is_text_encoding", True) or codec.name in _NOT_CHARSETS:
         return None
-    # A page that claims UTF-16 in an ASCII-compatible <meta> is really UTF-8.
-    return "utf-8" if name.startswith("utf-16") else name
+    return codec.name
 
 
 def _detect(body: bytes) -> str:
@@ -76,9 +94,7 @@ def _detect(body: bytes) -> str:
         return "utf-8"
     except UnicodeDecodeError:
         pass
-    try:
-        from charset_normalizer import from_bytes
-    except ImportError:  # optional: fall back to the web's most common legacy charset
-        return "windows-1252"
+    from charset_normalizer import from_bytes  # imported late: it is slow to import
+
     best = from_bytes(body[:65536]).best()
     return best.encoding if best is not None else "windows-1252"

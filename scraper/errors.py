@@ -30,6 +30,7 @@ class FetchError(str, Enum):
     ROBOTS = "robots"  # disallowed by robots.txt (the queue calls it skipped)
     FILE_NOT_FOUND = "file_not_found"  # a local path that does not exist
     FILE_UNREADABLE = "file_unreadable"
+    UNSTORABLE = "unstorable"  # the archive refused the page (a row SQLite cannot hold)
 
 
 class ScraperError(Exception):

@@ -1,22 +1,30 @@
-"""Fetching: URL -> FetchResult. Bounded in time and memory; failures are values.
+"""Fetching: one URL -> one FetchResult. Bounded in time and memory; failures are values.
 
 Every request has a connect timeout, a read timeout and a total deadline (a
 body trickled one byte a second never trips a per-read timeout), and the body
 is capped while it streams, *after* decompression (a gzip bomb is 1 MB on the
-wire and 1 GiB inflated). Redirects are followed here, hop by hop, so loops and
-long chains are caught and reported. Nothing in this module raises to the
-caller: every outcome is a FetchResult.
+wire and 1 GiB inflated). Redirects, and `<meta http-equiv=refresh>` pages that
+only point at the real one, are followed here, hop by hop, so loops and long
+chains are caught and reported. One call is one attempt: when to try again is
+`RetryPolicy`'s answer, and waiting is the crawler's job (it pauses the whole
+host, not just the URL).
+
+Nothing in this module raises to the caller, stores anything or prints: every
+outcome is a FetchResult, with credentials already removed from its URLs.
 """
 from __future__ import annotations
 
 import asyncio
 import email.utils
+import http.cookiejar
 import random
+import re
 import ssl
 import time
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Awaitable, Callable
 from urllib.parse import urljoin
 
 import httpx
@@ -25,34 +33,88 @@ from . import __version__
 from .encoding import decode_html
 from .errors import FetchError
 from .models import FetchResult
-from .urls import UrlProblem, check_url
+from .urls import check_url, redact
 
 DEFAULT_USER_AGENT = f"scraper/{__version__} (article archiver; +https://pypi.org/project/scraper/)"
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+TRANSIENT_ERRORS = frozenset({FetchError.TIMEOUT.value, FetchError.UNREACHABLE.value,
+                              FetchError.CONNECTION.value})
 # Response headers worth keeping in the archive; cookies are never kept.
 KEPT_HEADERS = ("content-type", "content-language", "etag", "last-modified", "date", "server",
                 "cache-control", "age", "x-robots-tag", "link", "retry-after", "location")
+# A refresh slower than this is a page that reloads itself, not a pointer elsewhere.
+MAX_REFRESH_DELAY = 5.0
+
+# Asked before following a redirect or refresh to a URL: None, or why not as
+# (FetchError value, message), e.g. robots.txt of the target disallows it.
+HopCheck = Callable[[str], Awaitable["tuple[str, str] | None"]]
 
 
 @dataclass(frozen=True)
 class FetchPolicy:
-    """How patient and how greedy one fetch may be."""
+    """How patient and how greedy one request may be."""
 
     connect_timeout: float = 10.0
-    read_timeout: float = 20.0
-    deadline: float = 60.0  # total seconds for one request, body included
+    read_timeout: float = 20.0  # the longest silence between two reads
+    deadline: float = 30.0  # total seconds for one request, redirects and body included
     max_bytes: int = 10 * 1024 * 1024  # decompressed body cap
-    max_redirects: int = 10
-    retries: int = 2  # further attempts after the first, on transient failures
-    backoff: float = 0.5  # first retry waits about this long, doubling each time
-    max_retry_after: float = 30.0  # a longer Retry-After gives up instead of waiting
+    max_redirects: int = 10  # redirects and meta refreshes together
+    html_only: bool = True  # refuse other content types (robots.txt turns this off)
     user_agent: str = DEFAULT_USER_AGENT
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """When a failed attempt is worth another, and how long one URL may cost in all."""
+
+    retries: int = 2  # further attempts after the first, on transient failures only
+    backoff: float = 1.0  # the first retry waits about this long, doubling each time
+    max_retry_after: float = 60.0  # a longer Retry-After gives up instead of waiting
+    budget: float = 120.0  # total seconds one URL may cost: attempts and waits together
+
+    def wait(self, result: FetchResult, attempt: int, spent: float) -> float | None:
+        """Seconds to wait before attempt `attempt + 1`, or None when `result` is final.
+
+        `spent` is how long the URL has cost so far. Waits are jittered (0.5-1.5x)
+        so many URLs that failed together do not come back together.
+        """
+        transient = result.error_kind in TRANSIENT_ERRORS or result.status in RETRY_STATUSES
+        if not transient or attempt > self.retries:
+            return None
+        retry_after = parse_retry_after(result.headers.get("retry-after"))
+        if retry_after is not None:
+            if retry_after > self.max_retry_after:
+                return None
+            wait = retry_after
+        else:
+            wait = self.backoff * (2 ** (attempt - 1)) * random.uniform(0.5, 1.5)
+        # Another attempt needs time to run, not only to wait: give up if none is left.
+        if spent + wait >= self.budget:
+            return None
+        return wait
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Retry-After as seconds from now: delta-seconds or an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None:
+        return None
+    return max(0.0, when.timestamp() - time.time())
 
 
 def make_client(policy: FetchPolicy, *, max_connections: int = 100,
                 ssl_context: ssl.SSLContext | None = None) -> httpx.AsyncClient:
-    """The shared async client. Redirects are followed by `fetch`, not by httpx."""
+    """An async client for `fetch`. Give several clients one `ssl_context`: each costs ~20 ms."""
     return httpx.AsyncClient(
         timeout=httpx.Timeout(policy.read_timeout, connect=policy.connect_timeout),
         limits=httpx.Limits(max_connections=max_connections,
@@ -60,17 +122,30 @@ def make_client(policy: FetchPolicy, *, max_connections: int = 100,
         headers={"User-Agent": policy.user_agent,
                  "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5",
                  "Accept-Encoding": "gzip, deflate"},
-        follow_redirects=False,
-        verify=ssl_context or True,
-        # Cookies are not carried between requests, let alone between hosts.
-        cookies=None,
+        follow_redirects=False,  # followed by `fetch`, hop by hop
+        verify=ssl_context or httpx.create_ssl_context(),
+        cookies=_no_cookies(),
         trust_env=False,
     )
 
 
+def _no_cookies() -> http.cookiejar.CookieJar:
+    """A jar that refuses every cookie: nothing is carried from one request to the next.
+
+    (Given as a bare CookieJar: httpx copies the cookies out of an httpx.Cookies,
+    and the refusing policy with them would be lost.)
+    """
+    return http.cookiejar.CookieJar(policy=http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
+
+
 async def fetch(client: httpx.AsyncClient, url: str, policy: FetchPolicy = FetchPolicy(), *,
-                etag: str | None = None, last_modified: str | None = None) -> FetchResult:
-    """Fetch one URL with retries. Conditional when `etag`/`last_modified` are given."""
+                etag: str | None = None, last_modified: str | None = None,
+                deadline: float | None = None, check_hop: HopCheck | None = None) -> FetchResult:
+    """One attempt at `url`, conditional when `etag` / `last_modified` are given.
+
+    `deadline` (default: the policy's) bounds the whole attempt. `check_hop` is
+    asked before each redirect or refresh is followed (robots.txt of the target).
+    """
     problem = check_url(url)
     if problem is not None:
         return _failed(url, problem.kind, problem.message)
@@ -79,70 +154,57 @@ async def fetch(client: httpx.AsyncClient, url: str, policy: FetchPolicy = Fetch
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
+    limit = policy.deadline if deadline is None else min(deadline, policy.deadline)
     started = time.monotonic()
-    attempt = 0
-    while True:
-        attempt += 1
-        try:
-            result = await asyncio.wait_for(
-                _follow(client, url, policy, headers), timeout=policy.deadline)
-        except asyncio.TimeoutError:
-            result = _failed(url, FetchError.TIMEOUT,
-                             f"gave up after the {policy.deadline:g} s deadline")
-        result.attempts = attempt
-        wait = _retry_wait(result, attempt, policy)
-        if wait is None or attempt > policy.retries:
-            break
-        await asyncio.sleep(wait)
+    try:
+        result = await asyncio.wait_for(_follow(client, url, policy, headers, check_hop),
+                                        timeout=max(limit, 0.001))
+    except asyncio.TimeoutError:
+        result = _failed(url, FetchError.TIMEOUT, f"gave up after the {limit:g} s deadline")
     result.elapsed_ms = int((time.monotonic() - started) * 1000)
     return result
 
 
-def _retry_wait(result: FetchResult, attempt: int, policy: FetchPolicy) -> float | None:
-    """Seconds to wait before retrying, or None when the failure is final."""
-    transient = result.error_kind in (FetchError.TIMEOUT.value, FetchError.UNREACHABLE.value,
-                                      FetchError.CONNECTION.value) or result.status in RETRY_STATUSES
-    if not transient:
-        return None
-    retry_after = _parse_retry_after(result.headers.get("retry-after"))
-    if retry_after is not None:
-        return retry_after if retry_after <= policy.max_retry_after else None
-    return policy.backoff * (2 ** (attempt - 1)) * random.uniform(0.5, 1.5)
-
-
-def _parse_retry_after(value: str | None) -> float | None:
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - time.time())
-
-
 async def _follow(client: httpx.AsyncClient, url: str, policy: FetchPolicy,
-                  headers: dict[str, str]) -> FetchResult:
+                  headers: dict[str, str], check_hop: HopCheck | None) -> FetchResult:
     seen = {url}
     current = url
     for _ in range(policy.max_redirects + 1):
         result = await _request(client, url, current, policy, headers)
-        location = result.headers.get("location")
-        if result.status not in (301, 302, 303, 307, 308) or not location:
+        target = _next_hop(result, current)
+        if target is None:
+            if result.status in REDIRECT_STATUSES:
+                return _failed(url, FetchError.HTTP_STATUS,
+                               f"HTTP {result.status} redirect without a usable Location",
+                               final_url=current, status=result.status)
             return result
-        target = urljoin(current, location.strip())
         problem = check_url(target)
         if problem is not None:
             return _failed(url, problem.kind, f"redirected to {problem.message}")
         if target in seen:
-            return _failed(url, FetchError.REDIRECT_LOOP, f"redirect loop at {target}",
+            return _failed(url, FetchError.REDIRECT_LOOP, f"redirect loop at {redact(target)}",
+                           final_url=target, status=result.status)
+        refusal = await check_hop(target) if check_hop is not None else None
+        if refusal is not None:
+            kind, message = refusal
+            return _failed(url, FetchError(kind), f"redirected to {redact(target)}: {message}",
                            final_url=target, status=result.status)
         seen.add(target)
         current = target
     return _failed(url, FetchError.TOO_MANY_REDIRECTS,
                    f"more than {policy.max_redirects} redirects", final_url=current)
+
+
+def _next_hop(result: FetchResult, current: str) -> str | None:
+    """Where a redirect, or a page that only refreshes to another, points; else None."""
+    location = result.headers.get("location")
+    if result.status in REDIRECT_STATUSES and location:
+        return _join(current, location)
+    if result.ok and result.text:
+        target = refresh_target(result.text, current)
+        if target is not None and target != current:
+            return target
+    return None
 
 
 async def _request(client: httpx.AsyncClient, url: str, current: str, policy: FetchPolicy,
@@ -151,9 +213,10 @@ async def _request(client: httpx.AsyncClient, url: str, current: str, policy: Fe
         async with client.stream("GET", current, headers=headers) as response:
             kept = {k: v for k, v in response.headers.items() if k.lower() in KEPT_HEADERS}
             content_type = response.headers.get("content-type", "")
-            base = FetchResult(url=url, final_url=current, status=response.status_code,
-                               headers=kept, content_type=content_type or None)
-            if response.status_code in (301, 302, 303, 307, 308):
+            base = FetchResult(url=redact(url), final_url=redact(current),
+                               status=response.status_code, headers=kept,
+                               content_type=content_type or None)
+            if response.status_code in REDIRECT_STATUSES:
                 return base
             if response.status_code == 304:
                 base.not_modified = True
@@ -162,15 +225,15 @@ async def _request(client: httpx.AsyncClient, url: str, current: str, policy: Fe
                 base.error_kind = FetchError.HTTP_STATUS.value
                 base.error = f"HTTP {response.status_code} {response.reason_phrase}".strip()
                 return base
-            if content_type and not _is_html(content_type):
+            if policy.html_only and content_type and not _is_html(content_type):
                 base.error_kind = FetchError.NOT_HTML.value
                 base.error = f"not an HTML page ({content_type.split(';')[0].strip()})"
                 return base
             body = await _read_capped(response, policy.max_bytes)
     except _TooLarge as exc:
         return _failed(url, FetchError.TOO_LARGE, str(exc), final_url=current)
-    except httpx.TimeoutException:
-        return _failed(url, FetchError.TIMEOUT, "timed out", final_url=current)
+    except httpx.TimeoutException as exc:
+        return _failed(url, FetchError.TIMEOUT, _timeout_message(exc, policy), final_url=current)
     except httpx.ConnectError as exc:
         return _failed(url, FetchError.UNREACHABLE, f"cannot connect: {_reason(exc)}",
                        final_url=current)
@@ -180,15 +243,15 @@ async def _request(client: httpx.AsyncClient, url: str, current: str, policy: Fe
     except httpx.InvalidURL as exc:
         return _failed(url, FetchError.INVALID_URL, f"invalid URL: {exc}")
     base.body = body
-    return _with_text(base)
+    return _with_text(base, policy.html_only)
 
 
-def _with_text(result: FetchResult) -> FetchResult:
+def _with_text(result: FetchResult, html_only: bool = True) -> FetchResult:
     """Decode the body; refuse empty and binary bodies that claimed to be HTML."""
     if not result.body.strip():
         result.error_kind, result.error = FetchError.EMPTY.value, "empty response"
         return result
-    if not result.content_type and _looks_binary(result.body):
+    if html_only and _looks_binary(result.body):
         result.error_kind = FetchError.NOT_HTML.value
         result.error = "not an HTML page (binary content)"
         return result
@@ -203,6 +266,8 @@ def _is_html(content_type: str) -> bool:
 
 def _looks_binary(body: bytes) -> bool:
     head = body[:1024]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 text has NULs; it is not binary
+        return False
     return head.startswith(b"%PDF") or b"\x00" in head
 
 
@@ -214,6 +279,10 @@ async def _read_capped(response: httpx.Response, max_bytes: int) -> bytes:
     """Read the body, decompressing ourselves so the cap applies to inflated bytes."""
     encoding = response.headers.get("content-encoding", "").strip().lower()
     inflater = _inflater(encoding)
+    declared = response.headers.get("content-length", "")
+    if inflater is None and declared.isdigit() and int(declared) > max_bytes:
+        raise _TooLarge(f"body of {int(declared) // 1024:,} KiB is over the "
+                        f"{max_bytes // 1024:,} KiB limit")
     chunks: list[bytes] = []
     size = 0
     async for raw in response.aiter_raw():
@@ -225,13 +294,14 @@ async def _read_capped(response: httpx.Response, max_bytes: int) -> bytes:
             data = inflater.decompress(raw, max_bytes - size + 1)
         size += len(data)
         if size > max_bytes:
-            raise _TooLarge(f"body larger than {max_bytes // 1024:,} KiB")
+            raise _TooLarge(f"body over the {max_bytes // 1024:,} KiB limit"
+                            + (" once decompressed" if inflater is not None else ""))
         chunks.append(data)
     if inflater is not None:
         tail = inflater.flush()
         size += len(tail)
         if size > max_bytes:
-            raise _TooLarge(f"body larger than {max_bytes // 1024:,} KiB")
+            raise _TooLarge(f"body over the {max_bytes // 1024:,} KiB limit once decompressed")
         chunks.append(tail)
     return b"".join(chunks)
 
@@ -249,34 +319,83 @@ class _DeflateInflater:
 
     def __init__(self) -> None:
         self._inner = None
-        self.unconsumed_tail = b""
 
     def decompress(self, data: bytes, max_length: int) -> bytes:
         if self._inner is None:
             self._inner = zlib.decompressobj(zlib.MAX_WBITS)
             try:
-                out = self._inner.decompress(data, max_length)
+                return self._inner.decompress(data, max_length)
             except zlib.error:
                 self._inner = zlib.decompressobj(-zlib.MAX_WBITS)
-                out = self._inner.decompress(data, max_length)
-        else:
-            out = self._inner.decompress(data, max_length)
-        self.unconsumed_tail = self._inner.unconsumed_tail
-        return out
+        return self._inner.decompress(data, max_length)
 
     def flush(self) -> bytes:
         return self._inner.flush() if self._inner is not None else b""
 
 
+# -- <meta http-equiv=refresh> -------------------------------------------------
+
+_HEAD_END = re.compile(r"</head\s*>|<body[\s>]", re.IGNORECASE)
+_NOSCRIPT = re.compile(r"<noscript\b.*?</noscript\s*>", re.IGNORECASE | re.DOTALL)
+_META_TAG = re.compile(r"<meta\b[^>]*>", re.IGNORECASE)
+_ATTRIBUTE = re.compile(r"""([a-zA-Z_:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
+_REFRESH = re.compile(r"""\s*(\d+(?:\.\d*)?)?\s*[;,]?\s*(?:url\s*=\s*)?(["']?)(.*?)\2\s*$""",
+                      re.IGNORECASE | re.DOTALL)
+
+
+def refresh_target(text: str, base: str) -> str | None:
+    """The URL a `<meta http-equiv=refresh>` in the head sends the reader to at once.
+
+    Only a prompt refresh counts (a page that reloads itself every five minutes
+    is the page); one inside <noscript> is what browsers without scripts see,
+    and is ignored like they would be by a browser with them.
+    """
+    end = _HEAD_END.search(text, 0, 65536)
+    head = text[:end.start() if end else 65536]
+    if "efresh" not in head and "EFRESH" not in head:  # the common case, decided cheaply
+        return None
+    head = _NOSCRIPT.sub("", head)
+    for tag in _META_TAG.finditer(head):
+        attributes = {m.group(1).lower(): m.group(2) or m.group(3) or m.group(4) or ""
+                      for m in _ATTRIBUTE.finditer(tag.group(0))}
+        if attributes.get("http-equiv", "").strip().lower() != "refresh":
+            continue
+        match = _REFRESH.match(attributes.get("content", ""))
+        if match is None or not match.group(3).strip():
+            return None
+        delay = float(match.group(1) or 0)
+        return _join(base, match.group(3).strip()) if delay <= MAX_REFRESH_DELAY else None
+    return None
+
+
+def _join(base: str, location: str) -> str | None:
+    try:
+        return urljoin(base, location.strip())
+    except ValueError:
+        return None
+
+
+def _timeout_message(exc: httpx.TimeoutException, policy: FetchPolicy) -> str:
+    if isinstance(exc, httpx.ConnectTimeout):
+        return f"no connection within {policy.connect_timeout:g} s"
+    if isinstance(exc, httpx.ReadTimeout):
+        return f"server silent for {policy.read_timeout:g} s"
+    return "timed out"
+
+
+_USERINFO = re.compile(r"://[^/\s@]+@")
+
+
 def _reason(exc: Exception) -> str:
+    """One line of an exception's message, with any `user:password@` it quotes removed."""
     text = str(exc).strip() or type(exc).__name__
-    return text.splitlines()[0][:200]
+    return _USERINFO.sub("://", text.splitlines()[0][:200])
 
 
 def _failed(url: str, kind: FetchError, message: str, *, final_url: str | None = None,
             status: int | None = None) -> FetchResult:
-    return FetchResult(url=url, final_url=final_url, status=status,
-                       error_kind=kind.value, error=message)
+    return FetchResult(url=redact(url), final_url=redact(final_url) if final_url else None,
+                       status=status, error_kind=kind.value, error=message)
 
 
 def read_local(path: str | Path) -> FetchResult:

@@ -74,7 +74,8 @@ TABLES: dict[str, tuple[dict[str, type], dict]] = {
     ),
     "queue": (
         {"url": str, "state": str, "attempts": int, "error_kind": str, "last_error": str,
-         "fetch_id": int, "added_at": str, "updated_at": str},
+         "fetch_id": int, "added_at": str, "updated_at": str,
+         "host": str},  # the crawler reads each host's pending URLs on their own
         {"pk": "url", "not_null": {"state"}, "foreign_keys": [("fetch_id", "fetches", "id")]},
     ),
 }
@@ -95,6 +96,7 @@ INDEXES: list[tuple[str, list[str], bool]] = [
     ("comment_forms", ["article_id"], True),
     ("form_fields", ["form_id", "position"], False),
     ("queue", ["state"], False),
+    ("queue", ["state", "host"], False),
 ]
 
 FTS: dict[str, list[str]] = {"articles": ["title", "body_text"]}
@@ -209,7 +211,8 @@ def _ensure_shape(db: Database) -> None:
 
 
 def _hosts_and_version_causes(db: Database) -> None:
-    """Version 1 -> 2: fetches and articles name their host; a version says what made it.
+    """Version 1 -> 2: fetches, articles and queued URLs name their host; a version says
+    what made it.
 
     Version 1 had no re-extraction, so every version it recorded came from a fetch.
     Which extractor made those versions was not recorded and stays unknown (NULL).
@@ -222,6 +225,11 @@ def _hosts_and_version_causes(db: Database) -> None:
     db["article_versions"].add_column("cause", str)
     db["article_versions"].add_column("extractor_version", str)
     db.execute("update article_versions set cause = 'fetch'")
+    # The queue knows each URL's host, so a crawl reads it host by host.
+    db["queue"].add_column("host", str)
+    db.conn.executemany("update queue set host = ? where rowid = ?",
+                        [(host_of(url) or None, rowid) for rowid, url
+                         in db.execute("select rowid, url from queue").fetchall()])
 
 
 # MIGRATIONS[n] takes an archive from version n to n + 1. Never edit a shipped step: add one.

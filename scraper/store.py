@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from enum import Enum
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from sqlite_utils import Database
 
@@ -336,6 +336,31 @@ class Archive:
         self.db.conn.execute(f"update [{table}] set {assignments} where id = ?",
                              [*values.values(), row_id])
 
+    def save_batch(self, pages: list[PageWrite]) -> list[Saved | None | sqlite3.Error]:
+        """Write many pages in one transaction, each in its own savepoint.
+
+        A page SQLite refuses (a blob over its limit, a broken constraint) is
+        rolled back alone and comes back as its exception; the others are kept.
+        Each page's `also` runs inside that page's savepoint, so whatever it
+        records (the queue state) commits with the page or not at all. Returns,
+        per page, what `save` did (None when there was no fetch to save).
+        """
+        outcomes: list[Saved | None | sqlite3.Error] = []
+        try:
+            with self.db.atomic():
+                for page in pages:
+                    try:
+                        with self.db.atomic():
+                            saved = self.save(page.fetch, page.article) if page.fetch else None
+                            if page.also is not None:
+                                page.also(self.db, saved)
+                        outcomes.append(saved)
+                    except (sqlite3.DataError, sqlite3.IntegrityError) as exc:
+                        outcomes.append(exc)
+        except sqlite3.OperationalError as exc:
+            raise _archive_error(self.path, exc) from None
+        return outcomes
+
 
 def _content_row(article: Article, extractor_version: str) -> dict:
     """The article columns that come from extraction (the rest come from fetching)."""
@@ -360,6 +385,15 @@ def _content_row(article: Article, extractor_version: str) -> dict:
 
 def _decompress(data: bytes, compression: str | None) -> bytes:
     return zlib.decompress(data) if compression == "zlib" else data
+
+@dataclass
+class PageWrite:
+    """One page for `Archive.save_batch`: its fetch (None when nothing was fetched),
+    its article, and what else to record with it in the same savepoint."""
+
+    fetch: FetchResult | None
+    article: Article | None = None
+    also: Callable[[Database, Saved | None], None] | None = None
 
 
 def _key(url: str) -> str:

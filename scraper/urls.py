@@ -21,11 +21,26 @@ class UrlProblem:
     message: str
 
 
+@dataclass(frozen=True)
+class ParsedUrl:
+    """A fetchable URL, parsed once: what a URL list needs of each line."""
+
+    key: str  # the archive key, see normalize_url
+    host: str
+    userinfo: str | None  # "user:password", for the request only
+
+
 def check_url(url: str) -> UrlProblem | None:
     """Why `url` cannot be fetched, or None when it can."""
+    parsed = parse_url(url)
+    return parsed if isinstance(parsed, UrlProblem) else None
+
+
+def parse_url(url: str) -> ParsedUrl | UrlProblem:
+    """`url` checked, normalized and split in one pass; or why it cannot be fetched."""
     try:
         parts = urlsplit(url.strip())
-        parts.port  # raises ValueError on a malformed port
+        port = parts.port  # raises ValueError on a malformed port
     except ValueError as exc:
         return UrlProblem(FetchError.INVALID_URL, f"invalid URL: {exc}")
     scheme = parts.scheme.lower()
@@ -34,9 +49,11 @@ def check_url(url: str) -> UrlProblem | None:
     if scheme not in FETCHABLE_SCHEMES:
         return UrlProblem(FetchError.UNSUPPORTED_SCHEME,
                           f"unsupported scheme {scheme + ':'!r} (only http and https are fetched)")
-    if not parts.hostname:
+    host = parts.hostname
+    if not host:
         return UrlProblem(FetchError.INVALID_URL, "invalid URL: no host")
-    return None
+    return ParsedUrl(_normalized(parts, scheme, host, port), host,
+                     parts.netloc.rsplit("@", 1)[0] if "@" in parts.netloc else None)
 
 
 def normalize_url(url: str) -> str:
@@ -50,12 +67,15 @@ def normalize_url(url: str) -> str:
     scheme = parts.scheme.lower()
     if scheme not in FETCHABLE_SCHEMES:
         return urlunsplit(parts._replace(fragment=""))
-    host = (parts.hostname or "").rstrip(".")
+    return _normalized(parts, scheme, parts.hostname or "", port)
+
+
+def _normalized(parts: SplitResult, scheme: str, host: str, port: int | None) -> str:
+    host = host.rstrip(".")
     if ":" in host:  # IPv6 literal
         host = f"[{host}]"
     netloc = host if port in (None, _DEFAULT_PORTS.get(scheme)) else f"{host}:{port}"
-    path = parts.path or "/"
-    return urlunsplit(SplitResult(scheme, netloc, path, parts.query, ""))
+    return urlunsplit(SplitResult(scheme, netloc, parts.path or "/", parts.query, ""))
 
 
 def host_of(url: str) -> str:
@@ -74,3 +94,26 @@ def redact(url: str) -> str:
     if "@" not in parts.netloc:
         return url
     return urlunsplit(parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]))
+
+
+def origin_of(url: str) -> str:
+    """`scheme://host[:port]` of a URL, credentials left out: what robots.txt rules apply to."""
+    parts = urlsplit(normalize_url(url))
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def credentials_of(url: str) -> str | None:
+    """The `user:password` part of a URL, or None. Held in memory only, never stored."""
+    try:
+        netloc = urlsplit(url.strip()).netloc
+    except ValueError:
+        return None
+    return netloc.rsplit("@", 1)[0] if "@" in netloc else None
+
+
+def with_credentials(url: str, userinfo: str | None) -> str:
+    """`url` carrying `userinfo` again, for the request only."""
+    if not userinfo:
+        return url
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(netloc=f"{userinfo}@{parts.netloc}"))

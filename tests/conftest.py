@@ -90,3 +90,13 @@ def server():
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "archive.db"
+
+
+@pytest.fixture
+def faults():
+    """A fault-injecting server on 127.0.0.1 (see faults.py)."""
+    from faults import FaultServer
+
+    srv = FaultServer().start()
+    yield srv
+    srv.stop()

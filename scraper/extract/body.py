@@ -50,11 +50,35 @@ def extract_body(doc: Document) -> str:
         return ""
     prose = _Prose(root)
     if not prose.total:
-        return ""
+        return _short_page(root)
     container = _container(prose)
     _remove_furniture(container, prose)
     _remove_link_blocks(container, prose)
     return plain_text(container)
+
+
+def _short_page(root: LexborNode) -> str:
+    """A page whose every paragraph is too short to locate an article by (a notice, a
+    one-sentence post): its paragraphs outside the page's furniture, in the main region."""
+    region = root.css_first("article, main, [role=main]") or root
+    kept = []
+    for node in region.css("p, pre"):
+        if any(parent.tag in _SHORT_PAGE_FURNITURE for parent in _ancestors(node, region)):
+            continue
+        text = " ".join(node.text().split())
+        if text:
+            kept.append(text)
+    return "\n\n".join(kept)
+
+
+_SHORT_PAGE_FURNITURE = frozenset(("nav", "header", "footer", "aside", "form", "button", "label"))
+
+
+def _ancestors(node: LexborNode, stop: LexborNode):
+    parent = node.parent
+    while parent is not None and parent.mem_id != stop.mem_id:
+        yield parent
+        parent = parent.parent
 
 
 def _chars(text: str) -> int:

@@ -1,0 +1,182 @@
+"""Benchmark: `scrape batch` against a bare httpx crawler, on a loopback test web.
+
+    python benchmarks/crawl.py                      # 5,000 URLs over 20 sites, both crawlers
+    python benchmarks/crawl.py --urls 2000 --rounds 3
+    python benchmarks/crawl.py --memory-urls 100000 # peak RSS of a 100,000-URL list
+
+The test web (benchmarks/sites.py) runs in its own process: 20 hosts
+(127.0.0.2 ... 127.0.0.21), ~33 KB article pages, 20 ms latency. Each crawler
+runs in its own process too, so CPU seconds and peak RSS are its alone (from
+wait4). Both get the same limits: --concurrency in flight overall, --per-host
+per host.
+
+The baseline is what a bare script would do: one plain `httpx.AsyncClient()`,
+a semaphore for each limit, selectolax for the title, `sqlite3.executemany`
+of (url, status, title, html) every 100 pages. `scrape batch` does the whole
+job: robots.txt, politeness, retries, charset decoding, full extraction,
+every table of the archive, the durable queue.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def start_sites(sites: int, latency: float) -> tuple[subprocess.Popen, int]:
+    server = subprocess.Popen([sys.executable, str(HERE / "sites.py"), "--sites", str(sites),
+                               "--latency", str(latency), "--lifetime", "3600"],
+                              stdout=subprocess.PIPE, text=True)
+    line = server.stdout.readline().split()
+    if not line or line[0] != "ready":
+        server.kill()
+        raise SystemExit("the test web did not start")
+    return server, int(line[1])
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def write_list(path: Path, port: int, sites: int, count: int, start: int, kind: str) -> None:
+    with path.open("w") as out:
+        for n in range(start, start + count):
+            out.write(f"http://127.0.0.{n % sites + 2}:{port}/{kind}/{n}\n")
+
+
+def measure(command: list[str], server_pid: int) -> dict:
+    """Run a crawler process; its wall time, CPU seconds and peak RSS, and the server's CPU."""
+    server_cpu = cpu_seconds(server_pid)
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{command[2:4]} failed: {process.stderr.read().decode()[-2000:]}")
+    return {"elapsed": elapsed, "cpu": usage.ru_utime + usage.ru_stime,
+            "rss_mb": usage.ru_maxrss / 1024, "server_cpu": cpu_seconds(server_pid) - server_cpu}
+
+
+def scrape_batch(url_list: Path, db: Path, args) -> list[str]:
+    return [sys.executable, "-m", "scraper", "batch", str(url_list), "--db", str(db),
+            "--concurrency", str(args.concurrency), "--per-host", str(args.per_host),
+            "--workers", str(args.workers), "--quiet"]
+
+
+def baseline(url_list: Path, db: Path, args) -> list[str]:
+    return [sys.executable, __file__, "--run-baseline", str(url_list), str(db),
+            "--concurrency", str(args.concurrency), "--per-host", str(args.per_host)]
+
+
+def report(name: str, urls: int, figures: dict) -> float:
+    rate = urls / figures["elapsed"]
+    print(f"  {name:<13} {rate:8.1f} pages/s  {figures['elapsed']:6.1f} s  "
+          f"CPU {figures['cpu']:6.1f} s ({figures['cpu'] / urls * 1000:.2f} ms/page)  "
+          f"peak RSS {figures['rss_mb']:6.1f} MB  server CPU {figures['server_cpu']:.1f} s")
+    return rate
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--urls", type=int, default=5000, help="URLs per crawl")
+    parser.add_argument("--sites", type=int, default=20)
+    parser.add_argument("--latency", type=float, default=0.02)
+    parser.add_argument("--concurrency", type=int, default=64)
+    parser.add_argument("--per-host", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=0, help="scrape batch --workers")
+    parser.add_argument("--rounds", type=int, default=2, help="alternating runs of each")
+    parser.add_argument("--memory-urls", type=int, default=0,
+                        help="instead: peak RSS of scrape batch on a list this long")
+    parser.add_argument("--memory-kind", choices=("private", "article"), default="private",
+                        help="private: every URL disallowed by robots.txt; article: fetched")
+    parser.add_argument("--run-baseline", nargs=2, metavar=("LIST", "DB"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.run_baseline:
+        asyncio.run(run_baseline(Path(args.run_baseline[0]), Path(args.run_baseline[1]),
+                                 args.concurrency, args.per_host))
+        return
+
+    server, port = start_sites(args.sites, args.latency)
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            tmp = Path(tmp)
+            if args.memory_urls:
+                memory(tmp, port, server.pid, args)
+            else:
+                compare(tmp, port, server.pid, args)
+    finally:
+        server.kill()
+        server.wait()
+
+
+def compare(tmp: Path, port: int, server_pid: int, args) -> None:
+    print(f"{args.urls:,} URLs over {args.sites} hosts, {args.latency * 1000:.0f} ms latency, "
+          f"concurrency {args.concurrency}, per host {args.per_host}, "
+          f"scrape batch --workers {args.workers}")
+    ratios = []
+    for round_ in range(args.rounds):
+        rates = {}
+        for name, command in (("baseline", baseline), ("scrape batch", scrape_batch)):
+            url_list = tmp / f"{name.replace(' ', '-')}-{round_}.txt"
+            # Fresh URLs every run: nothing is cached anywhere.
+            write_list(url_list, port, args.sites, args.urls,
+                       start=(round_ * 2 + len(rates)) * args.urls, kind="article")
+            figures = measure(command(url_list, tmp / f"{url_list.stem}.db", args), server_pid)
+            rates[name] = report(name, args.urls, figures)
+        ratios.append(rates["scrape batch"] / rates["baseline"])
+        print(f"  round {round_ + 1}: scrape batch / baseline = {ratios[-1]:.2f}x")
+    print(f"ratio over {len(ratios)} rounds: {sum(ratios) / len(ratios):.2f}x "
+          f"(min {min(ratios):.2f}, max {max(ratios):.2f})")
+
+
+def memory(tmp: Path, port: int, server_pid: int, args) -> None:
+    url_list = tmp / "memory.txt"
+    write_list(url_list, port, args.sites, args.memory_urls, start=0, kind=args.memory_kind)
+    print(f"{args.memory_urls:,} URLs ({args.memory_kind}) over {args.sites} hosts, "
+          f"concurrency {args.concurrency}, per host {args.per_host}")
+    figures = measure(scrape_batch(url_list, tmp / "memory.db", args), server_pid)
+    report("scrape batch", args.memory_urls, figures)
+
+
+async def run_baseline(url_list: Path, db: Path, concurrency: int, per_host: int) -> None:
+    """The bare crawler: plain httpx, a title, executemany."""
+    import sqlite3
+
+    import httpx
+    from selectolax.lexbor import LexborHTMLParser
+
+    urls = url_list.read_text().split()
+    conn = sqlite3.connect(db)
+    conn.execute("create table pages (url text primary key, status int, title text, html blob)")
+    rows: list[tuple] = []
+    overall = asyncio.Semaphore(concurrency)
+    hosts: dict[str, asyncio.Semaphore] = defaultdict(lambda: asyncio.Semaphore(per_host))
+
+    async with httpx.AsyncClient() as client:
+        async def one(url: str) -> None:
+            async with overall, hosts[url.split("/")[2]]:
+                response = await client.get(url)
+            node = LexborHTMLParser(response.text).css_first("title")
+            rows.append((url, response.status_code, node.text() if node else None,
+                         response.content))
+            if len(rows) >= 100:
+                conn.executemany("insert into pages values (?, ?, ?, ?)", rows)
+                conn.commit()
+                rows.clear()
+
+        await asyncio.gather(*(one(url) for url in urls))
+    conn.executemany("insert into pages values (?, ?, ?, ?)", rows)
+    conn.commit()
+
+
+if __name__ == "__main__":
+    main()

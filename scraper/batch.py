@@ -1,0 +1,520 @@
+"""The crawler: many URLs, fetched fast and politely, each to exactly one outcome.
+
+One asyncio loop. Work comes from a Frontier, host by host. A host is admitted
+only when the crawl has capacity that the hosts already admitted cannot use,
+so a slow or rate-limited site never starves the others, and memory is bounded
+by the hosts in play, never by the length of the list.
+
+Limits are counted before dispatch: a request starts only when fewer than
+`concurrency` are in flight overall and fewer than `per_host` at its host. A
+host with a `delay` (or a robots.txt Crawl-delay) takes one request at a time,
+each starting `delay` after the previous one ended: timed from the start, the
+gap the server sees would shrink by however long connecting took. Every request
+to an origin waits until its robots.txt is known. Retries are scheduled here rather than slept inside a request: a 429 or 503
+pauses the whole host for its Retry-After, and the URL goes back to the front
+of its host's line. A URL's total cost, attempts and waits together, stays
+within `RetryPolicy.budget`.
+
+The crawler fetches and schedules. What becomes of a finished URL is the
+`on_finished` callback's business; `crawl()` below hands it to the writer
+process, which extracts and stores it (see writer.py for why a process).
+"""
+from __future__ import annotations
+
+import asyncio
+import heapq
+import itertools
+import time
+from collections import Counter, deque
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Awaitable, Callable, Iterable, Protocol
+
+import httpx
+
+from .errors import FetchError
+from .fetch import FetchPolicy, RetryPolicy, fetch, make_client
+from .models import FetchResult
+from .queue import DONE, FAILED, SKIPPED, UrlQueue
+from .robots import RobotsCache, robots_policy
+from .urls import host_of, origin_of, with_credentials
+from .writer import Finished, Writer, Written
+
+SKIP_KINDS = frozenset({FetchError.ROBOTS.value, FetchError.NOT_HTML.value})
+
+
+@dataclass(frozen=True)
+class CrawlSettings:
+    """How hard the crawl may push, overall and per host."""
+
+    concurrency: int = 16  # requests in flight at once, all hosts together
+    per_host: int = 2  # requests in flight at once to one host
+    delay: float = 0.0  # seconds from one request's end to the next's start at a host
+    obey_robots: bool = True
+    fetch: FetchPolicy = field(default_factory=FetchPolicy)
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+
+    @property
+    def max_hosts(self) -> int:
+        """Hosts in play at once: enough to keep `concurrency` busy when most must wait."""
+        return max(1024, self.concurrency * 16)
+
+
+@dataclass
+class Job:
+    """One URL on its way through the crawl."""
+
+    url: str  # the archive key: normalized, without credentials
+    etag: str | None = None  # validators of the archived copy, for a conditional GET
+    last_modified: str | None = None
+    attempts: int = 0
+    first_try: float | None = None  # monotonic time of the first attempt
+
+
+@dataclass
+class Outcome:
+    """A URL the crawler is done with."""
+
+    job: Job
+    result: FetchResult
+    requested: bool = True  # False when robots.txt kept it from being requested
+
+    @property
+    def state(self) -> str:
+        if self.result.ok:
+            return DONE
+        return SKIPPED if self.result.error_kind in SKIP_KINDS else FAILED
+
+
+class Frontier(Protocol):
+    """Where the crawler gets its work, host by host."""
+
+    def next_host(self) -> str | None:
+        """A host not handed out before that has work, or None when there is none."""
+
+    def take(self, host: str, limit: int) -> list[Job]:
+        """Up to `limit` more jobs for `host`; fewer means that is all it has."""
+
+
+class QueueFrontier:
+    """Work from the durable queue: pending URLs, host by host, in list order."""
+
+    def __init__(self, queue: UrlQueue) -> None:
+        self._queue = queue
+        self._last_host = ""
+        self._last_rowid: dict[str, int] = {}
+
+    def next_host(self) -> str | None:
+        host = self._queue.next_host(self._last_host)
+        if host is not None:
+            self._last_host = host
+        return host
+
+    def take(self, host: str, limit: int) -> list[Job]:
+        rows = self._queue.take(host, self._last_rowid.get(host, 0), limit)
+        if len(rows) < limit:
+            self._last_rowid.pop(host, None)  # the host is done: forget its place
+        else:
+            self._last_rowid[host] = rows[-1][0]
+        return [Job(url, etag, last_modified) for _, url, etag, last_modified in rows]
+
+
+class ListFrontier:
+    """Work from URLs in hand (`scrape url`), grouped by host, each URL once."""
+
+    def __init__(self, urls: Iterable[str],
+                 validators: Callable[[str], tuple[str | None, str | None]] | None = None) -> None:
+        self._hosts: dict[str, deque[Job]] = {}
+        seen: set[str] = set()
+        for url in urls:
+            if url not in seen:
+                seen.add(url)
+                jobs = self._hosts.setdefault(host_of(url), deque())
+                jobs.append(Job(url, *(validators(url) if validators else (None, None))))
+        self._order = deque(self._hosts)
+
+    def next_host(self) -> str | None:
+        return self._order.popleft() if self._order else None
+
+    def take(self, host: str, limit: int) -> list[Job]:
+        jobs = self._hosts.get(host, deque())
+        return [jobs.popleft() for _ in range(min(limit, len(jobs)))]
+
+
+class _Host:
+    """One host's line of jobs and its politeness state."""
+
+    __slots__ = ("name", "jobs", "exhausted", "in_flight", "next_start", "delay", "listed",
+                 "awaiting_robots")
+
+    def __init__(self, name: str, delay: float) -> None:
+        self.name = name
+        self.jobs: deque[Job] = deque()
+        self.exhausted = False  # the frontier has nothing more for it
+        self.in_flight = 0
+        self.next_start = 0.0  # monotonic: no request to this host starts before it
+        self.delay = delay
+        self.listed = False  # in the crawler's ready line
+        self.awaiting_robots = False
+
+
+class _Clients:
+    """One small httpx client per host, all sharing one SSL context.
+
+    Measured against one shared client (benchmarks/stages.py, 64 in flight, 8
+    per host): a pool per host keeps its connections alive and its pool
+    bookkeeping small: 1.6 ms of CPU per page against 2.4 for one client with
+    default limits (which reconnects nearly every time) and 3.6 for one client
+    with a pool of 64.
+    """
+
+    def __init__(self, policy: FetchPolicy, per_host: int) -> None:
+        self._policy = policy
+        self._pool = per_host + 2  # room for robots.txt and redirect hops to other hosts
+        self._ssl = httpx.create_ssl_context()
+        self._clients: dict[str, httpx.AsyncClient] = {}
+        # For robots.txt of hosts the crawl has no slot for (redirect targets).
+        self.stray = make_client(policy, max_connections=32, ssl_context=self._ssl)
+
+    def get(self, host: str) -> httpx.AsyncClient:
+        client = self._clients.get(host)
+        if client is None:
+            client = self._clients[host] = make_client(
+                self._policy, max_connections=self._pool, ssl_context=self._ssl)
+        return client
+
+    async def release(self, host: str) -> None:
+        client = self._clients.pop(host, None)
+        if client is not None:
+            await client.aclose()
+
+    async def aclose(self) -> None:
+        for client in [*self._clients.values(), self.stray]:
+            await client.aclose()
+        self._clients.clear()
+
+
+class Crawler:
+    """Schedules jobs from a Frontier under the settings' limits; see the module docstring.
+
+    Args:
+        settings: the limits.
+        frontier: where the work comes from.
+        on_finished: awaited once per URL with its final outcome.
+        credentials: origin -> "user:password" to send there (held in memory only).
+        max_held: URLs taken on at once, in flight or being finished; bounds memory.
+    """
+
+    def __init__(self, settings: CrawlSettings, frontier: Frontier,
+                 on_finished: Callable[[Outcome], Awaitable[None]], *,
+                 credentials: dict[str, str] | None = None, max_held: int | None = None) -> None:
+        self.settings = settings
+        self._frontier = frontier
+        self._on_finished = on_finished
+        self._credentials = credentials or {}
+        self._max_held = max_held or settings.concurrency * 4
+        self._refill = max(2, settings.per_host * 2)
+        self._clients = _Clients(settings.fetch, settings.per_host)
+        self._robots = RobotsCache(self._fetch_robots, settings.fetch.user_agent)
+        self._robots_policy = robots_policy(settings.fetch)
+        self._hosts: dict[str, _Host] = {}
+        self._ready: deque[_Host] = deque()
+        self._timers: list[tuple[float, int, _Host]] = []
+        self._sequence = itertools.count()
+        self._requests = 0  # requests in flight, robots.txt included
+        self._held = 0  # URLs taken on and not yet finished
+        self._frontier_done = False
+        self._tasks: set[asyncio.Task] = set()
+        self._wake = asyncio.Event()
+
+    async def run(self) -> None:
+        """Crawl until the frontier is empty and every URL is finished."""
+        try:
+            while True:
+                self._dispatch()
+                if self._frontier_done and not self._hosts and not self._tasks:
+                    return
+                await self._sleep()
+        finally:
+            for task in self._tasks:
+                task.cancel()
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+            await self._clients.aclose()
+
+    # -- scheduling --------------------------------------------------------
+
+    def _dispatch(self) -> None:
+        now = time.monotonic()
+        while self._timers and self._timers[0][0] <= now:
+            self._list(heapq.heappop(self._timers)[2])
+        while self._requests < self.settings.concurrency and self._held < self._max_held:
+            host = self._next_host()
+            if host is None:
+                return
+            self._try_start(host, now)
+
+    def _next_host(self) -> _Host | None:
+        """The next host in the ready line; a newly admitted one when the line is empty."""
+        while self._ready:
+            host = self._ready.popleft()
+            host.listed = False
+            if self._hosts.get(host.name) is host:
+                return host
+        if self._frontier_done or len(self._hosts) >= self.settings.max_hosts:
+            return None
+        name = self._frontier.next_host()
+        if name is None:
+            self._frontier_done = True
+            return None
+        host = self._hosts[name] = _Host(name, self.settings.delay)
+        return host
+
+    def _try_start(self, host: _Host, now: float) -> None:
+        """Start host's next request if every limit allows; otherwise it is re-listed later
+        (when one of its requests ends, its timer fires or its robots.txt arrives)."""
+        if not host.jobs and not host.exhausted:
+            jobs = self._frontier.take(host.name, self._refill)
+            host.exhausted = len(jobs) < self._refill
+            host.jobs.extend(jobs)
+        if not host.jobs:
+            if host.in_flight == 0:
+                self._retire(host)
+            return
+        if host.in_flight >= self.per_host_limit(host) or host.awaiting_robots:
+            return
+        if now < host.next_start:
+            heapq.heappush(self._timers, (host.next_start, next(self._sequence), host))
+            return
+        job = host.jobs[0]
+        if self.settings.obey_robots:
+            origin = origin_of(job.url)
+            robots = self._robots.known(origin)
+            if robots is None:
+                self._start(host, now, self._load_robots(host, origin), holds_url=False)
+                return
+            host.delay = max(self.settings.delay, robots.delay)
+            refusal = robots.refusal(job.url)
+            if refusal is not None:
+                host.jobs.popleft()
+                result = FetchResult(url=job.url, error_kind=refusal.kind, error=refusal.message,
+                                     attempts=0)
+                self._held += 1
+                self._spawn(self._finish(Outcome(job, result, requested=False)))
+                self._list(host)
+                return
+        host.jobs.popleft()
+        self._start(host, now, self._fetch_job(host, job), holds_url=True)
+        self._list(host)  # to the back of the line: hosts take turns
+
+    def _start(self, host: _Host, now: float, work: Awaitable[None], *, holds_url: bool) -> None:
+        self._requests += 1
+        host.in_flight += 1
+        host.next_start = now + host.delay
+        if holds_url:
+            self._held += 1
+        self._spawn(work)
+
+    def _spawn(self, work: Awaitable[None]) -> None:
+        task = asyncio.ensure_future(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._task_done)
+
+    def _task_done(self, task: asyncio.Task) -> None:
+        self._tasks.discard(task)
+        self._wake.set()
+
+    def per_host_limit(self, host: _Host) -> int:
+        """A host with a delay takes one request at a time: the delay runs from its end."""
+        return 1 if host.delay > 0 else self.settings.per_host
+
+    def _request_ended(self, host: _Host) -> None:
+        self._requests -= 1
+        host.in_flight -= 1
+        if host.delay > 0:
+            # Counted from the end, so the server sees the gap whatever the latency.
+            host.next_start = max(host.next_start, time.monotonic() + host.delay)
+        self._list(host)
+
+    def _list(self, host: _Host) -> None:
+        if not host.listed and self._hosts.get(host.name) is host:
+            host.listed = True
+            self._ready.append(host)
+        self._wake.set()
+
+    def _retire(self, host: _Host) -> None:
+        del self._hosts[host.name]
+        self._spawn(self._clients.release(host.name))
+
+    async def _sleep(self) -> None:
+        timeout = None
+        if self._timers:
+            timeout = max(0.0, self._timers[0][0] - time.monotonic())
+        try:
+            await asyncio.wait_for(self._wake.wait(), timeout)
+        except asyncio.TimeoutError:
+            pass
+        self._wake.clear()
+
+    # -- the work ----------------------------------------------------------
+
+    async def _load_robots(self, host: _Host, origin: str) -> None:
+        host.awaiting_robots = True
+        try:
+            robots = await self._robots.get(origin)
+            host.delay = max(self.settings.delay, robots.delay)
+        finally:
+            host.awaiting_robots = False
+            self._request_ended(host)
+
+    async def _fetch_robots(self, url: str) -> FetchResult:
+        """robots.txt, retried like a page: one timeout must not fail a whole site."""
+        host = host_of(url)
+        client = self._clients.get(host) if host in self._hosts else self._clients.stray
+        started, attempt = time.monotonic(), 0
+        while True:
+            attempt += 1
+            result = await fetch(client, url, self._robots_policy)
+            wait = self.settings.retry.wait(result, attempt, time.monotonic() - started)
+            if wait is None:
+                return result
+            await asyncio.sleep(wait)
+
+    async def _check_hop(self, url: str) -> tuple[str, str] | None:
+        """robots.txt of a redirect or refresh target, asked before it is followed."""
+        if not self.settings.obey_robots:
+            return None
+        refusal = (await self._robots.get(origin_of(url))).refusal(url)
+        return (refusal.kind, refusal.message) if refusal is not None else None
+
+    async def _fetch_job(self, host: _Host, job: Job) -> None:
+        retry = self.settings.retry
+        try:
+            if job.first_try is None:
+                job.first_try = time.monotonic()
+            job.attempts += 1
+            left = retry.budget - (time.monotonic() - job.first_try)
+            if left <= 0:  # the host's pauses used up what was left for this URL
+                result = FetchResult(url=job.url, error_kind=FetchError.TIMEOUT.value,
+                                     error=f"gave up: {retry.budget:g} s spent on this URL")
+            else:
+                url = with_credentials(job.url, self._credentials.get(origin_of(job.url)))
+                result = await fetch(
+                    self._clients.get(host.name), url, self.settings.fetch,
+                    etag=job.etag, last_modified=job.last_modified, deadline=left,
+                    check_hop=self._check_hop)
+        except BaseException:
+            self._held -= 1
+            raise
+        finally:
+            self._request_ended(host)
+        wait = retry.wait(result, job.attempts, time.monotonic() - job.first_try)
+        if wait is not None:
+            # The host asked for a pause (or is failing): nothing goes to it until then.
+            host.next_start = max(host.next_start, time.monotonic() + wait)
+            host.jobs.appendleft(job)
+            self._held -= 1
+            self._list(host)
+            return
+        result.attempts = job.attempts
+        await self._finish(Outcome(job, result))
+
+    async def _finish(self, outcome: Outcome) -> None:
+        try:
+            await self._on_finished(outcome)
+        finally:
+            self._held -= 1
+            self._wake.set()
+
+
+# -- a crawl into the archive --------------------------------------------------
+
+
+@dataclass
+class Tally:
+    """What a crawl did, counted as the archive commits it."""
+
+    archived: int = 0  # new articles, or new versions of archived ones
+    unchanged: int = 0  # 304 Not Modified, or the same content again
+    failed: Counter = field(default_factory=Counter)  # error kind -> URLs
+    skipped: Counter = field(default_factory=Counter)  # reason -> URLs
+    started: float = field(default_factory=time.monotonic)
+    finished_at: float | None = None
+
+    def add(self, written: Written) -> None:
+        kind = written.result.error_kind or "unknown"
+        if written.state == FAILED:
+            self.failed[kind] += 1
+        elif written.state == SKIPPED:
+            self.skipped[kind] += 1
+        elif written.result.not_modified or (written.saved is not None
+                                             and not written.saved.created
+                                             and not written.saved.changed):
+            self.unchanged += 1
+        else:
+            self.archived += 1
+
+    @property
+    def done(self) -> int:
+        return (self.archived + self.unchanged + sum(self.failed.values())
+                + sum(self.skipped.values()))
+
+    @property
+    def elapsed(self) -> float:
+        return (self.finished_at or time.monotonic()) - self.started
+
+    @property
+    def pages_per_second(self) -> float:
+        return self.done / self.elapsed if self.elapsed > 0 else 0.0
+
+
+async def crawl(settings: CrawlSettings, frontier: Frontier, archive_path: str | Path, *,
+                record_queue: bool, on_written: Callable[[list[Written]], None] = lambda w: None,
+                credentials: dict[str, str] | None = None, return_articles: bool = False,
+                workers: int = 0, before: Iterable[Finished] = (),
+                tally: Tally | None = None) -> Tally:
+    """Crawl `frontier` into the archive: fetch here, extract and write in the writer process.
+
+    `workers` extraction processes serve the writer (0: it extracts itself).
+    `before` are pages already in hand (local files), written first by the same writer.
+    `on_written` is called in the loop after each commit, once `tally` counts it.
+    Returns the tally.
+    """
+    loop = asyncio.get_running_loop()
+    tally = tally if tally is not None else Tally()
+    room = asyncio.Semaphore(settings.concurrency * 4)  # pages handed over, not yet committed
+
+    def written_in_loop(batch: list[Written]) -> None:
+        for item in batch:
+            tally.add(item)
+            room.release()
+        on_written(batch)
+        if writer.error is not None:  # the archive cannot be written: stop the crawl
+            crawling.cancel()
+
+    writer = Writer(archive_path, record_queue=record_queue, return_articles=return_articles,
+                    workers=workers, on_written=lambda batch: loop.call_soon_threadsafe(written_in_loop, batch))
+    writer.start()  # from this thread: the writer process lives as long as this thread
+
+    async def hand_over(finished: Finished) -> None:
+        await room.acquire()
+        writer.put(finished)
+
+    async def on_finished(outcome: Outcome) -> None:
+        await hand_over(Finished(outcome.job.url, outcome.result, outcome.state,
+                                 outcome.requested))
+
+    async def run() -> None:
+        for finished in before:
+            await hand_over(finished)
+        await Crawler(settings, frontier, on_finished, credentials=credentials).run()
+
+    crawling = asyncio.ensure_future(run())
+    try:
+        await crawling
+    except asyncio.CancelledError:
+        if writer.error is None:  # cancelled from outside (Ctrl-C): pass it on
+            raise
+    finally:
+        await loop.run_in_executor(None, writer.close)  # raises the writer's failure
+        tally.finished_at = time.monotonic()
+    return tally

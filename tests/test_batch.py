@@ -1,0 +1,439 @@
+"""`scrape batch` end to end: the real CLI, a fault-injecting loopback server, a real archive."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from sqlite_utils import Database
+
+from faults import BOM_TEXT, CP1250_TEXT, SJIS_TEXT, FaultServer
+
+# Small deadlines, so every fault resolves in seconds.
+QUICK = ["--timeout", "1.5", "--read-timeout", "0.7", "--connect-timeout", "1", "--retries", "1",
+         "--backoff", "0.1", "--max-url-time", "4", "--max-body", "1", "--max-retry-after", "5"]
+
+
+def scrape(*args: str, stdin: str | None = None, timeout: float = 60) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "scraper", *args], input=stdin,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def write_list(path: Path, urls: list[str]) -> Path:
+    path.write_text("\n".join(urls) + "\n")
+    return path
+
+
+def queue_row(db: Path, url: str) -> dict:
+    [row] = Database(db).query("select * from queue where url = ?", [url])
+    return row
+
+
+# -- every fault, in one batch ------------------------------------------------
+
+FAULT_PATHS = ["/status/500", "/status/503", "/429", "/chain/3", "/chain/12", "/loop/a", "/hang",
+               "/drip", "/reset", "/big", "/big-unsized", "/bomb", "/pdf", "/malformed", "/empty",
+               "/private/secret", "/cp1250", "/sjis", "/bom", "/refresh", "/ok/plain"]
+
+
+@pytest.fixture(scope="module")
+def fault_batch(tmp_path_factory):
+    server = FaultServer().start()
+    tmp = tmp_path_factory.mktemp("faults")
+    db = tmp / "archive.db"
+    urls = write_list(tmp / "urls.txt", [server.url(p) for p in FAULT_PATHS])
+    started = time.monotonic()
+    result = scrape("batch", str(urls), "--db", str(db), "--per-host", "4", *QUICK)
+    elapsed = time.monotonic() - started
+    yield server, db, result, elapsed
+    server.stop()
+
+
+def outcome(fault_batch, path: str) -> dict:
+    server, db, _, _ = fault_batch
+    return queue_row(db, server.url(path))
+
+
+def article_of(fault_batch, path: str) -> dict:
+    server, db, _, _ = fault_batch
+    [row] = Database(db).query("select * from articles where url = ?", [server.url(path)])
+    return row
+
+
+def test_the_fault_batch_finishes_within_its_deadlines(fault_batch):
+    _, db, result, elapsed = fault_batch
+    # The slowest fault costs two 1.5 s attempts; with start-up, far below this bound.
+    assert elapsed < 20, result.stderr
+    assert result.returncode == 1  # some URLs failed
+    states = dict(Database(db).execute("select state, count(*) from queue group by state").fetchall())
+    assert states.get("pending", 0) == 0
+    assert sum(states.values()) == len(FAULT_PATHS)
+
+
+@pytest.mark.parametrize("path", ["/status/500", "/status/503"])
+def test_server_errors_are_retried_then_failed(fault_batch, path):
+    row = outcome(fault_batch, path)
+    assert (row["state"], row["error_kind"], row["attempts"]) == ("failed", "http_status", 2)
+    assert fault_batch[0].paths().count(path) == 2
+
+
+def test_429_waits_for_retry_after_then_succeeds(fault_batch):
+    row = outcome(fault_batch, "/429")
+    assert (row["state"], row["attempts"]) == ("done", 2)
+    first, second = [r for r in fault_batch[0].requests if r.path == "/429"]
+    assert second.started - first.started >= 0.95  # Retry-After: 1
+
+
+def test_a_301_chain_reaches_the_page(fault_batch):
+    assert outcome(fault_batch, "/chain/3")["state"] == "done"
+    assert article_of(fault_batch, "/chain/3")["final_url"].endswith("/chain/0")
+
+
+def test_too_many_redirects_and_a_loop_fail(fault_batch):
+    assert outcome(fault_batch, "/chain/12")["error_kind"] == "too_many_redirects"
+    assert outcome(fault_batch, "/loop/a")["error_kind"] == "redirect_loop"
+
+
+@pytest.mark.parametrize("path", ["/hang", "/drip"])
+def test_a_hang_and_a_drip_time_out_within_the_deadline(fault_batch, path):
+    row = outcome(fault_batch, path)
+    assert (row["state"], row["error_kind"], row["attempts"]) == ("failed", "timeout", 2)
+    requests = [r for r in fault_batch[0].requests if r.path == path]
+    assert requests[-1].started - requests[0].started < 4  # --max-url-time
+
+
+def test_a_reset_mid_body_fails_as_a_connection_error(fault_batch):
+    row = outcome(fault_batch, "/reset")
+    assert (row["state"], row["error_kind"]) == ("failed", "connection")
+
+
+@pytest.mark.parametrize("path", ["/big", "/big-unsized", "/bomb"])
+def test_oversized_bodies_and_a_gzip_bomb_are_refused(fault_batch, path):
+    row = outcome(fault_batch, path)
+    assert (row["state"], row["error_kind"]) == ("failed", "too_large")
+
+
+def test_no_oversized_body_reached_the_archive(fault_batch):
+    _, db, _, _ = fault_batch
+    assert Database(db).execute("select max(size) from bodies").fetchone()[0] < 1024 * 1024
+
+
+def test_a_pdf_is_recorded_and_skipped(fault_batch):
+    row = outcome(fault_batch, "/pdf")
+    assert (row["state"], row["error_kind"]) == ("skipped", "not_html")
+    _, db, _, _ = fault_batch
+    [fetch] = Database(db).query("select content_type, body_sha256 from fetches where id = ?",
+                                 [row["fetch_id"]])
+    assert fetch == {"content_type": "application/pdf", "body_sha256": None}
+
+
+def test_malformed_html_is_still_archived(fault_batch):
+    assert outcome(fault_batch, "/malformed")["state"] == "done"
+    assert article_of(fault_batch, "/malformed")["title"].startswith("Broken")
+
+
+def test_an_empty_body_fails_as_empty(fault_batch):
+    row = outcome(fault_batch, "/empty")
+    assert (row["state"], row["error_kind"]) == ("failed", "empty")
+
+
+def test_robots_disallowed_url_is_skipped_and_never_requested(fault_batch):
+    row = outcome(fault_batch, "/private/secret")
+    assert (row["state"], row["error_kind"], row["attempts"]) == ("skipped", "robots", 0)
+    assert row["last_error"] == "disallowed by robots.txt"
+    paths = fault_batch[0].paths()
+    assert "/private/secret" not in paths
+    assert paths.count("/robots.txt") == 1
+
+
+@pytest.mark.parametrize("path, text", [("/cp1250", CP1250_TEXT), ("/sjis", SJIS_TEXT),
+                                        ("/bom", BOM_TEXT)])
+def test_legacy_charsets_and_a_bom_decode(fault_batch, path, text):
+    article = article_of(fault_batch, path)
+    assert article["title"] == text
+    assert text in article["body_text"]
+
+
+def test_meta_refresh_is_followed(fault_batch):
+    assert article_of(fault_batch, "/refresh")["final_url"].endswith("/ok/real")
+
+
+def test_the_summary_counts_failures_by_reason(fault_batch):
+    _, _, result, _ = fault_batch
+    out = result.stdout
+    for expected in ("archived", "timeout", "too_large", "http_status", "skipped: robots.txt",
+                     "skipped: not_html", "pages/s"):
+        assert expected in out, out
+    # stderr is not a terminal here: plain log lines, one per failure, and a status line.
+    assert f"failed: {fault_batch[0].url('/hang')}" in result.stderr
+    assert "done (100%)" in result.stderr
+
+
+# -- resuming -----------------------------------------------------------------
+
+def test_kill_9_then_rerun_archives_every_url_exactly_once(tmp_path):
+    server = FaultServer(latency=0.03).start()
+    try:
+        db = tmp_path / "archive.db"
+        urls = [server.url(f"/ok/{n}") for n in range(100)]
+        url_list = write_list(tmp_path / "urls.txt", urls)
+        command = [sys.executable, "-m", "scraper", "batch", str(url_list), "--db", str(db),
+                   "--per-host", "2", "--quiet"]
+        crawl = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 30
+        done = 0
+        while done < 10 and time.monotonic() < deadline and crawl.poll() is None:
+            time.sleep(0.1)
+            if db.exists():
+                try:
+                    done = Database(db).execute(
+                        "select count(*) from queue where state = 'done'").fetchone()[0]
+                except Exception:  # the schema may not be there yet
+                    pass
+        assert crawl.poll() is None, "the crawl ended before it could be killed"
+        os.kill(crawl.pid, signal.SIGKILL)
+        crawl.wait(10)
+        done_before = {row["url"] for row in Database(db).query(
+            "select url from queue where state = 'done'")}
+        assert 10 <= len(done_before) < len(urls)
+        requested_before = len(server.requests)
+
+        rerun = scrape("batch", str(url_list), "--db", str(db), "--per-host", "2", "--quiet")
+        assert rerun.returncode == 0, rerun.stderr
+        archive = Database(db)
+        assert archive.execute("select count(*) from queue where state = 'done'").fetchone()[0] == 100
+        assert archive["articles"].count == 100
+        per_url = archive.execute("select url, count(*) from fetches group by url").fetchall()
+        assert len(per_url) == 100 and {count for _, count in per_url} == {1}
+        refetched = {r.path for r in server.requests[requested_before:]} - {"/robots.txt"}
+        assert not refetched & {u.split(str(server.httpd.server_address[1]))[1] for u in done_before}
+    finally:
+        server.stop()
+
+
+def test_retry_failed_tries_failed_urls_again(faults, tmp_path, db_path):
+    url_list = write_list(tmp_path / "urls.txt", [faults.url("/status/500"), faults.url("/ok/1")])
+    first = scrape("batch", str(url_list), "--db", str(db_path), *QUICK, "--retries", "0")
+    assert first.returncode == 1
+    assert faults.paths().count("/status/500") == 1
+    retried = scrape("batch", str(url_list), "--db", str(db_path), *QUICK, "--retries", "0",
+                     "--retry-failed")
+    assert retried.returncode == 1
+    assert faults.paths().count("/status/500") == 2
+    assert faults.paths().count("/ok/1") == 1
+    assert queue_row(db_path, faults.url("/status/500"))["attempts"] == 2
+
+
+def test_refresh_revalidates_with_etag_and_stores_no_new_body(faults, tmp_path, db_path):
+    url_list = write_list(tmp_path / "urls.txt", [faults.url("/etag")])
+    assert scrape("batch", str(url_list), "--db", str(db_path)).returncode == 0
+    again = scrape("batch", str(url_list), "--db", str(db_path), "--refresh")
+    assert again.returncode == 0, again.stderr
+    conditional = faults.requests[-1]
+    assert conditional.headers["If-None-Match"] == '"v1"'
+    assert conditional.headers["If-Modified-Since"] == "Mon, 05 May 2025 08:00:00 GMT"
+    archive = Database(db_path)
+    assert archive["bodies"].count == 1
+    assert [r["not_modified"] for r in archive.query("select not_modified from fetches order by id")] == [0, 1]
+    assert "unchanged" in again.stdout and archive["articles"].count == 1
+
+
+# -- input --------------------------------------------------------------------
+
+def test_list_from_stdin_with_comments_blanks_duplicates_and_bad_lines(faults, db_path):
+    lines = ["# my list", "", faults.url("/ok/a"), "ftp://files.example/x", "not a url",
+             faults.url("/ok/a#comments"), faults.url("/ok/a").upper().replace("/OK/A", "/ok/a"),
+             "   ", faults.url("/ok/b")]
+    result = scrape("batch", "-", "--db", str(db_path), stdin="\n".join(lines))
+    assert result.returncode == 0, result.stderr
+    assert "line 4: skipped" in result.stderr and "line 5: skipped" in result.stderr
+    assert "ftp" in result.stderr
+    assert sorted(r["url"] for r in Database(db_path).query("select url from queue")) == [
+        faults.url("/ok/a"), faults.url("/ok/b")]
+    assert faults.paths().count("/ok/a") == 1
+
+
+def test_a_missing_list_is_one_line_and_exit_3(db_path, tmp_path):
+    result = scrape("batch", str(tmp_path / "nope.txt"), "--db", str(db_path))
+    assert result.returncode == 3
+    assert result.stderr.strip().splitlines() == [f"error: cannot read URL list "
+                                                  f"{tmp_path / 'nope.txt'}: no such file"]
+
+
+def test_credentials_are_used_but_never_stored_or_printed(faults, tmp_path, db_path):
+    secret = faults.url("/status/404").replace("http://", "http://reader:hunter2@")
+    page = faults.url("/ok/members").replace("http://", "http://reader:hunter2@")
+    result = scrape("batch", "-", "--db", str(db_path), stdin=f"{secret}\n{page}\n")
+    assert result.returncode == 1
+    assert any("Authorization" in r.headers for r in faults.requests if r.path == "/ok/members")
+    assert "hunter2" not in result.stdout + result.stderr
+    dump = "\n".join(Database(db_path).iterdump())
+    assert "hunter2" not in dump and "reader:" not in dump
+
+
+def test_quiet_prints_only_the_summary(faults, db_path):
+    result = scrape("batch", "-", "--db", str(db_path), "--quiet", stdin=faults.url("/ok/q"))
+    assert result.returncode == 0
+    assert result.stderr == ""
+    assert "archived" in result.stdout
+
+
+# -- politeness, from the server's side ---------------------------------------
+
+def in_flight_peak(requests) -> int:
+    events = sorted([(r.started, 1) for r in requests] + [(r.finished, -1) for r in requests])
+    peak = level = 0
+    for _, step in events:
+        level += step
+        peak = max(peak, level)
+    return peak
+
+
+@pytest.fixture
+def three_hosts():
+    servers = [FaultServer(host=f"127.0.0.{n}", latency=0.15).start() for n in (1, 2, 3)]
+    yield servers
+    for server in servers:
+        server.stop()
+
+
+def test_never_more_than_per_host_in_flight_and_hosts_interleave(three_hosts, tmp_path, db_path):
+    urls = [server.url(f"/ok/{n}") for n in range(10) for server in three_hosts]
+    url_list = write_list(tmp_path / "urls.txt", urls)
+    result = scrape("batch", str(url_list), "--db", str(db_path), "--per-host", "2",
+                    "--concurrency", "16", "--quiet")
+    assert result.returncode == 0, result.stderr
+    everything = []
+    for server in three_hosts:
+        pages = [r for r in server.requests if r.path.startswith("/ok/")]
+        assert len(pages) == 10
+        assert in_flight_peak(pages) == 2  # used, never exceeded
+        everything += pages
+    assert in_flight_peak(everything) > 2  # the hosts were crawled side by side
+
+
+def test_never_closer_than_delay_or_crawl_delay(tmp_path, db_path):
+    servers = [FaultServer(host="127.0.0.1", latency=0.05).start(),
+               FaultServer(host="127.0.0.2", latency=0.05,
+                           robots="User-agent: *\nCrawl-delay: 0.5\n").start()]
+    try:
+        urls = [server.url(f"/ok/{n}") for n in range(4) for server in servers]
+        url_list = write_list(tmp_path / "urls.txt", urls)
+        result = scrape("batch", str(url_list), "--db", str(db_path), "--per-host", "2",
+                        "--delay", "0.3", "--quiet")
+        assert result.returncode == 0, result.stderr
+        for server, delay in zip(servers, (0.3, 0.5)):
+            requests = sorted(server.requests, key=lambda r: r.started)  # robots.txt counts too
+            assert len(requests) == 5
+            gaps = [b.started - a.started for a, b in zip(requests, requests[1:])]
+            assert min(gaps) >= delay
+    finally:
+        for server in servers:
+            server.stop()
+
+
+def test_every_request_waits_for_robots_txt(tmp_path, db_path):
+    server = FaultServer(robots_delay=0.5).start()
+    try:
+        urls = [server.url(f"/ok/{n}") for n in range(6)] + [server.url("/private/1")]
+        url_list = write_list(tmp_path / "urls.txt", urls)
+        result = scrape("batch", str(url_list), "--db", str(db_path), "--per-host", "4", "--quiet")
+        assert result.returncode == 0, result.stderr
+        [robots] = [r for r in server.requests if r.path == "/robots.txt"]
+        pages = [r for r in server.requests if r.path != "/robots.txt"]
+        assert len(pages) == 6 and min(r.started for r in pages) >= robots.finished
+    finally:
+        server.stop()
+
+
+def test_a_hanging_host_does_not_starve_the_others(tmp_path, db_path):
+    slow, fast = FaultServer().start(), FaultServer(host="127.0.0.2").start()
+    try:
+        urls = [slow.url("/hang"), slow.url("/hang?again")]
+        urls += [fast.url(f"/ok/{n}") for n in range(20)]
+        url_list = write_list(tmp_path / "urls.txt", urls)
+        started = time.monotonic()
+        result = scrape("batch", str(url_list), "--db", str(db_path), *QUICK, "--per-host", "2")
+        assert result.returncode == 1
+        fast_pages = [r for r in fast.requests if r.path.startswith("/ok/")]
+        assert len(fast_pages) == 20
+        assert max(r.finished for r in fast_pages) - started < 6  # not behind the hangs
+    finally:
+        slow.stop()
+        fast.stop()
+
+
+def test_the_readme_documents_every_batch_option():
+    import typer.main
+
+    from scraper.cli import app
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    section = readme.split("### `scrape batch FILE`", 1)[1].split("\n### ", 1)[0]
+    command = typer.main.get_command(app).commands["batch"]
+    options = [name for param in command.params for name in param.opts if name.startswith("--")]
+    assert len(options) > 15
+    missing = [name for name in options if f"`{name}" not in section]
+    assert not missing
+
+
+def test_robots_txt_outcomes_follow_rfc_9309():
+    from scraper.models import FetchResult
+    from scraper.robots import Robots
+
+    agent = "scraper/1.0"
+    page = "http://a.example/page"
+    missing = Robots.from_fetch(FetchResult(url="x", status=404, error_kind="http_status",
+                                            error="HTTP 404"), agent)
+    assert missing.refusal(page) is None
+    down = Robots.from_fetch(FetchResult(url="x", status=503, error_kind="http_status",
+                                         error="HTTP 503"), agent)
+    assert down.refusal(page).kind == "http_status" and not down.refusal(page).disallowed
+    rules = Robots.from_fetch(FetchResult(url="x", status=200, text=(
+        "User-agent: scraper\nDisallow: /page\nCrawl-delay: 2\n\nUser-agent: *\nDisallow:\n")),
+        agent)
+    assert rules.refusal(page).disallowed and rules.refusal("http://a.example/other") is None
+    assert rules.delay == 2.0
+
+
+def test_two_crawls_of_one_archive_are_refused(tmp_path, db_path):
+    server = FaultServer(latency=0.25).start()
+    try:
+        url_list = write_list(tmp_path / "urls.txt", [server.url(f"/ok/{n}") for n in range(6)])
+        first = subprocess.Popen([sys.executable, "-m", "scraper", "batch", str(url_list),
+                                  "--db", str(db_path), "--per-host", "1", "--quiet"],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 20
+        while not server.requests and time.monotonic() < deadline:
+            time.sleep(0.05)
+        second = scrape("batch", str(url_list), "--db", str(db_path), "--quiet")
+        assert second.returncode == 5
+        assert "another scrape batch is crawling" in second.stderr
+        assert first.wait(30) == 0
+        assert len([r for r in server.requests if r.path.startswith("/ok/")]) == 6
+    finally:
+        server.stop()
+
+
+def test_robots_txt_is_retried_and_its_failure_fails_the_site_retryably(tmp_path, db_path):
+    flaky = FaultServer(robots_failures=1).start()
+    down = FaultServer(host="127.0.0.2", robots_failures=100).start()
+    try:
+        urls = [flaky.url("/ok/1"), flaky.url("/private/1"), down.url("/ok/1")]
+        url_list = write_list(tmp_path / "urls.txt", urls)
+        result = scrape("batch", str(url_list), "--db", str(db_path), *QUICK)
+        assert result.returncode == 1
+        assert flaky.paths().count("/robots.txt") == 2
+        assert queue_row(db_path, flaky.url("/ok/1"))["state"] == "done"
+        assert queue_row(db_path, flaky.url("/private/1"))["state"] == "skipped"
+        row = queue_row(db_path, down.url("/ok/1"))
+        assert (row["state"], row["error_kind"]) == ("failed", "http_status")
+        assert "robots.txt unavailable" in row["last_error"]
+        assert down.paths() == ["/robots.txt", "/robots.txt"]  # the page was never asked for
+    finally:
+        flaky.stop()
+        down.stop()

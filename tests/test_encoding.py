@@ -1,0 +1,60 @@
+"""Bytes to text: BOM, header charset, <meta>, detection, in that order."""
+from __future__ import annotations
+
+import codecs
+
+import pytest
+
+from scraper.encoding import charset_from_content_type, decode_html
+
+CZECH = "Žluťoučký kůň úpěl ďábelské ódy"
+JAPANESE = "東京の天気は晴れ、気温は二十度です①"  # ① is in cp932, not in strict Shift_JIS
+
+
+def page(text: str, head: str = "") -> str:
+    return f"<html><head>{head}<title>{text}</title></head><body><p>{text}</p></body></html>"
+
+
+def test_windows_1250_declared_only_in_meta():
+    meta = '<meta http-equiv="Content-Type" content="text/html; charset=windows-1250">'
+    text, encoding = decode_html(page(CZECH, meta).encode("cp1250"), "text/html")
+    assert CZECH in text and encoding == "cp1250"
+
+
+def test_html5_meta_charset():
+    text, _ = decode_html(page(CZECH, '<meta charset="windows-1250">').encode("cp1250"), None)
+    assert CZECH in text
+
+
+def test_shift_jis_declared_only_in_the_header_decodes_as_browsers_do():
+    text, encoding = decode_html(page(JAPANESE).encode("cp932"), "text/html; charset=Shift_JIS")
+    assert JAPANESE in text and encoding == "cp932"
+
+
+def test_utf8_bom_wins_over_a_wrong_header():
+    body = codecs.BOM_UTF8 + page(CZECH).encode("utf-8")
+    text, encoding = decode_html(body, "text/html; charset=iso-8859-1")
+    assert text.startswith("<html>") and CZECH in text and encoding == "utf-8"
+
+
+def test_header_wins_over_meta():
+    meta = '<meta charset="utf-8">'
+    text, _ = decode_html(page(CZECH, meta).encode("cp1250"), "text/html; charset=windows-1250")
+    assert CZECH in text
+
+
+def test_undeclared_utf8_and_undeclared_legacy_are_detected():
+    assert CZECH in decode_html(page(CZECH).encode("utf-8"))[0]
+    assert CZECH in decode_html(page(CZECH * 4).encode("cp1250"))[0]
+
+
+def test_labels_map_as_in_browsers():
+    assert charset_from_content_type("text/html; charset=ISO-8859-1") == "cp1252"
+    assert charset_from_content_type('text/html; charset="shift_jis"') == "cp932"
+    assert charset_from_content_type("text/html; charset=nonsense") is None
+
+
+@pytest.mark.parametrize("body", [b"", b"\xff\xfe\x00", b"\x80\x81\x82" * 100])
+def test_never_raises(body):
+    text, encoding = decode_html(body, "text/html; charset=utf-8")
+    assert isinstance(text, str) and encoding
