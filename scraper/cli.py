@@ -14,6 +14,7 @@ from typing import List, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import Progress
 
 from . import __version__
@@ -92,7 +93,7 @@ def url_command(
         page = pages[keys[target]]
         result, article = page.result, page.article
         if not result.ok or article is None:
-            stderr.print(f"[red]error:[/] {redact(target)}: {result.error}",
+            stderr.print(f"[red]error:[/] {escape(f'{redact(target)}: {result.error}')}",
                          highlight=False, soft_wrap=True)
             failed += 1
         elif as_json:
@@ -218,7 +219,7 @@ def show_command(
         stored = find_article(archive, target)
         history = versions(archive, stored.id) if stored else []
     if stored is None:
-        stderr.print(f"[red]error:[/] {redact(target)} is not in the archive {db}",
+        stderr.print(f"[red]error:[/] {escape(f'{redact(target)} is not in the archive {db}')}",
                      highlight=False, soft_wrap=True)
         raise typer.Exit(EXIT_SOME_FAILED)
     if as_json:
@@ -283,7 +284,7 @@ def export_command(
                 with out.open("w", encoding="utf-8", newline="") as file:
                     count = write(articles, file)
     if out is not None:
-        stderr.print(f"Exported {count:,} article{'s' if count != 1 else ''} to {out}",
+        stderr.print(escape(f"Exported {count:,} article{'s' if count != 1 else ''} to {out}"),
                      highlight=False)
 
 
@@ -316,7 +317,7 @@ def main() -> None:
     try:
         app()
     except ScraperError as exc:
-        stderr.print(f"[red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        stderr.print(f"[red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         stderr.print("interrupted", highlight=False)

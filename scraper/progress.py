@@ -11,6 +11,7 @@ import time
 from datetime import timedelta
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
@@ -56,7 +57,7 @@ class LogDisplay(Display):
     def bad_line(self, line: BadLine) -> None:
         super().bad_line(line)
         if self.bad_lines <= MAX_BAD_LINES_SHOWN:
-            self.console.print(f"line {line.number}: skipped, {line.reason}: {redact(line.text)}",
+            self.console.print(escape(f"line {line.number}: skipped, {line.reason}: {redact(line.text)}"),
                                highlight=False, soft_wrap=True, markup=False)
 
     def start(self, total: int) -> None:
@@ -76,7 +77,7 @@ class LogDisplay(Display):
             self.console.print(status_line(self.tally, self.total), highlight=False)
 
     def failure(self, item: Written) -> None:
-        self.console.print(f"failed: {redact(item.url)}: {item.result.error}",
+        self.console.print(escape(f"failed: {redact(item.url)}: {item.result.error}"),
                            highlight=False, soft_wrap=True, markup=False)
 
     def stop(self) -> None:

@@ -19,6 +19,7 @@ from typing import Callable, Iterable, Iterator
 
 from sqlite_utils import Database
 
+from .transactions import writing
 from .errors import ArchiveLocked, UrlListError
 from .urls import ParsedUrl, UrlProblem, origin_of, parse_url
 
@@ -148,7 +149,7 @@ class UrlQueue:
 
     def _insert(self, chunk: list[tuple[str, str]], listed: ListedUrls, refresh: bool) -> None:
         stamp = now()
-        with self.db.atomic():
+        with writing(self.db):
             conn = self.db.conn
             before = conn.total_changes
             conn.executemany(
@@ -166,7 +167,7 @@ class UrlQueue:
 
     def retry_failed(self) -> int:
         """Make every failed URL pending again; returns how many."""
-        with self.db.atomic():
+        with writing(self.db):
             cursor = self.db.execute(
                 "update queue set state = 'pending', updated_at = ? where state = 'failed'",
                 [now()])

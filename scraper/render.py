@@ -16,7 +16,7 @@ def article_panel(fetch: FetchResult, article: Article) -> Panel:
 
     def fact(name: str, value: object) -> None:
         if value not in (None, "", []):
-            facts.add_row(name, str(value))
+            facts.add_row(name, Text(str(value)))
 
     fact("URL", fetch.final_url or fetch.url)
     fact("Share URL", article.share_url)
@@ -40,14 +40,15 @@ def article_panel(fetch: FetchResult, article: Article) -> Panel:
     parts: list = [facts]
     form = article.comment_form
     if form is not None:
-        fields = Table(title=f"Comment form: {form.method.upper()} {form.action or ''}",
+        fields = Table(title=Text(f"Comment form: {form.method.upper()} {form.action or ''}"),
                        title_justify="left", show_edge=False, pad_edge=False)
         fields.add_column("field")
         fields.add_column("type")
         fields.add_column("label")
         fields.add_column("required")
         for f in form.fields:
-            fields.add_row(f.name, f.type, f.label or "", "[bold red]*[/] yes" if f.required else "")
+            fields.add_row(Text(f.name), Text(f.type), Text(f.label or ""),
+                           "[bold red]*[/] yes" if f.required else "")
         parts += [Text(""), fields]
         if form.hidden:
             parts.append(Text("hidden: " + ", ".join(f"{k}={v}" for k, v in form.hidden.items()),

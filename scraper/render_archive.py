@@ -24,7 +24,7 @@ def versions_table(history: list[Version]) -> Table:
     for v in history:
         change = f"{v.old_sha256[:8]} → {v.new_sha256[:8]}" if v.old_sha256 else v.new_sha256[:8]
         table.add_row(str(v.number), _when(v.seen_at), v.cause or "", change,
-                      f"{v.word_count:,}", v.title or "")
+                      f"{v.word_count:,}", Text(v.title or ""))
     return table
 
 
@@ -53,7 +53,7 @@ def stats_view(stats: ArchiveStats) -> Group:
             table.add_column(key)
             table.add_column(value, justify="right")
             for name, count in counts.items():
-                table.add_row(name, f"{count:,}")
+                table.add_row(Text(str(name)), f"{count:,}")
             parts += [Text(""), table]
     return Group(*parts)
 

@@ -14,6 +14,7 @@ from typing import Callable
 
 from sqlite_utils import Database
 
+from .transactions import writing
 from .errors import ArchiveTooNew
 from .urls import host_of
 
@@ -186,7 +187,9 @@ def ensure_schema(db: Database) -> None:
         raise ArchiveTooNew(
             f"archive schema version {version} is newer than this scraper understands "
             f"({SCHEMA_VERSION}); upgrade scraper")
-    with db.atomic():
+    # A current archive needs no write (and must not wait for another writer's lock);
+    # a new or older one takes the lock up front.
+    with writing(db) if version != SCHEMA_VERSION else db.atomic():
         if version > 0:  # 0 is a new archive: _ensure_shape creates it at the current version
             for step in range(version, SCHEMA_VERSION):
                 MIGRATIONS[step](db)

@@ -14,6 +14,7 @@ better extractor can rebuild every article without fetching again.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import zlib
 from dataclasses import dataclass, replace
@@ -24,14 +25,23 @@ from typing import Callable, Iterable
 
 from sqlite_utils import Database
 
+from .transactions import writing
 from .errors import ArchiveError, ArchiveLocked
 from .extract import EXTRACTOR_VERSION
 from .models import Article, CommentForm, FetchResult, FormField, Link
 from .schema import ensure_schema
 from .urls import host_of, normalize_url, redact
 
-# Seconds a writer waits for another process's lock before giving up.
+# Seconds a writer waits for another process's lock before giving up
+# (SCRAPE_LOCK_TIMEOUT overrides it, for every command and its writer process).
 DEFAULT_LOCK_TIMEOUT = 30.0
+
+
+def configured_lock_timeout() -> float:
+    try:
+        return max(0.0, float(os.environ.get("SCRAPE_LOCK_TIMEOUT", DEFAULT_LOCK_TIMEOUT)))
+    except ValueError:
+        return DEFAULT_LOCK_TIMEOUT
 
 
 def now() -> str:
@@ -69,13 +79,15 @@ class Reextracted(str, Enum):
 
 
 class Archive:
-    def __init__(self, path: str | Path, *, lock_timeout: float = DEFAULT_LOCK_TIMEOUT) -> None:
+    def __init__(self, path: str | Path, *, lock_timeout: float | None = None) -> None:
         self.path = Path(path)
         if not self.path.parent.exists():
             raise ArchiveError(f"cannot create archive {self.path}: folder "
                                f"{self.path.parent} does not exist")
         try:
-            conn = sqlite3.connect(str(self.path), timeout=lock_timeout, isolation_level=None)
+            conn = sqlite3.connect(str(self.path), isolation_level=None,
+                                   timeout=configured_lock_timeout() if lock_timeout is None
+                                   else lock_timeout)
             self.db = Database(conn)
             self.db.execute("pragma foreign_keys = on")
             self.db.execute("pragma journal_mode = wal")
@@ -105,7 +117,7 @@ class Archive:
         re-extracted; a 304 (not modified) marks the archived copy as seen again.
         """
         try:
-            with self.db.atomic():
+            with writing(self.db):
                 fetch_id = self._insert_fetch(fetch)
                 saved = Saved(fetch_id=fetch_id)
                 if article is not None and fetch.ok and fetch.body:
@@ -189,7 +201,7 @@ class Archive:
                           extractor_version: str) -> list[Reextracted]:
         """Store fresh extractions of stored pages, all in one transaction."""
         try:
-            with self.db.atomic():
+            with writing(self.db):
                 return [self._reextracted(page, article, extractor_version)
                         for page, article in extractions]
         except sqlite3.OperationalError as exc:
@@ -347,7 +359,7 @@ class Archive:
         """
         outcomes: list[Saved | None | sqlite3.Error] = []
         try:
-            with self.db.atomic():
+            with writing(self.db):
                 for page in pages:
                     try:
                         with self.db.atomic():

@@ -12,6 +12,7 @@ from dataclasses import replace
 from typing import Callable, TypeVar
 
 from ..models import Article, CommentForm
+from ..urls import redact
 from .body import extract_body
 from .comment_form import extract_comment_form
 from .document import Document, parse_document
@@ -35,7 +36,7 @@ def extract(html: str | bytes, url: str | None = None) -> Article:
         doc = parse_document(html, url)
     except Exception:  # the parser itself choked: nothing to extract
         log.warning("could not parse %s", url, exc_info=True)
-        return Article(url=url)
+        return Article(url=redact(url) if url else url)
     title = _part(extract_headline, doc, None)
     meta = _part(extract_metadata, doc, Metadata())
     share = _part(extract_share_urls, doc, ShareUrls())
@@ -43,7 +44,7 @@ def extract(html: str | bytes, url: str | None = None) -> Article:
     form = _part(extract_comment_form, doc, None)
     body = _part(extract_body, doc, "")  # last: it prunes the tree
     return _bounded(Article(
-        url=url,
+        url=doc.url,
         title=title,
         body_text=body,
         share_url=share.share_url,

@@ -15,7 +15,7 @@ from urllib.parse import urljoin, urlsplit
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ..encoding import decode_html
-from ..urls import check_url
+from ..urls import check_url, redact
 
 
 @dataclass
@@ -40,7 +40,8 @@ class Document:
             return None
         # Only addresses a browser could fetch: http(s), with a host and a valid port.
         # (Drops ftp:, file:, blob:, disguised javascript:, 'host:8080/x' read as a scheme...)
-        return url if check_url(url) is None else None
+        # Credentials (user:password@) are never kept, whichever URL they came with.
+        return redact(url) if check_url(url) is None else None
 
 
 def parse_document(html: str | bytes, url: str | None = None) -> Document:
@@ -53,6 +54,7 @@ def parse_document(html: str | bytes, url: str | None = None) -> Document:
     if tags > _FEW_TAGS:
         data = _bounded_nesting(data)
     tree = LexborHTMLParser(data)
+    url = redact(url) if url else url  # credentials in the page URL never reach its links
     return Document(tree=tree, url=url, base_url=_base_url(tree, url))
 
 
