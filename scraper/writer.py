@@ -97,7 +97,12 @@ class Writer:
             raise self.error
 
     def put(self, finished: Finished) -> None:
-        """Hand a page over. Never blocks: the caller bounds how many are in its hands."""
+        """Hand a page over. Never blocks: the caller bounds how many are in its hands.
+
+        The decoded text stays behind: the writer decodes the body again, which costs
+        less than pickling the page twice across the process boundary."""
+        if finished.result.text is not None:
+            finished = replace(finished, result=replace(finished.result, text=None))
         self._inbox.put(finished)
 
     def close(self) -> None:
@@ -195,18 +200,20 @@ def _extraction_pool(workers: int) -> Executor | None:
 def _extraction(pool: Executor | None, item: Finished):
     """The page's Article, or a Future of it; None when there is no page to extract."""
     result = item.result
-    if not result.ok or result.text is None:
+    if not result.ok or not result.body:
         return None
     url = result.final_url or result.url
     if pool is None:
-        return extract_page(result.text, url)
-    return pool.submit(extract_page, result.text, url)
+        return extract_page(result.body, result.content_type, url)
+    return pool.submit(extract_page, result.body, result.content_type, url)
 
 
-def extract_page(text: str, url: str) -> Article:
-    from .extract import extract  # imported where it runs: the crawl's process never needs it
+def extract_page(body: bytes, content_type: str | None, url: str) -> Article:
+    # imported where it runs: the crawl's process never needs the extractor
+    from .encoding import decode_html
+    from .extract import extract
 
-    return extract(text, url)
+    return extract(decode_html(body, content_type)[0], url)
 
 
 def _leave_interrupts_to_the_crawl() -> None:
