@@ -169,3 +169,19 @@ def test_deeply_nested_blocks_give_their_body_in_time():
     """The same repetition over nested blocks is quadratic: 8,000 quotes nested in table
     cells (which the parser handles fast) take the body ~5 s, ~1,000 times its parse."""
     assert finishes_within(PAGE_SECONDS, "<article>" + "<table><tr><td><blockquote>" * 10_000 + "<p>Text.</p>")
+
+
+@pytest.mark.parametrize("html", [
+    # spans nested past Python's recursion limit, in the text of a paragraph
+    article_page("<p>" + "<span>" * 5000 + "deep text" + "</span>" * 5000 + "</p>"),
+    # a JSON-LD @id that is an object, not a string
+    json_ld_page('{"@graph": [{"@type": "NewsArticle", "author": {"@id": {"x": 1}}}]}'),
+    # a <base href> whose host is no host at all
+    '<html><head><base href="http://[CDATA[x/"></head><body><a rel=next href="/n">n</a></body></html>',
+    # an id with characters Lexbor's selector parser refuses
+    comment_form_page('<label for="a\nb\x00">L</label><input id="a\nb\x00" name=author>'
+                      '<textarea name=comment></textarea>'),
+], ids=["deep-inline-nesting", "json-ld-object-id", "bracketed-base-host", "odd-id"])
+def test_no_part_fails_on_what_the_long_profile_found(html):
+    outcome = watched_extract(html, URL)
+    assert outcome.part_failures == []

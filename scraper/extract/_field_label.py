@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from selectolax.lexbor import LexborHTMLParser, LexborNode
+from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 
 from ._lexicon import is_required_marker
 from ._markup import ancestors, markup_words
@@ -35,12 +35,15 @@ def first_with(root: LexborNode | LexborHTMLParser, tag: str, name: str,
                value: str) -> LexborNode | None:
     """The first `tag` (or '' for any) under `root` whose attribute `name` is exactly `value`.
 
-    Lexbor's selector parser rejects some escaped quotes, so a value holding a quote or
-    backslash is matched by comparing attributes instead of building a selector.
+    Lexbor's selector parser rejects escaped quotes and some other characters, so such a
+    value is matched by comparing attributes instead of building a selector.
     """
-    if '"' in value or "\\" in value:
-        return next((n for n in root.css(f"{tag}[{name}]") if n.attributes.get(name) == value), None)
-    return root.css_first(f'{tag}[{name}="{value}"]')
+    if '"' not in value and "\\" not in value:
+        try:
+            return root.css_first(f'{tag}[{name}="{value}"]')
+        except SelectolaxError:  # other characters its selector parser will not take
+            pass
+    return next((n for n in root.css(f"{tag}[{name}]") if n.attributes.get(name) == value), None)
 
 
 def labels_by_target(form: LexborNode) -> dict[str, LexborNode]:

@@ -63,7 +63,16 @@ def clean_text(node: LexborNode, skip: Callable[[LexborNode], bool] | None = Non
 
 
 def _collect(node: LexborNode, skip, pieces: list) -> None:
-    for child in node.iter(include_text=True):
+    # Iterative, with an explicit stack: nesting on hostile pages outgrows Python's.
+    stack: list = [iter(list(node.iter(include_text=True)))]
+    closing: list = []  # the boundary to append when each open element ends
+    while stack:
+        child = next(stack[-1], None)
+        if child is None:
+            stack.pop()
+            if closing:
+                pieces.append(closing.pop())
+            continue
         if child.is_text_node:
             pieces.append(child.text_content or "")
             continue
@@ -75,5 +84,5 @@ def _collect(node: LexborNode, skip, pieces: list) -> None:
             continue
         boundary = _BLOCK if tag in _BLOCK_TAGS else None
         pieces.append(boundary)
-        _collect(child, skip, pieces)
-        pieces.append(boundary)
+        stack.append(iter(list(child.iter(include_text=True))))
+        closing.append(boundary)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -105,7 +105,7 @@ def _base_url(tree: LexborHTMLParser, url: str | None) -> str | None:
             joined = urljoin(url, href.strip()) if url else href.strip()
         except ValueError:
             joined = None
-        if joined and urlsplit(joined).scheme in ("http", "https"):
+        if joined and check_url(joined) is None:
             return joined
     return url
 

@@ -230,7 +230,8 @@ def _ld_article(items: list[dict]) -> dict:
 
 
 def _resolve(value: Any, by_id: dict[str, dict]) -> Any:
-    if isinstance(value, dict) and set(value) <= {"@id", "@type"} and value.get("@id") in by_id:
+    if (isinstance(value, dict) and set(value) <= {"@id", "@type"}
+            and isinstance(value.get("@id"), str) and value["@id"] in by_id):
         return by_id[value["@id"]]
     return value
 
