@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import SplitResult, parse_qsl, urlsplit
 
 # After an article's path: /2/, /page/2/, /seite-3 ... (a page of the same document)
@@ -32,6 +33,7 @@ def without_fragment(href: str) -> str:
     return href.split("#", 1)[0]
 
 
+@lru_cache(maxsize=4096)  # a page asks about the same few hosts hundreds of times
 def site_of(url: str | None) -> str:
     """The host without `www.` and port: the unit a site spans for same-site checks."""
     try:
@@ -138,6 +140,7 @@ class PageAddress:
         return False
 
 
+@lru_cache(maxsize=4096)
 def _split(url: str | None) -> SplitResult | None:
     if not url:
         return None

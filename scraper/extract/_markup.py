@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import chain
 from typing import Callable, Iterator
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -71,11 +72,20 @@ def _word_set(classes: str, id_: str) -> frozenset[str]:
     return frozenset(name_words(classes) + name_words(id_))
 
 
+# How far up a question about a node's surroundings looks. Real pages nest a few dozen
+# levels; a hostile one nests thousands, and asking about each of its links walking all
+# the way up would take seconds (time grows with links x depth).
+MAX_ANCESTRY = 128
+
+
 def ancestors(node: LexborNode, stop: LexborNode | None = None) -> Iterator[LexborNode]:
-    """Parents of `node`, nearest first, up to (not including) `stop` or <body>."""
+    """Parents of `node`, nearest first, up to (not including) `stop` or <body>, and no
+    more than MAX_ANCESTRY of them."""
     stop_id = stop.mem_id if stop is not None else None
     parent = node.parent
-    while parent is not None and parent.tag not in ("body", "html", "-document"):
+    for _ in range(MAX_ANCESTRY):
+        if parent is None or parent.tag in ("body", "html", "-document"):
+            return
         if parent.mem_id == stop_id:
             return
         yield parent
@@ -117,7 +127,7 @@ def in_region(node: LexborNode, names: frozenset[str] | Callable[[LexborNode], b
     article. A wrapper around the article that happens to say such a word
     (`cs-sidebar-enabled`, `tag-rusko` on <article>) is layout, not a region."""
     says = names if callable(names) else (lambda e: not names.isdisjoint(markup_words(e)))
-    for element in (node, *ancestors(node, stop)):
+    for element in chain((node,), ancestors(node, stop)):
         if says(element):
             return element.css_first(_ARTICLE_MARKERS) is None
     return False
@@ -125,7 +135,7 @@ def in_region(node: LexborNode, names: frozenset[str] | Callable[[LexborNode], b
 
 def is_hidden(node: LexborNode, stop: LexborNode | None = None) -> bool:
     """Hidden from the reader by its own markup: `hidden`, `aria-hidden`, or an inline style."""
-    for element in (node, *ancestors(node, stop)):
+    for element in chain((node,), ancestors(node, stop)):
         attrs = element.attributes
         if "hidden" in attrs or attrs.get("aria-hidden") == "true":
             return True

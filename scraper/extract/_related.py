@@ -24,6 +24,9 @@ from ._markup import ancestors, in_region, is_label, is_title, markup_words, nam
 from ._text import clean_text
 from .document import Document, attr
 
+# Blocks calling themselves related weighed per page, at most: real pages have a handful,
+# and each is weighed with walks up the tree (thousands, deeply nested, would take seconds).
+_MAX_RELATED_NAMED = 300
 _RELATED_MARKS = ("related", "readnext", "seealso", "readalso", "alsoread", "alsolike",
                   "similar", "yarpp", "morelikethis", "youmaylike", "youmightlike")
 # The same, as whole words only ('more-on-this-story', not 'moreonline').
@@ -45,7 +48,13 @@ def related_links(doc: Document, candidates: list[LexborNode],
     or id may say related), outermost blocks only, deduplicated by address."""
     blocks: list[LexborNode] = []
     taken: set[int] = set()
+    said = 0
     for node in candidates:
+        if not _says_related(node):
+            continue
+        said += 1
+        if said > _MAX_RELATED_NAMED:
+            break
         if not _is_related_block(node):
             continue
         if any(parent.mem_id in taken for parent in ancestors(node)):
@@ -60,7 +69,8 @@ def related_links(doc: Document, candidates: list[LexborNode],
     return [Link("related", href, title) for href, title in titles.items()]
 
 
-def _is_related_block(node: LexborNode) -> bool:
+def _says_related(node: LexborNode) -> bool:
+    """Whether the node's markup calls it a related block (and never site-wide)."""
     if node.tag in ("body", "html", "main", "a", "link", "meta", "script", "style", "img", "input",
                     "form", "li", "h1", "h2", "h3", "h4", "h5", "h6", "span", "p"):
         return False
@@ -73,7 +83,12 @@ def _is_related_block(node: LexborNode) -> bool:
         if any(mark in joined for mark in _RELATED_MARKS) or any(
                 phrase in spaced for phrase in _RELATED_PHRASES):
             said = True
-    if not said or node.css_first("h1, [itemprop=articleBody]") is not None:
+    return said
+
+
+def _is_related_block(node: LexborNode) -> bool:
+    """A block that says related, holds no article, and sits in no site-wide region."""
+    if node.css_first("h1, [itemprop=articleBody]") is not None:
         return False
     return node.parent is None or not in_region(node.parent, _SITE_WIDE)
 

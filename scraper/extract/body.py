@@ -32,6 +32,8 @@ _PROSE = "body, p, pre, div, td, li, :not(body, p, pre, div, td, li):has(> br), 
 _PARAGRAPHS = frozenset(("p", "pre"))
 
 _MAX_CLIMB = 256  # levels
+_MAX_LINK_BLOCK_DEPTH = 64  # a teaser rail holds its links a few levels down, not 64
+_MAX_INLINE = 32  # levels of inline markup between a link and its paragraph, at most
 _MIN_PROSE = 25  # characters: shorter blocks do not say where the article is
 _DECAY = 0.5  # what a paragraph, or a child's score, adds to the score of the element above
 _SPLIT = 0.5  # a cluster beside the article this strong is more of the article
@@ -122,8 +124,12 @@ class _Prose:
                 continue
             if tag == "a":
                 block = node.parent
-                while block is not None and block.tag not in _PARAGRAPHS:
+                for _ in range(_MAX_INLINE):  # a paragraph holds only inline markup
+                    if block is None or block.tag in _PARAGRAPHS:
+                        break
                     block = block.parent
+                else:
+                    block = None
                 if block is not None:
                     links.setdefault(block.mem_id, []).append(_chars(node.text()))
                 continue
@@ -279,7 +285,9 @@ def _remove_link_blocks(container: LexborNode, prose: _Prose) -> None:
     for anchor in container.css("a[href]"):
         length = _chars(anchor.text())
         node = anchor.parent
-        while node is not None and (key := node.mem_id) != top:
+        for _ in range(_MAX_LINK_BLOCK_DEPTH):  # bounded: links x depth, on hostile nesting
+            if node is None or (key := node.mem_id) == top:
+                break
             links[key] = links.get(key, 0) + length
             anchors[key] = anchors.get(key, 0) + 1
             nodes[key] = node

@@ -9,8 +9,8 @@ would take minutes. A page with more than 200,000 tags is read up to that tag.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from urllib.parse import urljoin
+from dataclasses import dataclass, field
+from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -23,25 +23,39 @@ class Document:
     tree: LexborHTMLParser
     url: str | None  # the page URL as fetched (None for a bare string of HTML)
     base_url: str | None  # what relative links resolve against
+    # href -> absolute(href): parts ask about the same links again and again
+    _resolved: dict[str, str | None] = field(default_factory=dict, repr=False, compare=False)
 
     def absolute(self, href: str | None) -> str | None:
         """`href` made absolute; None for empty, fragment-only or script links."""
         if not href:
             return None
-        href = href.strip()
-        if not href or href.startswith("#"):
-            return None
-        lowered = href[:11].lower()
-        if lowered.startswith(("javascript:", "mailto:", "tel:", "data:")):
-            return None
         try:
-            url = urljoin(self.base_url, href) if self.base_url else href
-        except ValueError:
-            return None
-        # Only addresses a browser could fetch: http(s), with a host and a valid port.
-        # (Drops ftp:, file:, blob:, disguised javascript:, 'host:8080/x' read as a scheme...)
-        # Credentials (user:password@) are never kept, whichever URL they came with.
-        return redact(url) if check_url(url) is None else None
+            return self._resolved[href]
+        except KeyError:
+            url = self._resolved[href] = _resolve(self.base_url, href)
+            return url
+
+
+def _resolve(base_url: str | None, href: str) -> str | None:
+    href = href.strip()
+    if not href or href.startswith("#"):
+        return None
+    lowered = href[:11].lower()
+    if lowered.startswith(("javascript:", "mailto:", "tel:", "data:")):
+        return None
+    try:
+        url = urljoin(base_url, href) if base_url else href
+        parts = urlsplit(url)
+        parts.port  # raises ValueError on a malformed port
+    except ValueError:
+        return None
+    # Only addresses a browser could fetch: http(s), with a host and a valid port.
+    # (Drops ftp:, file:, blob:, disguised javascript:, 'host:8080/x' read as a scheme...)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    # Credentials (user:password@) are never kept, whichever URL they came with.
+    return redact(url) if "@" in parts.netloc else url
 
 
 def parse_document(html: str | bytes, url: str | None = None) -> Document:

@@ -37,6 +37,10 @@ _CANDIDATES = (
     "[id*=next i], [id*=older i], [id*=newer i], [class*=relat i], [id*=relat i], "
     "[class*=also i], [class*=similar i], [class*=more-on i], .elementor-widget-posts, "
     ".elementor-widget-loop-grid")
+# Post navigation is one or two blocks; a page naming thousands of elements 'next' is a
+# listing or a trap, and its first few hundred are as telling as all of them. (Each is
+# weighed with a walk up the tree: thousands of them, deeply nested, would take seconds.)
+_MAX_DIRECTION_NAMED = 300
 _DIRECTIONS = {"prev": "prev", "previous": "prev", "older": "prev", "next": "next", "newer": "next"}
 # Words a direction is glued to in one class word: prevpost, nextlink, postnext, navprev.
 _GLUED = ("post", "posts", "link", "article", "entry", "story", "item", "btn", "button", "nav",
@@ -83,12 +87,16 @@ def _prev_next(doc: Document, candidates: list[LexborNode],
                page: PageAddress) -> list[Link]:
     found: dict[str, list[_Found]] = {"prev": [], "next": []}
     seen: set[int] = set()
+    examined = 0
     for node in candidates:
         if node.mem_id in seen:  # already taken as the link of a block before it
             continue
         kind = _direction(node)
         if kind is None:
             continue
+        examined += 1
+        if examined > _MAX_DIRECTION_NAMED:
+            break
         item = _nav_item(doc, node, page)
         if item is None:
             continue

@@ -27,6 +27,9 @@ from .document import Document, attr
 # Elements that may hold the page's own address for copying.
 # (Each selector costs a pass over the page: keep the list short.)
 _COPY_SOURCES = "input[value], textarea[readonly], [data-clipboard-text], [data-url]"
+# Weighed per page, at most, in page order: each may cost walks up the tree, and a page of
+# thousands of inputs or data-url cards is a trap or a listing, not an article's copy box.
+_MAX_COPY_SOURCES = 500
 _TEXT_INPUT_TYPES = frozenset(("text", "url", ""))
 # A copy box in a video player or an embed widget shares the media, not the page.
 _MEDIA_WORDS = frozenset(("video", "player", "embed", "media", "gallery", "audio", "podcast",
@@ -75,7 +78,7 @@ def _copy_box(doc: Document, canonical: str | None, og_url: str | None,
     """The address a copy-link box or copy button offers, preferring the page's own."""
     own_site: str | None = None
     preferred, page = PageAddress(canonical, og_url), PageAddress(doc.url, canonical, og_url)
-    for node in doc.tree.css(_COPY_SOURCES):
+    for node in doc.tree.css(_COPY_SOURCES)[:_MAX_COPY_SOURCES]:
         url = _copy_value(doc, node)
         if not url or url == shortlink or _is_shortlink(url):
             continue
