@@ -118,16 +118,19 @@ class Archive:
         """
         try:
             with writing(self.db):
-                fetch_id = self._insert_fetch(fetch)
-                saved = Saved(fetch_id=fetch_id)
-                if article is not None and fetch.ok and fetch.body:
-                    saved = self._upsert_article(fetch, article, fetch_id)
-                elif fetch.not_modified:
-                    self.db.execute("update articles set last_seen = ? where url = ?",
-                                    [now(), _key(fetch.url)])
-                return saved
+                return self._save(fetch, article)
         except sqlite3.OperationalError as exc:
             raise _archive_error(self.path, exc) from None
+
+    def _save(self, fetch: FetchResult, article: Article | None) -> Saved:
+        fetch_id = self._insert_fetch(fetch)
+        saved = Saved(fetch_id=fetch_id)
+        if article is not None and fetch.ok and fetch.body:
+            saved = self._upsert_article(fetch, article, fetch_id)
+        elif fetch.not_modified:
+            self.db.execute("update articles set last_seen = ? where url = ?",
+                            [now(), _key(fetch.url)])
+        return saved
 
     # -- reading back --------------------------------------------------------
 
@@ -271,12 +274,13 @@ class Archive:
             old_sha = existing["content_sha256"]
             self._update("articles", article_id, row)
         changed = self._record_content(article_id, fetch_id, article, old_sha, "fetch",
-                                       EXTRACTOR_VERSION, seen)
+                                       EXTRACTOR_VERSION, seen, fresh=existing is None)
         return Saved(fetch_id=fetch_id, article_id=article_id, created=existing is None,
                      changed=changed)
 
     def _record_content(self, article_id: int, fetch_id: int | None, article: Article,
-                        old_sha: str | None, cause: str, version: str, seen: str) -> bool:
+                        old_sha: str | None, cause: str, version: str, seen: str, *,
+                        fresh: bool = False) -> bool:
         """Version the article if its content moved, and replace its children. True if it moved."""
         changed = old_sha != article.content_sha256
         if changed:
@@ -285,19 +289,21 @@ class Archive:
                 "cause": cause, "old_sha256": old_sha, "new_sha256": article.content_sha256,
                 "extractor_version": version, "title": article.title,
                 "body_text": article.body_text})
-        self._replace_children(article_id, article)
+        self._replace_children(article_id, article, fresh=fresh)
         return changed
 
-    def _replace_children(self, article_id: int, article: Article) -> None:
-        """Links, authors, tags and the form describe the latest page: replace, never append."""
+    def _replace_children(self, article_id: int, article: Article, *, fresh: bool) -> None:
+        """Links, authors, tags and the form describe the latest page: replace, never append.
+        (A `fresh` article, inserted just now, has nothing to replace.)"""
         db = self.db
-        for table in ("links", "authors", "tags"):
-            db.execute(f"delete from [{table}] where article_id = ?", [article_id])
-        form_ids = [r[0] for r in db.execute(
-            "select id from comment_forms where article_id = ?", [article_id]).fetchall()]
-        for form_id in form_ids:
-            db.execute("delete from form_fields where form_id = ?", [form_id])
-        db.execute("delete from comment_forms where article_id = ?", [article_id])
+        if not fresh:
+            for table in ("links", "authors", "tags"):
+                db.execute(f"delete from [{table}] where article_id = ?", [article_id])
+            form_ids = [r[0] for r in db.execute(
+                "select id from comment_forms where article_id = ?", [article_id]).fetchall()]
+            for form_id in form_ids:
+                db.execute("delete from form_fields where form_id = ?", [form_id])
+            db.execute("delete from comment_forms where article_id = ?", [article_id])
 
         self._insert_all("links", (
             {"article_id": article_id, "kind": link.kind, "position": position,
@@ -363,7 +369,7 @@ class Archive:
                 for page in pages:
                     try:
                         with self.db.atomic():
-                            saved = self.save(page.fetch, page.article) if page.fetch else None
+                            saved = self._save(page.fetch, page.article) if page.fetch else None
                             if page.also is not None:
                                 page.also(self.db, saved)
                         outcomes.append(saved)
