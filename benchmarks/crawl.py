@@ -67,9 +67,10 @@ def measure(command: list[str], server_pid: int) -> dict:
 
 
 def scrape_batch(url_list: Path, db: Path, args) -> list[str]:
+    workers = [] if args.workers is None else ["--workers", str(args.workers)]
     return [sys.executable, "-m", "scraper", "batch", str(url_list), "--db", str(db),
             "--concurrency", str(args.concurrency), "--per-host", str(args.per_host),
-            "--workers", str(args.workers), "--quiet"]
+            *workers, "--quiet"]
 
 
 def baseline(url_list: Path, db: Path, args) -> list[str]:
@@ -92,7 +93,8 @@ def main() -> None:
     parser.add_argument("--latency", type=float, default=0.02)
     parser.add_argument("--concurrency", type=int, default=64)
     parser.add_argument("--per-host", type=int, default=8)
-    parser.add_argument("--workers", type=int, default=0, help="scrape batch --workers")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="scrape batch --workers (default: its own default)")
     parser.add_argument("--rounds", type=int, default=2, help="alternating runs of each")
     parser.add_argument("--memory-urls", type=int, default=0,
                         help="instead: peak RSS of scrape batch on a list this long")
@@ -121,7 +123,7 @@ def main() -> None:
 def compare(tmp: Path, port: int, server_pid: int, args) -> None:
     print(f"{args.urls:,} URLs over {args.sites} hosts, {args.latency * 1000:.0f} ms latency, "
           f"concurrency {args.concurrency}, per host {args.per_host}, "
-          f"scrape batch --workers {args.workers}")
+          f"scrape batch --workers {'default' if args.workers is None else args.workers}")
     ratios = []
     for round_ in range(args.rounds):
         rates = {}

@@ -31,7 +31,7 @@ from .render import print_article
 from .render_archive import archived_line, reextract_summary, stats_view, versions_table
 from .store import Archive
 from .urls import credentials_of, normalize_url, origin_of, redact
-from .writer import Finished, Written
+from .writer import Finished, Written, default_workers
 
 app = typer.Typer(
     help="Archive news articles into SQLite: headline, body, share URL, "
@@ -147,8 +147,10 @@ def batch_command(
     refresh: bool = typer.Option(False, "--refresh",
                                  help="Fetch the listed URLs already archived again "
                                       "(conditional GET)."),
-    workers: int = typer.Option(0, min=0, help="Extra processes that extract pages (0: the "
-                                               "writer process extracts them itself)."),
+    workers: Optional[int] = typer.Option(
+        None, min=0, show_default=False,
+        help="Processes that extract pages for the writer (0: the writer extracts them "
+             "itself). Default: one per CPU core but one, up to 8."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or log lines."),
 ) -> None:
     """Crawl a list of URLs into the archive: polite, concurrent, resumable."""
@@ -172,7 +174,8 @@ def batch_command(
             try:
                 asyncio.run(crawl(settings, QueueFrontier(queue), db, record_queue=True,
                                   on_written=display.written, credentials=listed.credentials,
-                                  workers=workers, tally=display.tally))
+                                  workers=default_workers() if workers is None else workers,
+                                  tally=display.tally))
             except KeyboardInterrupt:  # what was committed stays; the rest is still pending
                 interrupted = True
             finally:

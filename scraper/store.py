@@ -13,6 +13,7 @@ better extractor can rebuild every article without fetching again.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sqlite3
@@ -110,7 +111,8 @@ class Archive:
 
     # -- writing -----------------------------------------------------------
 
-    def save(self, fetch: FetchResult, article: Article | None) -> Saved:
+    def save(self, fetch: FetchResult, article: Article | None,
+             packed: PackedBody | None = None) -> Saved:
         """Record one fetch and, when it gave a page, its article. One transaction.
 
         An article is stored only with the body it came from, so it can always be
@@ -118,14 +120,17 @@ class Archive:
         """
         try:
             with writing(self.db):
-                return self._save(fetch, article)
+                return self._save(fetch, article, packed)
         except sqlite3.OperationalError as exc:
             raise _archive_error(self.path, exc) from None
 
-    def _save(self, fetch: FetchResult, article: Article | None) -> Saved:
-        fetch_id = self._insert_fetch(fetch)
+    def _save(self, fetch: FetchResult, article: Article | None,
+              packed: PackedBody | None) -> Saved:
+        if packed is None and fetch.ok and fetch.body:
+            packed = PackedBody.of(fetch.body)
+        fetch_id = self._insert_fetch(fetch, packed if fetch.ok else None)
         saved = Saved(fetch_id=fetch_id)
-        if article is not None and fetch.ok and fetch.body:
+        if article is not None and fetch.ok and packed is not None:
             saved = self._upsert_article(fetch, article, fetch_id)
         elif fetch.not_modified:
             self.db.execute("update articles set last_seen = ? where url = ?",
@@ -224,14 +229,14 @@ class Archive:
 
     # -- writing pages -------------------------------------------------------
 
-    def _insert_fetch(self, fetch: FetchResult) -> int:
+    def _insert_fetch(self, fetch: FetchResult, packed: PackedBody | None) -> int:
         body_sha = None
-        if fetch.body and fetch.ok:
-            body_sha = fetch.body_sha256
+        if packed is not None:
+            body_sha = packed.sha256
             if not self.db.execute("select 1 from bodies where sha256 = ?", [body_sha]).fetchone():
                 self._insert("bodies", {
-                    "sha256": body_sha, "html": zlib.compress(fetch.body, 6),
-                    "compression": "zlib", "size": len(fetch.body), "stored_at": now()})
+                    "sha256": body_sha, "html": packed.data, "compression": "zlib",
+                    "size": packed.size, "stored_at": now()})
         url = _key(fetch.url)
         return self._insert("fetches", {
             "url": url,
@@ -240,7 +245,7 @@ class Archive:
             "status": fetch.status,
             "content_type": fetch.content_type,
             "encoding": fetch.encoding,
-            "bytes": len(fetch.body) if fetch.body else None,
+            "bytes": packed.size if packed is not None else (len(fetch.body) or None),
             "elapsed_ms": fetch.elapsed_ms,
             "attempts": fetch.attempts,
             "fetched_at": now(),
@@ -369,7 +374,8 @@ class Archive:
                 for page in pages:
                     try:
                         with self.db.atomic():
-                            saved = self._save(page.fetch, page.article) if page.fetch else None
+                            saved = (self._save(page.fetch, page.article, page.packed)
+                                     if page.fetch else None)
                             if page.also is not None:
                                 page.also(self.db, saved)
                         outcomes.append(saved)
@@ -412,6 +418,26 @@ class PageWrite:
     fetch: FetchResult | None
     article: Article | None = None
     also: Callable[[Database, Saved | None], None] | None = None
+    packed: PackedBody | None = None  # the fetch's body, packed already (its body may be gone)
+
+
+@dataclass(frozen=True)
+class PackedBody:
+    """A page's bytes as the archive keeps them: zlib-compressed, with digest and size.
+
+    Packing costs more than writing the row; it is done wherever a core is free
+    (an extraction process), and the writer only stores the result."""
+
+    sha256: str
+    data: bytes
+    size: int
+
+    @classmethod
+    def of(cls, body: bytes) -> "PackedBody":
+        return cls(hashlib.sha256(body).hexdigest(), zlib.compress(body, 6), len(body))
+
+    def unpack(self) -> bytes:
+        return zlib.decompress(self.data)
 
 
 def _key(url: str) -> str:

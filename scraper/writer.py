@@ -1,19 +1,26 @@
-"""The one writer: a process of its own that extracts finished pages and commits them.
+"""The one writer, and the processes that extract pages for it.
 
-The crawl hands it finished URLs; it extracts each page and writes whatever
-has arrived in one transaction (group commit: one page when the crawl is slow,
-many when it is fast), each page with its queue state in its own savepoint. A
-page the archive refuses is recorded as failed on its own; the others are kept.
+The crawl hands over finished URLs. Each page is extracted and packed
+(compressed, hashed) in an extraction process, then written by the writer
+process, which commits whatever has arrived in one transaction (group commit:
+one page when the crawl is slow, many when it is fast), each page with its
+queue state in its own savepoint. A page the archive refuses is recorded as
+failed on its own; the others are kept.
 
-Why a process: extraction and SQLite together cost several times what
+    crawl (fetch) --pages--> extraction processes --articles--> writer (SQLite)
+                  `--------------- workers=0: the writer extracts too --'
+
+Why processes: extraction and SQLite together cost several times what
 fetching does, per page. In a thread they hold the GIL, and every socket call
 of the event loop then waits its turn (measured: the crawl ran at a third of
-its speed). In a process of their own they run on the other core while the
-loop keeps fetching. The process dies with the crawl (Linux: PR_SET_PDEATHSIG),
-so a killed crawl never leaves it writing behind a rerun's back.
+its speed). Extraction and writing are split because the writer alone could
+not keep up with one fetching process (benchmarks/crawl.py): apart, they use
+every core, and SQLite still has one writer. Every process dies with the
+crawl (Linux: PR_SET_PDEATHSIG), so a killed crawl never leaves one writing
+behind a rerun's back.
 
-It never fetches. A run-level failure (disk full, archive locked) stops it;
-`close()` raises it in the crawl's process.
+Nothing here fetches. A run-level failure (disk full, archive locked, a
+process that died) stops the crawl; `close()` raises it in the crawl's process.
 """
 from __future__ import annotations
 
@@ -23,8 +30,6 @@ import queue as stdlib_queue
 import signal
 import sqlite3
 import threading
-from collections import deque
-from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
@@ -34,10 +39,24 @@ from sqlite_utils import Database
 from .errors import ArchiveError, FetchError, ScraperError
 from .models import Article, FetchResult
 from .queue import DONE, FAILED, record
-from .store import Archive, PageWrite, Saved
+from .store import Archive, PackedBody, PageWrite, Saved
 
 MAX_BATCH = 256  # pages per transaction at most
 _POLL = 0.5  # seconds between checks that the other side is still alive
+
+
+def default_workers() -> int:
+    """Extraction processes worth running here: one per core but the crawl's, up to 8;
+    none on a single core, where the writer extracting itself saves passing pages along.
+
+    (benchmarks/crawl.py, 2 cores: one extraction process made the crawl 20% faster
+    than none, with the writer then using a third of its time.)
+    """
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    return min(cores - 1, 8)
 
 
 @dataclass
@@ -48,6 +67,15 @@ class Finished:
     result: FetchResult
     state: str = DONE  # queue state: done, failed or skipped
     requested: bool = True  # False when no request was made (robots.txt said no)
+
+
+@dataclass
+class Prepared:
+    """A Finished page made ready to write: extracted, its body packed (and dropped)."""
+
+    finished: Finished
+    article: Article | None
+    packed: PackedBody | None
 
 
 @dataclass
@@ -63,24 +91,28 @@ class Written:
 
 
 class Writer:
-    """Runs the writer process and talks to it.
+    """Runs the writer process (and the extraction processes) and talks to them.
 
     Args:
         path: the archive file.
         record_queue: also set each URL's state in the queue table (`scrape batch`).
         return_articles: send each extracted Article back (`scrape url` prints them).
-        workers: processes that extract pages; 0 extracts in the writer process itself.
+        workers: extraction processes; 0: the writer process extracts pages itself.
         on_written: called in a thread of this process after each commit.
     """
 
     def __init__(self, path: str | Path, *, record_queue: bool, return_articles: bool = False,
                  workers: int = 0, on_written: Callable[[list[Written]], None]) -> None:
         context = multiprocessing.get_context("spawn")
-        self._inbox = context.Queue()
-        self._outbox = context.Queue()
+        self._inbox = context.Queue()  # the writer's: Finished or Prepared pages, None to stop
+        self._outbox = context.Queue()  # the writer's reports: ready, written, error, closed
         self._process = context.Process(
-            target=_serve, args=(str(path), record_queue, return_articles, workers, self._inbox,
-                                 self._outbox), name="scrape-writer")
+            target=_serve, args=(str(path), record_queue, return_articles, max(workers, 1),
+                                 self._inbox, self._outbox), name="scrape-writer")
+        self._to_extract = context.Queue() if workers > 0 else None
+        self._extractors = [
+            context.Process(target=_extract_pages, args=(self._to_extract, self._inbox),
+                            name=f"scrape-extract-{n}") for n in range(workers)]
         self._on_written = on_written
         self._listener = threading.Thread(target=self._listen, name="writer-listener",
                                           daemon=True)
@@ -88,31 +120,45 @@ class Writer:
         self.error: BaseException | None = None
 
     def start(self) -> None:
-        """Start the process; returns once the archive is open (raises if it cannot be)."""
+        """Start the processes; returns once the archive is open (raises if it cannot be)."""
         self._process.start()
         self._listener.start()
         self._ready.wait()
         if self.error is not None:
             self._process.join()
             raise self.error
+        for extractor in self._extractors:
+            extractor.start()
 
     def put(self, finished: Finished) -> None:
         """Hand a page over. Never blocks: the caller bounds how many are in its hands.
 
-        The decoded text stays behind: the writer decodes the body again, which costs
-        less than pickling the page twice across the process boundary."""
+        The decoded text stays behind: the body is decoded again where it is extracted,
+        which costs less than pickling the page twice across the process boundary."""
         if finished.result.text is not None:
             finished = replace(finished, result=replace(finished.result, text=None))
-        self._inbox.put(finished)
+        (self._to_extract or self._inbox).put(finished)
 
     def close(self) -> None:
-        """Let the process write what it has, stop it, and raise its failure if it had one."""
-        if self._process.is_alive():
+        """Let the processes finish what they have, stop them, and raise a failure if one had."""
+        if self._to_extract is not None:
+            for extractor in self._extractors:
+                if extractor.is_alive():
+                    self._to_extract.put(None)
+            for extractor in self._extractors:
+                extractor.join()
+                if extractor.exitcode != 0:  # it could not pass the end on: say it for it
+                    self._inbox.put(None)
+            self._to_extract.close()
+            self._to_extract.join_thread()
+        elif self._process.is_alive():
             self._inbox.put(None)
         self._listener.join()
         self._process.join()
         self._inbox.close()
         self._inbox.join_thread()
+        if self.error is None:  # pages an extraction process took with it are not archived
+            self.error = self._failure()
         if self.error is not None:
             raise self.error
 
@@ -121,11 +167,12 @@ class Writer:
             try:
                 kind, payload = self._outbox.get(timeout=_POLL)
             except stdlib_queue.Empty:
-                if self._process.is_alive():
+                failure = self._failure()
+                if failure is None and not self._process.is_alive():  # gone without a word
+                    failure = self._writer_stopped()
+                if failure is None:
                     continue
-                kind, payload = "error", ArchiveError(
-                    f"the archive writer stopped unexpectedly (exit code "
-                    f"{self._process.exitcode})")
+                kind, payload = "error", failure
             if kind == "written":
                 self._on_written(payload)
                 continue
@@ -136,76 +183,42 @@ class Writer:
             if kind in ("error", "closed"):
                 return
 
+    def _writer_stopped(self) -> ArchiveError:
+        return ArchiveError(f"the archive writer stopped unexpectedly (exit code "
+                            f"{self._process.exitcode})")
 
-def _serve(path: str, record_queue: bool, return_articles: bool, workers: int,
-           inbox: multiprocessing.Queue, outbox: multiprocessing.Queue) -> None:
-    """The writer process: extract and write until told to stop.
+    def _failure(self) -> ScraperError | None:
+        """Why the archive can no longer be written, if a process died; else None."""
+        if self._process.exitcode not in (None, 0):
+            return self._writer_stopped()
+        for extractor in self._extractors:
+            if extractor.exitcode not in (None, 0):
+                return ArchiveError(f"an extraction process stopped unexpectedly (exit code "
+                                    f"{extractor.exitcode}); run the batch again to resume")
+        return None
 
-    With `workers`, pages are extracted by that many processes while this one
-    stores the batch before: extraction of batch k+1 overlaps the writing of k.
-    """
+
+def _extract_pages(pages: multiprocessing.Queue, writer: multiprocessing.Queue) -> None:
+    """An extraction process: prepare pages for the writer until told to stop."""
     _die_with_parent()
     _leave_interrupts_to_the_crawl()
-    try:
-        archive = Archive(path)
-    except ScraperError as exc:
-        outbox.put(("error", exc))
-        return
-    pool = _extraction_pool(workers)
-    outbox.put(("ready", None))
-    parent = os.getppid()
-    in_hand: deque[tuple[list[Finished], list]] = deque()  # batches being extracted
-    try:
-        stopping = False
-        while not stopping or in_hand:
-            batch: list = []
-            if not stopping:
-                try:  # wait for work only when none is in hand
-                    batch = [inbox.get(timeout=_POLL) if not in_hand else inbox.get_nowait()]
-                except stdlib_queue.Empty:
-                    if not in_hand and os.getppid() != parent:
-                        return  # the crawl is gone, and with it anyone to report to
-            while batch and len(batch) < MAX_BATCH:
-                try:
-                    batch.append(inbox.get_nowait())
-                except stdlib_queue.Empty:
-                    break
-            if None in batch:
-                stopping = True
-                batch = [item for item in batch if item is not None]
-            if batch:
-                in_hand.append((batch, [_extraction(pool, item) for item in batch]))
-            if in_hand:
-                done, extractions = in_hand.popleft()
-                articles = [e.result() if hasattr(e, "result") else e for e in extractions]
-                outbox.put(("written", _write(archive, done, articles, record_queue,
-                                              return_articles)))
-        outbox.put(("closed", None))
-    except (ScraperError, sqlite3.Error) as exc:
-        outbox.put(("error", exc if isinstance(exc, ScraperError)
-                    else ArchiveError(f"archive {path}: {exc}")))
-    finally:
-        archive.close()
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
+    while True:
+        finished = pages.get()
+        if finished is None:
+            writer.put(None)  # one end for each extraction process: the writer counts them
+            return
+        writer.put(prepare(finished))
 
 
-def _extraction_pool(workers: int) -> Executor | None:
-    if workers <= 0:
-        return None
-    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_leave_interrupts_to_the_crawl)
-
-
-def _extraction(pool: Executor | None, item: Finished):
-    """The page's Article, or a Future of it; None when there is no page to extract."""
-    result = item.result
+def prepare(finished: Finished) -> Prepared:
+    """Extract the page and pack its body; the Finished that goes on carries no body."""
+    result = finished.result
     if not result.ok or not result.body:
-        return None
-    url = result.final_url or result.url
-    if pool is None:
-        return extract_page(result.body, result.content_type, url)
-    return pool.submit(extract_page, result.body, result.content_type, url)
+        return Prepared(finished, None, None)
+    article = extract_page(result.body, result.content_type, result.final_url or result.url)
+    packed = PackedBody.of(result.body)
+    return Prepared(replace(finished, result=replace(result, body=b"", text=None)), article,
+                    packed)
 
 
 def extract_page(body: bytes, content_type: str | None, url: str) -> Article:
@@ -214,6 +227,48 @@ def extract_page(body: bytes, content_type: str | None, url: str) -> Article:
     from .extract import extract
 
     return extract(decode_html(body, content_type)[0], url)
+
+
+def _serve(path: str, record_queue: bool, return_articles: bool, senders: int,
+           inbox: multiprocessing.Queue, outbox: multiprocessing.Queue) -> None:
+    """The writer process: write batches of pages until each of `senders` says it is done.
+
+    Pages come Prepared from extraction processes, or Finished from the crawl
+    itself (then this process extracts them).
+    """
+    _die_with_parent()
+    _leave_interrupts_to_the_crawl()
+    try:
+        archive = Archive(path)
+    except ScraperError as exc:
+        outbox.put(("error", exc))
+        return
+    outbox.put(("ready", None))
+    parent = os.getppid()
+    try:
+        while senders:
+            try:
+                batch = [inbox.get(timeout=_POLL)]
+            except stdlib_queue.Empty:
+                if os.getppid() != parent:
+                    return  # the crawl is gone, and with it anyone to report to
+                continue
+            while len(batch) < MAX_BATCH:
+                try:
+                    batch.append(inbox.get_nowait())
+                except stdlib_queue.Empty:
+                    break
+            senders -= batch.count(None)
+            pages = [item if isinstance(item, Prepared) else prepare(item)
+                     for item in batch if item is not None]
+            if pages:
+                outbox.put(("written", _write(archive, pages, record_queue, return_articles)))
+        outbox.put(("closed", None))
+    except (ScraperError, sqlite3.Error) as exc:
+        outbox.put(("error", exc if isinstance(exc, ScraperError)
+                    else ArchiveError(f"archive {path}: {exc}")))
+    finally:
+        archive.close()
 
 
 def _leave_interrupts_to_the_crawl() -> None:
@@ -234,15 +289,17 @@ def _die_with_parent() -> None:
         pass
 
 
-def _write(archive: Archive, batch: list[Finished], articles: list[Article | None],
-           record_queue: bool, return_articles: bool) -> list[Written]:
+def _write(archive: Archive, pages: list[Prepared], record_queue: bool,
+           return_articles: bool) -> list[Written]:
     outcomes = archive.save_batch([
-        PageWrite(item.result if item.requested else None, article,
-                  _recorder(item.url, item.state, item.result) if record_queue else None)
-        for item, article in zip(batch, articles)])
+        PageWrite(page.finished.result if page.finished.requested else None, page.article,
+                  _recorder(page.finished.url, page.finished.state, page.finished.result)
+                  if record_queue else None, page.packed)
+        for page in pages])
     written: list[Written] = []
     refused: list[PageWrite] = []
-    for item, article, outcome in zip(batch, articles, outcomes):
+    for page, outcome in zip(pages, outcomes):
+        item = page.finished
         light = replace(item.result, body=b"", text=None)
         if isinstance(outcome, sqlite3.Error):
             reason = f"the archive refused the page: {outcome}"
@@ -252,7 +309,7 @@ def _write(archive: Archive, batch: list[Finished], articles: list[Article | Non
             written.append(Written(item.url, failure, FAILED, refused=reason))
         else:
             written.append(Written(item.url, light, item.state, saved=outcome,
-                                   article=article if return_articles else None))
+                                   article=page.article if return_articles else None))
     if refused:  # recorded on their own, without the rows SQLite would not take
         archive.save_batch(refused)
     return written

@@ -1,11 +1,13 @@
 """`scrape batch` end to end: the real CLI, a fault-injecting loopback server, a real archive."""
 from __future__ import annotations
 
+import hashlib
 import os
 import signal
 import subprocess
 import sys
 import time
+import zlib
 from pathlib import Path
 
 import pytest
@@ -213,6 +215,47 @@ def test_kill_9_then_rerun_archives_every_url_exactly_once(tmp_path):
         assert not refetched & {u.split(str(server.httpd.server_address[1]))[1] for u in done_before}
     finally:
         server.stop()
+
+
+@pytest.mark.parametrize("workers", ["0", "2"])
+def test_every_extraction_layout_archives_the_same_rows(faults, tmp_path, db_path, workers):
+    """0: the writer extracts pages itself; 2: extraction processes prepare them for it."""
+    paths = [f"/ok/{n}" for n in range(12)] + ["/cp1250", "/status/404", "/pdf", "/empty"]
+    url_list = write_list(tmp_path / "urls.txt", [faults.url(p) for p in paths])
+    result = scrape("batch", str(url_list), "--db", str(db_path), "--workers", workers, *QUICK)
+    assert result.returncode == 1, result.stderr  # the 404 and the empty page failed
+    archive = Database(db_path)
+    states = dict(archive.execute("select state, count(*) from queue group by state").fetchall())
+    assert states == {"done": 13, "failed": 2, "skipped": 1}
+    assert archive["articles"].count == 13
+    # Bodies packed in another process are stored whole: size and digest match the bytes.
+    for row in archive.query("select html, compression, size, sha256 from bodies"):
+        html = zlib.decompress(row["html"])
+        assert len(html) == row["size"] and hashlib.sha256(html).hexdigest() == row["sha256"]
+    assert archive.execute("select count(*) from fetches f join bodies b "
+                           "on b.sha256 = f.body_sha256 where f.bytes = b.size").fetchone()[0] == 13
+    [title] = archive.execute("select title from articles where url = ?",
+                              [faults.url("/cp1250")]).fetchone()
+    assert title
+
+
+def test_a_dead_extraction_process_stops_the_crawl_with_one_clear_error(tmp_path):
+    from scraper.errors import ArchiveError
+    from scraper.models import FetchResult
+    from scraper.writer import Finished, Writer
+
+    writer = Writer(tmp_path / "archive.db", record_queue=False, workers=1,
+                    on_written=lambda batch: None)
+    writer.start()
+    writer._extractors[0].kill()  # as the kernel would, on a crash in the parser
+    writer._extractors[0].join(10)
+    page = FetchResult(url="http://127.0.0.1/a", final_url="http://127.0.0.1/a", status=200,
+                       body=b"<html><title>A</title><p>Text.</p></html>")
+    writer.put(Finished(page.url, page))
+    started = time.monotonic()
+    with pytest.raises(ArchiveError, match="extraction process stopped unexpectedly"):
+        writer.close()
+    assert time.monotonic() - started < 10
 
 
 def test_retry_failed_tries_failed_urls_again(faults, tmp_path, db_path):
