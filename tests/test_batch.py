@@ -217,6 +217,47 @@ def test_kill_9_then_rerun_archives_every_url_exactly_once(tmp_path):
         server.stop()
 
 
+def test_ctrl_c_keeps_what_was_archived_and_a_rerun_finishes_the_rest(tmp_path):
+    server = FaultServer(latency=0.05).start()
+    try:
+        db = tmp_path / "archive.db"
+        urls = [server.url(f"/ok/{n}") for n in range(80)]
+        url_list = write_list(tmp_path / "urls.txt", urls)
+        command = [sys.executable, "-m", "scraper", "batch", str(url_list), "--db", str(db),
+                   "--per-host", "1", "--workers", "1"]
+        # A terminal's Ctrl-C reaches the whole process group: crawl, writer and extractors.
+        crawl = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                 text=True, start_new_session=True)
+        deadline = time.monotonic() + 30
+        done = 0
+        while done < 5 and time.monotonic() < deadline and crawl.poll() is None:
+            time.sleep(0.1)
+            try:
+                done = Database(db).execute(
+                    "select count(*) from queue where state = 'done'").fetchone()[0]
+            except Exception:  # not created yet
+                pass
+        assert crawl.poll() is None, "the crawl ended before Ctrl-C"
+        os.killpg(crawl.pid, signal.SIGINT)
+        out, err = crawl.communicate(timeout=20)
+        assert crawl.returncode == 130, err
+        assert "interrupted: run the same command again to resume" in err
+        assert "Traceback" not in err and "archived" in out
+        archive = Database(db)
+        done_before = archive.execute(
+            "select count(*) from queue where state = 'done'").fetchone()[0]
+        assert 5 <= done_before < len(urls)
+        assert archive["articles"].count == done_before  # handed-over pages were written too
+
+        rerun = scrape("batch", str(url_list), "--db", str(db), "--per-host", "4", "--quiet")
+        assert rerun.returncode == 0, rerun.stderr
+        assert archive["articles"].count == len(urls)
+        per_url = archive.execute("select count(*) from fetches group by url").fetchall()
+        assert {count for (count,) in per_url} == {1}
+    finally:
+        server.stop()
+
+
 @pytest.mark.parametrize("workers", ["0", "2"])
 def test_every_extraction_layout_archives_the_same_rows(faults, tmp_path, db_path, workers):
     """0: the writer extracts pages itself; 2: extraction processes prepare them for it."""
