@@ -30,6 +30,7 @@ import queue as stdlib_queue
 import signal
 import sqlite3
 import threading
+import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
@@ -41,8 +42,10 @@ from .models import Article, FetchResult
 from .queue import DONE, FAILED, record
 from .store import Archive, PackedBody, PageWrite, Saved
 
-MAX_BATCH = 256  # pages per transaction at most
+MAX_BATCH = 256  # messages per transaction at most (a message: a page, or a few prepared)
 _POLL = 0.5  # seconds between checks that the other side is still alive
+_LINGER = 0.05  # seconds prepared pages may wait for others, to travel and commit together
+_HAND_ON = 32  # prepared pages passed on together at most
 
 
 def default_workers() -> int:
@@ -199,15 +202,32 @@ class Writer:
 
 
 def _extract_pages(pages: multiprocessing.Queue, writer: multiprocessing.Queue) -> None:
-    """An extraction process: prepare pages for the writer until told to stop."""
+    """An extraction process: prepare pages for the writer until told to stop.
+
+    Pages are prepared as they come and passed on in small batches: one message
+    per page would wake the writer (and the crawl, with its report) per page."""
     _die_with_parent()
     _leave_interrupts_to_the_crawl()
+    ready: list[Prepared] = []
+    since = 0.0  # when the oldest page in `ready` was prepared
     while True:
-        finished = pages.get()
+        wait = _POLL if not ready else max(0.0, since + _LINGER - time.monotonic())
+        try:
+            finished = pages.get(timeout=wait)
+        except stdlib_queue.Empty:
+            finished = False
         if finished is None:
+            if ready:
+                writer.put(ready)
             writer.put(None)  # one end for each extraction process: the writer counts them
             return
-        writer.put(prepare(finished))
+        if finished is not False:
+            if not ready:
+                since = time.monotonic()
+            ready.append(prepare(finished))
+        if ready and (len(ready) >= _HAND_ON or time.monotonic() - since >= _LINGER):
+            writer.put(ready)
+            ready = []
 
 
 def prepare(finished: Finished) -> Prepared:
@@ -253,14 +273,18 @@ def _serve(path: str, record_queue: bool, return_articles: bool, senders: int,
                 if os.getppid() != parent:
                     return  # the crawl is gone, and with it anyone to report to
                 continue
-            while len(batch) < MAX_BATCH:
+            # Prepared pages arrive in lists; give others a moment to arrive too (group
+            # commit). Finished pages are extracted here, which gives them that moment.
+            until = time.monotonic() + (_LINGER if isinstance(batch[0], list) else 0.0)
+            while len(batch) < MAX_BATCH and None not in batch:
                 try:
-                    batch.append(inbox.get_nowait())
+                    batch.append(inbox.get(timeout=max(0.0, until - time.monotonic()))
+                                 if time.monotonic() < until else inbox.get_nowait())
                 except stdlib_queue.Empty:
                     break
             senders -= batch.count(None)
-            pages = [item if isinstance(item, Prepared) else prepare(item)
-                     for item in batch if item is not None]
+            pages = [page for item in batch if item is not None
+                     for page in (item if isinstance(item, list) else [prepare(item)])]
             if pages:
                 outbox.put(("written", _write(archive, pages, record_queue, return_articles)))
         outbox.put(("closed", None))
