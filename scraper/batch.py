@@ -38,7 +38,7 @@ from .models import FetchResult
 from .queue import DONE, FAILED, SKIPPED, UrlQueue
 from .robots import RobotsCache, robots_policy
 from .urls import host_of, origin_of, with_credentials
-from .writer import Finished, Writer, Written
+from .writer import HAND_ON, LINGER, Finished, Writer, Written
 
 SKIP_KINDS = frozenset({FetchError.ROBOTS.value, FetchError.NOT_HTML.value})
 
@@ -495,9 +495,20 @@ async def crawl(settings: CrawlSettings, frontier: Frontier, archive_path: str |
                     workers=workers, on_written=lambda batch: loop.call_soon_threadsafe(written_in_loop, batch))
     writer.start()  # from this thread: the writer process lives as long as this thread
 
+    handing: list[Finished] = []  # pages waiting (up to LINGER) to be handed over together
+
+    def pass_on() -> None:
+        if handing:
+            writer.put(handing.copy())
+            handing.clear()
+
     async def hand_over(finished: Finished) -> None:
         await room.acquire()
-        writer.put(finished)
+        handing.append(finished)
+        if len(handing) >= HAND_ON:
+            pass_on()
+        elif len(handing) == 1:
+            loop.call_later(LINGER, pass_on)
 
     async def on_finished(outcome: Outcome) -> None:
         await hand_over(Finished(outcome.job.url, outcome.result, outcome.state,
@@ -515,6 +526,7 @@ async def crawl(settings: CrawlSettings, frontier: Frontier, archive_path: str |
         if writer.error is None:  # cancelled from outside (Ctrl-C): pass it on
             raise
     finally:
+        pass_on()  # fetched pages are archived, even when the crawl was interrupted
         await loop.run_in_executor(None, writer.close)  # raises the writer's failure
         tally.finished_at = time.monotonic()
     return tally

@@ -42,10 +42,13 @@ from .models import Article, FetchResult
 from .queue import DONE, FAILED, record
 from .store import Archive, PackedBody, PageWrite, Saved
 
-MAX_BATCH = 256  # messages per transaction at most (a message: a page, or a few prepared)
+MAX_BATCH = 64  # messages per transaction at most (each a list of up to HAND_ON pages)
 _POLL = 0.5  # seconds between checks that the other side is still alive
-_LINGER = 0.05  # seconds prepared pages may wait for others, to travel and commit together
-_HAND_ON = 32  # prepared pages passed on together at most
+# Pages travel between processes in lists: one message per page would wake the receiver
+# (and the crawl, with the writer's report) once per page. A page waits at most LINGER
+# seconds for others to go with it, and HAND_ON go together at most.
+LINGER = 0.05
+HAND_ON = 32
 
 
 def default_workers() -> int:
@@ -110,7 +113,7 @@ class Writer:
         self._inbox = context.Queue()  # the writer's: Finished or Prepared pages, None to stop
         self._outbox = context.Queue()  # the writer's reports: ready, written, error, closed
         self._process = context.Process(
-            target=_serve, args=(str(path), record_queue, return_articles, max(workers, 1),
+            target=_serve, args=(str(path), record_queue, return_articles, workers,
                                  self._inbox, self._outbox), name="scrape-writer")
         self._to_extract = context.Queue() if workers > 0 else None
         self._extractors = [
@@ -133,14 +136,15 @@ class Writer:
         for extractor in self._extractors:
             extractor.start()
 
-    def put(self, finished: Finished) -> None:
-        """Hand a page over. Never blocks: the caller bounds how many are in its hands.
+    def put(self, pages: list[Finished]) -> None:
+        """Hand pages over, a few at a time (see LINGER). Never blocks: the caller bounds
+        how many are in its hands.
 
         The decoded text stays behind: the body is decoded again where it is extracted,
         which costs less than pickling the page twice across the process boundary."""
-        if finished.result.text is not None:
-            finished = replace(finished, result=replace(finished.result, text=None))
-        (self._to_extract or self._inbox).put(finished)
+        pages = [replace(page, result=replace(page.result, text=None))
+                 if page.result.text is not None else page for page in pages]
+        (self._to_extract or self._inbox).put(pages)
 
     def close(self) -> None:
         """Let the processes finish what they have, stop them, and raise a failure if one had."""
@@ -211,21 +215,24 @@ def _extract_pages(pages: multiprocessing.Queue, writer: multiprocessing.Queue) 
     ready: list[Prepared] = []
     since = 0.0  # when the oldest page in `ready` was prepared
     while True:
-        wait = _POLL if not ready else max(0.0, since + _LINGER - time.monotonic())
+        wait = _POLL if not ready else max(0.0, since + LINGER - time.monotonic())
         try:
-            finished = pages.get(timeout=wait)
+            handed = pages.get(timeout=wait)
         except stdlib_queue.Empty:
-            finished = False
-        if finished is None:
+            handed = []
+        if handed is None:
             if ready:
                 writer.put(ready)
             writer.put(None)  # one end for each extraction process: the writer counts them
             return
-        if finished is not False:
+        for finished in handed:
             if not ready:
                 since = time.monotonic()
             ready.append(prepare(finished))
-        if ready and (len(ready) >= _HAND_ON or time.monotonic() - since >= _LINGER):
+            if len(ready) >= HAND_ON or time.monotonic() - since >= LINGER:
+                writer.put(ready)
+                ready = []
+        if ready and time.monotonic() - since >= LINGER:
             writer.put(ready)
             ready = []
 
@@ -249,13 +256,14 @@ def extract_page(body: bytes, content_type: str | None, url: str) -> Article:
     return extract(decode_html(body, content_type)[0], url)
 
 
-def _serve(path: str, record_queue: bool, return_articles: bool, senders: int,
+def _serve(path: str, record_queue: bool, return_articles: bool, workers: int,
            inbox: multiprocessing.Queue, outbox: multiprocessing.Queue) -> None:
-    """The writer process: write batches of pages until each of `senders` says it is done.
+    """The writer process: write batches of pages until every sender says it is done.
 
-    Pages come Prepared from extraction processes, or Finished from the crawl
-    itself (then this process extracts them).
+    Pages come in lists: Prepared from `workers` extraction processes, or Finished
+    from the crawl itself when there are none (then this process extracts them).
     """
+    senders, senders_extract = max(workers, 1), workers > 0
     _die_with_parent()
     _leave_interrupts_to_the_crawl()
     try:
@@ -273,9 +281,9 @@ def _serve(path: str, record_queue: bool, return_articles: bool, senders: int,
                 if os.getppid() != parent:
                     return  # the crawl is gone, and with it anyone to report to
                 continue
-            # Prepared pages arrive in lists; give others a moment to arrive too (group
-            # commit). Finished pages are extracted here, which gives them that moment.
-            until = time.monotonic() + (_LINGER if isinstance(batch[0], list) else 0.0)
+            # Prepared pages: give others a moment to arrive too (group commit). Pages to
+            # extract here need no such moment: extracting them gives it.
+            until = time.monotonic() + (LINGER if senders_extract else 0.0)
             while len(batch) < MAX_BATCH and None not in batch:
                 try:
                     batch.append(inbox.get(timeout=max(0.0, until - time.monotonic()))
@@ -283,8 +291,8 @@ def _serve(path: str, record_queue: bool, return_articles: bool, senders: int,
                 except stdlib_queue.Empty:
                     break
             senders -= batch.count(None)
-            pages = [page for item in batch if item is not None
-                     for page in (item if isinstance(item, list) else [prepare(item)])]
+            pages = [page if isinstance(page, Prepared) else prepare(page)
+                     for item in batch if item is not None for page in item]
             if pages:
                 outbox.put(("written", _write(archive, pages, record_queue, return_articles)))
         outbox.put(("closed", None))

@@ -292,7 +292,7 @@ def test_a_dead_extraction_process_stops_the_crawl_with_one_clear_error(tmp_path
     writer._extractors[0].join(10)
     page = FetchResult(url="http://127.0.0.1/a", final_url="http://127.0.0.1/a", status=200,
                        body=b"<html><title>A</title><p>Text.</p></html>")
-    writer.put(Finished(page.url, page))
+    writer.put([Finished(page.url, page)])
     started = time.monotonic()
     with pytest.raises(ArchiveError, match="extraction process stopped unexpectedly"):
         writer.close()
