@@ -6,9 +6,10 @@
 
 The test web (benchmarks/sites.py) runs in its own process: 20 hosts
 (127.0.0.2 ... 127.0.0.21), ~33 KB article pages, 20 ms latency. Each crawler
-runs in its own process too, so CPU seconds and peak RSS are its alone (from
-wait4). Both get the same limits: --concurrency in flight overall, --per-host
-per host.
+runs in its own process too, so CPU seconds are its own and its children's
+(from wait4), and peak RSS is that of its whole process tree at once (crawl,
+writer and extraction processes together). Both get the same limits:
+--concurrency in flight overall, --per-host per host.
 
 The baseline is what a bare script would do: one plain `httpx.AsyncClient()`,
 a semaphore for each limit, selectolax for the title, `sqlite3.executemany`
@@ -24,6 +25,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -53,17 +55,49 @@ def write_list(path: Path, port: int, sites: int, count: int, start: int, kind: 
             out.write(f"http://127.0.0.{n % sites + 2}:{port}/{kind}/{n}\n")
 
 
+def tree_rss_mb(pid: int) -> float:
+    """Resident memory of a process and all its descendants, summed."""
+    total, pending = 0, [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            total += int(status.split("VmRSS:")[1].split()[0]) if "VmRSS:" in status else 0
+            for task in os.listdir(f"/proc/{current}/task"):
+                pending += [int(c) for c in
+                            Path(f"/proc/{current}/task/{task}/children").read_text().split()]
+        except (OSError, IndexError, ValueError):  # it ended meanwhile
+            continue
+    return total / 1024
+
+
 def measure(command: list[str], server_pid: int) -> dict:
-    """Run a crawler process; its wall time, CPU seconds and peak RSS, and the server's CPU."""
+    """Run a crawler process; its wall time, CPU seconds and peak RSS, and the server's CPU.
+
+    CPU seconds are the process's and its children's (wait4). Peak RSS is that of
+    the whole process tree at once (sampled every 50 ms): what the machine must
+    have, whichever process holds it."""
     server_cpu = cpu_seconds(server_pid)
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = [0.0]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.wait(0.05):
+            peak[0] = max(peak[0], tree_rss_mb(process.pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - started
+    done.set()
+    sampler.join()
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"{command[2:4]} failed: {process.stderr.read().decode()[-2000:]}")
     return {"elapsed": elapsed, "cpu": usage.ru_utime + usage.ru_stime,
-            "rss_mb": usage.ru_maxrss / 1024, "server_cpu": cpu_seconds(server_pid) - server_cpu}
+            "rss_mb": max(peak[0], usage.ru_maxrss / 1024),
+            "server_cpu": cpu_seconds(server_pid) - server_cpu}
 
 
 def scrape_batch(url_list: Path, db: Path, args) -> list[str]:
