@@ -25,7 +25,7 @@ import asyncio
 import heapq
 import itertools
 import time
-from collections import Counter, deque
+from collections import Counter, defaultdict, deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Awaitable, Callable, Iterable, Protocol
@@ -428,6 +428,38 @@ class Crawler:
 
 # -- a crawl into the archive --------------------------------------------------
 
+# Bytes of pages handed to the writer's side and not yet committed, at most: with 64
+# requests in flight the crawl hands over ~250 pages of ~35 kB (9 MB) at a time, and
+# one list of 10 MB pages must not pile up gigabytes in the processes behind it.
+HANDED_OVER_BYTES = 32 * 1024 * 1024
+
+
+class Room:
+    """What the crawl may hand over before the archive catches up: at most `pages` pages
+    and `size` bytes of them. A page bigger than `size` still goes, alone."""
+
+    def __init__(self, *, pages: int, size: int) -> None:
+        self._pages, self._size = pages, size
+        self.held_pages = self.held_size = 0
+        self._freed = asyncio.Event()
+
+    def _fits(self, size: int) -> bool:
+        return self.held_pages == 0 or (self.held_pages < self._pages
+                                        and self.held_size + size <= self._size)
+
+    async def take(self, size: int) -> None:
+        while not self._fits(size):
+            self._freed.clear()
+            await self._freed.wait()
+        self.held_pages += 1
+        self.held_size += size
+
+    def give_back(self, size: int) -> None:
+        self.held_pages -= 1
+        self.held_size -= size
+        self._freed.set()
+
+
 
 @dataclass
 class Tally:
@@ -481,12 +513,15 @@ async def crawl(settings: CrawlSettings, frontier: Frontier, archive_path: str |
     """
     loop = asyncio.get_running_loop()
     tally = tally if tally is not None else Tally()
-    room = asyncio.Semaphore(settings.concurrency * 4)  # pages handed over, not yet committed
+    room = Room(pages=settings.concurrency * 4, size=HANDED_OVER_BYTES)
+    sizes: dict[str, deque[int]] = defaultdict(deque)  # url -> bodies handed over, not written
 
     def written_in_loop(batch: list[Written]) -> None:
         for item in batch:
             tally.add(item)
-            room.release()
+            room.give_back(sizes[item.url].popleft())
+            if not sizes[item.url]:
+                del sizes[item.url]
         on_written(batch)
         if writer.error is not None:  # the archive cannot be written: stop the crawl
             crawling.cancel()
@@ -503,7 +538,9 @@ async def crawl(settings: CrawlSettings, frontier: Frontier, archive_path: str |
             handing.clear()
 
     async def hand_over(finished: Finished) -> None:
-        await room.acquire()
+        size = len(finished.result.body)
+        await room.take(size)
+        sizes[finished.url].append(size)
         handing.append(finished)
         if len(handing) >= HAND_ON:
             pass_on()

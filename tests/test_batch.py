@@ -521,3 +521,35 @@ def test_robots_txt_is_retried_and_its_failure_fails_the_site_retryably(tmp_path
     finally:
         flaky.stop()
         down.stop()
+
+
+def test_room_bounds_pages_and_bytes_handed_over_and_lets_a_huge_page_go_alone():
+    import asyncio
+
+    from scraper.batch import Room
+
+    async def scenario() -> list[str]:
+        room, log = Room(pages=2, size=100), []
+
+        async def hand(name: str, size: int) -> None:
+            await room.take(size)
+            log.append(name)
+
+        await hand("a", 60)
+        waiting = asyncio.ensure_future(hand("b", 60))  # 120 bytes would be over 100
+        await asyncio.sleep(0.01)
+        assert log == ["a"]
+        room.give_back(60)
+        await asyncio.wait_for(waiting, 1)
+        await hand("c", 10)
+        third = asyncio.ensure_future(hand("d", 10))  # a third page: over 2 pages
+        await asyncio.sleep(0.01)
+        assert log == ["a", "b", "c"]
+        room.give_back(60)
+        room.give_back(10)
+        await asyncio.wait_for(third, 1)
+        room.give_back(10)
+        await asyncio.wait_for(hand("huge", 10_000), 1)  # bigger than the room: goes alone
+        return log
+
+    assert asyncio.run(scenario()) == ["a", "b", "c", "d", "huge"]
