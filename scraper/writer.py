@@ -24,6 +24,7 @@ process that died) stops the crawl; `close()` raises it in the crawl's process.
 """
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 import queue as stdlib_queue
@@ -41,6 +42,8 @@ from .errors import ArchiveError, FetchError, ScraperError
 from .models import Article, FetchResult
 from .queue import DONE, FAILED, record
 from .store import Archive, PackedBody, PageWrite, Saved
+
+log = logging.getLogger(__name__)
 
 MAX_BATCH = 64  # messages per transaction at most (each a list of up to HAND_ON pages)
 _POLL = 0.5  # seconds between checks that the other side is still alive
@@ -242,7 +245,14 @@ def prepare(finished: Finished) -> Prepared:
     result = finished.result
     if not result.ok or not result.body:
         return Prepared(finished, None, None)
-    article = extract_page(result.body, result.content_type, result.final_url or result.url)
+    url = result.final_url or result.url
+    try:
+        article = extract_page(result.body, result.content_type, url)
+    except Exception as exc:  # extract() promises never to raise; if it does, the page is
+        # archived as fetched, with an empty article (`scrape reextract` can redo it), rather
+        # than kill this process on every rerun of the crawl
+        log.warning("could not extract %s: %s: %s", url, type(exc).__name__, exc)
+        article = Article(url=url)
     packed = PackedBody.of(result.body)
     return Prepared(replace(finished, result=replace(result, body=b"", text=None)), article,
                     packed)

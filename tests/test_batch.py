@@ -553,3 +553,22 @@ def test_room_bounds_pages_and_bytes_handed_over_and_lets_a_huge_page_go_alone()
         return log
 
     assert asyncio.run(scenario()) == ["a", "b", "c", "d", "huge"]
+
+
+def test_a_page_the_extractor_fails_on_is_still_archived_as_fetched(monkeypatch):
+    import importlib
+
+    from scraper.models import FetchResult
+    from scraper.writer import Finished, prepare
+
+    def broken(html, url=None):
+        raise RecursionError("a page nobody foresaw")
+
+    # (the package scraper re-exports the function extract under the subpackage's name)
+    monkeypatch.setattr(importlib.import_module("scraper.extract"), "extract", broken)
+    body = b"<html><title>T</title><p>Text.</p></html>"
+    page = FetchResult(url="http://127.0.0.1/a", final_url="http://127.0.0.1/a", status=200,
+                       body=body)
+    prepared = prepare(Finished(page.url, page))
+    assert prepared.article is not None and prepared.article.url == page.url
+    assert prepared.article.body_text == "" and prepared.packed.unpack() == body
