@@ -58,8 +58,8 @@ def default_workers() -> int:
     """Extraction processes worth running here: one per core but the crawl's, up to 8;
     none on a single core, where the writer extracting itself saves passing pages along.
 
-    (benchmarks/crawl.py, 2 cores: one extraction process made the crawl 20% faster
-    than none, with the writer then using a third of its time.)
+    (benchmarks/crawl.py, 2 cores: 117 pages/s with none, 164-170 with one; the writer
+    then uses about a third of its time.)
     """
     try:
         cores = len(os.sched_getaffinity(0))
@@ -113,7 +113,8 @@ class Writer:
     def __init__(self, path: str | Path, *, record_queue: bool, return_articles: bool = False,
                  workers: int = 0, on_written: Callable[[list[Written]], None]) -> None:
         context = multiprocessing.get_context("spawn")
-        self._inbox = context.Queue()  # the writer's: Finished or Prepared pages, None to stop
+        # The writer's inbox: lists of Finished or Prepared pages; None when a sender is done.
+        self._inbox = context.Queue()
         self._outbox = context.Queue()  # the writer's reports: ready, written, error, closed
         self._process = context.Process(
             target=_serve, args=(str(path), record_queue, return_articles, workers,
