@@ -33,7 +33,7 @@ def without_fragment(href: str) -> str:
     return href.split("#", 1)[0]
 
 
-@lru_cache(maxsize=4096)  # a page asks about the same few hosts hundreds of times
+@lru_cache(maxsize=1024)  # a page asks about the same few hosts hundreds of times
 def site_of(url: str | None) -> str:
     """The host without `www.` and port: the unit a site spans for same-site checks."""
     try:
@@ -140,7 +140,7 @@ class PageAddress:
         return False
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)  # one page's links; kept small, as it lives as long as a crawl
 def _split(url: str | None) -> SplitResult | None:
     if not url:
         return None
