@@ -426,7 +426,9 @@ class PackedBody:
     """A page's bytes as the archive keeps them: zlib-compressed, with digest and size.
 
     Packing costs more than writing the row; it is done wherever a core is free
-    (an extraction process), and the writer only stores the result."""
+    (an extraction process), and the writer only stores the result. Level 4 is the
+    knee: on the benchmark's real news pages (154 kB on average) level 6 took 4.3 ms
+    a page, as long as extracting it, for 5% smaller bodies than level 4's 2.2 ms."""
 
     sha256: str
     data: bytes
@@ -434,7 +436,7 @@ class PackedBody:
 
     @classmethod
     def of(cls, body: bytes) -> "PackedBody":
-        return cls(hashlib.sha256(body).hexdigest(), zlib.compress(body, 6), len(body))
+        return cls(hashlib.sha256(body).hexdigest(), zlib.compress(body, 4), len(body))
 
     def unpack(self) -> bytes:
         return zlib.decompress(self.data)
