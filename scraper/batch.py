@@ -460,7 +460,6 @@ class Room:
         self._freed.set()
 
 
-
 @dataclass
 class Tally:
     """What a crawl did, counted as the archive commits it."""
