@@ -25,7 +25,7 @@ import asyncio
 import heapq
 import itertools
 import time
-from collections import Counter, defaultdict, deque
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Awaitable, Callable, Iterable, Protocol
@@ -440,23 +440,23 @@ class Room:
 
     def __init__(self, *, pages: int, size: int) -> None:
         self._pages, self._size = pages, size
-        self.held_pages = self.held_size = 0
+        self._held_pages = self._held_size = 0
         self._freed = asyncio.Event()
 
     def _fits(self, size: int) -> bool:
-        return self.held_pages == 0 or (self.held_pages < self._pages
-                                        and self.held_size + size <= self._size)
+        return self._held_pages == 0 or (self._held_pages < self._pages
+                                         and self._held_size + size <= self._size)
 
     async def take(self, size: int) -> None:
         while not self._fits(size):
             self._freed.clear()
             await self._freed.wait()
-        self.held_pages += 1
-        self.held_size += size
+        self._held_pages += 1
+        self._held_size += size
 
     def give_back(self, size: int) -> None:
-        self.held_pages -= 1
-        self.held_size -= size
+        self._held_pages -= 1
+        self._held_size -= size
         self._freed.set()
 
 
@@ -513,14 +513,11 @@ async def crawl(settings: CrawlSettings, frontier: Frontier, archive_path: str |
     loop = asyncio.get_running_loop()
     tally = tally if tally is not None else Tally()
     room = Room(pages=settings.concurrency * 4, size=HANDED_OVER_BYTES)
-    sizes: dict[str, deque[int]] = defaultdict(deque)  # url -> bodies handed over, not written
 
     def written_in_loop(batch: list[Written]) -> None:
         for item in batch:
             tally.add(item)
-            room.give_back(sizes[item.url].popleft())
-            if not sizes[item.url]:
-                del sizes[item.url]
+            room.give_back(item.size)
         on_written(batch)
         if writer.error is not None:  # the archive cannot be written: stop the crawl
             crawling.cancel()
@@ -537,9 +534,7 @@ async def crawl(settings: CrawlSettings, frontier: Frontier, archive_path: str |
             handing.clear()
 
     async def hand_over(finished: Finished) -> None:
-        size = len(finished.result.body)
-        await room.take(size)
-        sizes[finished.url].append(size)
+        await room.take(len(finished.result.body))
         handing.append(finished)
         if len(handing) >= HAND_ON:
             pass_on()

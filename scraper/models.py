@@ -125,7 +125,3 @@ class FetchResult:
     @property
     def ok(self) -> bool:
         return self.error is None
-
-    @property
-    def body_sha256(self) -> str | None:
-        return hashlib.sha256(self.body).hexdigest() if self.body else None

@@ -97,6 +97,7 @@ class Written:
     saved: Saved | None = None
     refused: str | None = None  # why the archive would not hold the page
     article: Article | None = None  # only when the writer was asked to return articles
+    size: int = 0  # bytes of the body handed over (what the crawl may hand over again)
 
 
 class Writer:
@@ -224,21 +225,17 @@ def _extract_pages(pages: multiprocessing.Queue, writer: multiprocessing.Queue) 
             handed = pages.get(timeout=wait)
         except stdlib_queue.Empty:
             handed = []
-        if handed is None:
-            if ready:
-                writer.put(ready)
-            writer.put(None)  # one end for each extraction process: the writer counts them
-            return
-        for finished in handed:
+        for finished in handed or ():
             if not ready:
                 since = time.monotonic()
             ready.append(prepare(finished))
-            if len(ready) >= HAND_ON or time.monotonic() - since >= LINGER:
-                writer.put(ready)
-                ready = []
-        if ready and time.monotonic() - since >= LINGER:
+        if ready and (handed is None or len(ready) >= HAND_ON
+                      or time.monotonic() - since >= LINGER):
             writer.put(ready)
             ready = []
+        if handed is None:
+            writer.put(None)  # one end for each extraction process: the writer counts them
+            return
 
 
 def prepare(finished: Finished) -> Prepared:
@@ -296,9 +293,9 @@ def _serve(path: str, record_queue: bool, return_articles: bool, workers: int,
             # extract here need no such moment: extracting them gives it.
             until = time.monotonic() + (LINGER if senders_extract else 0.0)
             while len(batch) < MAX_BATCH and None not in batch:
+                left = until - time.monotonic()
                 try:
-                    batch.append(inbox.get(timeout=max(0.0, until - time.monotonic()))
-                                 if time.monotonic() < until else inbox.get_nowait())
+                    batch.append(inbox.get(timeout=left) if left > 0 else inbox.get_nowait())
                 except stdlib_queue.Empty:
                     break
             senders -= batch.count(None)
@@ -343,16 +340,18 @@ def _write(archive: Archive, pages: list[Prepared], record_queue: bool,
     refused: list[PageWrite] = []
     for page, outcome in zip(pages, outcomes):
         item = page.finished
+        size = page.packed.size if page.packed is not None else len(item.result.body)
         light = replace(item.result, body=b"", text=None)
         if isinstance(outcome, sqlite3.Error):
             reason = f"the archive refused the page: {outcome}"
             failure = replace(light, error=reason, error_kind=FetchError.UNSTORABLE.value)
             refused.append(PageWrite(failure, None, _recorder(item.url, FAILED, failure)
                                      if record_queue else None))
-            written.append(Written(item.url, failure, FAILED, refused=reason))
+            written.append(Written(item.url, failure, FAILED, refused=reason, size=size))
         else:
             written.append(Written(item.url, light, item.state, saved=outcome,
-                                   article=page.article if return_articles else None))
+                                   article=page.article if return_articles else None,
+                                   size=size))
     if refused:  # recorded on their own, without the rows SQLite would not take
         archive.save_batch(refused)
     return written

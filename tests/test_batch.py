@@ -177,6 +177,20 @@ def test_the_summary_counts_failures_by_reason(fault_batch):
 
 # -- resuming -----------------------------------------------------------------
 
+def wait_until_done(db: Path, crawl: subprocess.Popen, count: int, timeout: float = 30) -> None:
+    """Wait until the running crawl has archived `count` URLs (or ended, or time is up)."""
+    deadline = time.monotonic() + timeout
+    done = 0
+    while done < count and time.monotonic() < deadline and crawl.poll() is None:
+        time.sleep(0.1)
+        if db.exists():
+            try:
+                done = Database(db).execute(
+                    "select count(*) from queue where state = 'done'").fetchone()[0]
+            except Exception:  # the schema may not be there yet
+                pass
+
+
 def test_kill_9_then_rerun_archives_every_url_exactly_once(tmp_path):
     server = FaultServer(latency=0.03).start()
     try:
@@ -186,16 +200,7 @@ def test_kill_9_then_rerun_archives_every_url_exactly_once(tmp_path):
         command = [sys.executable, "-m", "scraper", "batch", str(url_list), "--db", str(db),
                    "--per-host", "2", "--quiet"]
         crawl = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 30
-        done = 0
-        while done < 10 and time.monotonic() < deadline and crawl.poll() is None:
-            time.sleep(0.1)
-            if db.exists():
-                try:
-                    done = Database(db).execute(
-                        "select count(*) from queue where state = 'done'").fetchone()[0]
-                except Exception:  # the schema may not be there yet
-                    pass
+        wait_until_done(db, crawl, 10)
         assert crawl.poll() is None, "the crawl ended before it could be killed"
         os.kill(crawl.pid, signal.SIGKILL)
         crawl.wait(10)
@@ -228,15 +233,7 @@ def test_ctrl_c_keeps_what_was_archived_and_a_rerun_finishes_the_rest(tmp_path):
         # A terminal's Ctrl-C reaches the whole process group: crawl, writer and extractors.
         crawl = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                  text=True, start_new_session=True)
-        deadline = time.monotonic() + 30
-        done = 0
-        while done < 5 and time.monotonic() < deadline and crawl.poll() is None:
-            time.sleep(0.1)
-            try:
-                done = Database(db).execute(
-                    "select count(*) from queue where state = 'done'").fetchone()[0]
-            except Exception:  # not created yet
-                pass
+        wait_until_done(db, crawl, 5)
         assert crawl.poll() is None, "the crawl ended before Ctrl-C"
         os.killpg(crawl.pid, signal.SIGINT)
         out, err = crawl.communicate(timeout=20)
