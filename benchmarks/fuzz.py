@@ -1,6 +1,6 @@
 """The long fuzzing profile: extract() on many generated hostile pages, counting every failure.
 
-    python benchmarks/fuzz.py --examples 20000            # about 10 minutes on 2 cores
+    python benchmarks/fuzz.py --examples 20000            # about 3-4 minutes on 2 cores
     python benchmarks/fuzz.py --examples 2000 --save fuzz-findings/
 
 The pages come from the same strategies as the test suite's fast profile
