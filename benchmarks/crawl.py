@@ -55,20 +55,22 @@ def write_list(path: Path, port: int, sites: int, count: int, start: int, kind: 
             out.write(f"http://127.0.0.{n % sites + 2}:{port}/{kind}/{n}\n")
 
 
-def tree_rss_mb(pid: int) -> float:
-    """Resident memory of a process and all its descendants, summed."""
-    total, pending = 0, [pid]
+def sample_tree(pid: int) -> tuple[float, dict[int, tuple[str, float]]]:
+    """Resident memory (MB) of a process and all its descendants, summed; and the name
+    and CPU seconds of each."""
+    total, cpu, pending = 0, {}, [pid]
     while pending:
         current = pending.pop()
         try:
             status = Path(f"/proc/{current}/status").read_text()
             total += int(status.split("VmRSS:")[1].split()[0]) if "VmRSS:" in status else 0
+            cpu[current] = (status.split("Name:")[1].split()[0], cpu_seconds(current))
             for task in os.listdir(f"/proc/{current}/task"):
                 pending += [int(c) for c in
                             Path(f"/proc/{current}/task/{task}/children").read_text().split()]
         except (OSError, IndexError, ValueError):  # it ended meanwhile
             continue
-    return total / 1024
+    return total / 1024, cpu
 
 
 def measure(command: list[str], server_pid: int) -> dict:
@@ -81,11 +83,14 @@ def measure(command: list[str], server_pid: int) -> dict:
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak = [0.0]
+    by_pid: dict[int, tuple[str, float]] = {}
     done = threading.Event()
 
     def sample() -> None:
         while not done.wait(0.05):
-            peak[0] = max(peak[0], tree_rss_mb(process.pid))
+            rss, cpu = sample_tree(process.pid)
+            peak[0] = max(peak[0], rss)
+            by_pid.update(cpu)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -95,9 +100,16 @@ def measure(command: list[str], server_pid: int) -> dict:
     sampler.join()
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"{command[2:4]} failed: {process.stderr.read().decode()[-2000:]}")
+    by_process: dict[str, float] = defaultdict(float)  # as last sampled: a little short
+    for pid, (name, seconds) in by_pid.items():
+        by_process[_STAGES.get(name, "crawl" if pid == process.pid else "other")] += seconds
     return {"elapsed": elapsed, "cpu": usage.ru_utime + usage.ru_stime,
             "rss_mb": max(peak[0], usage.ru_maxrss / 1024),
-            "server_cpu": cpu_seconds(server_pid) - server_cpu}
+            "server_cpu": cpu_seconds(server_pid) - server_cpu, "by_process": by_process}
+
+
+# What scrape batch's processes call themselves (scraper/writer.py), as stages.
+_STAGES = {"scrape-extract": "extraction", "scrape-writer": "writer"}
 
 
 def scrape_batch(url_list: Path, db: Path, args) -> list[str]:
@@ -117,6 +129,11 @@ def report(name: str, urls: int, figures: dict) -> float:
     print(f"  {name:<13} {rate:8.1f} pages/s  {figures['elapsed']:6.1f} s  "
           f"CPU {figures['cpu']:6.1f} s ({figures['cpu'] / urls * 1000:.2f} ms/page)  "
           f"peak RSS {figures['rss_mb']:6.1f} MB  server CPU {figures['server_cpu']:.1f} s")
+    stages = figures["by_process"]
+    if len(stages) > 1:
+        print("    CPU by process: " + ", ".join(
+            f"{stage} {seconds / urls * 1000:.2f}" for stage, seconds in
+            sorted(stages.items(), key=lambda item: -item[1]) if seconds >= 0.05) + " ms/page")
     return rate
 
 
@@ -135,7 +152,11 @@ def main() -> None:
     parser.add_argument("--memory-kind", choices=("private", "article"), default="private",
                         help="private: every URL disallowed by robots.txt; article: fetched")
     parser.add_argument("--run-baseline", nargs=2, metavar=("LIST", "DB"), help=argparse.SUPPRESS)
+    parser.add_argument("--run-probe", type=int, metavar="PAGES", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.run_probe:
+        print(run_probe(args.run_probe))
+        return
     if args.run_baseline:
         asyncio.run(run_baseline(Path(args.run_baseline[0]), Path(args.run_baseline[1]),
                                  args.concurrency, args.per_host))
@@ -154,7 +175,47 @@ def main() -> None:
         server.wait()
 
 
+def core_speedup(pages: int = 400) -> tuple[int, float, float]:
+    """(cores, slowdown, speedup): CPU per page of extraction run in one process per core at
+    once against one process alone, and how much more work all the cores do than one.
+
+    Cores running at once share caches, memory bandwidth and clock boost (and, on a
+    virtual machine, maybe physical cores): a pipeline that spreads its work over
+    every core gains less than the core count, while a one-process crawler does not
+    pay this."""
+    cores = len(os.sched_getaffinity(0))
+
+    def at_once(count: int) -> float:
+        probes = [subprocess.Popen([sys.executable, __file__, "--run-probe", str(pages)],
+                                   stdout=subprocess.PIPE, text=True) for _ in range(count)]
+        return sum(float(probe.communicate()[0]) for probe in probes) / count
+
+    alone = min(at_once(1), at_once(1))
+    together = at_once(cores)
+    return cores, together / alone, cores * alone / together
+
+
+def run_probe(pages: int) -> float:
+    """CPU milliseconds per page that extract() takes on the test web's pages."""
+    sys.path.insert(0, str(HERE.parent))
+    from sites import article_page
+
+    from scraper.extract import extract
+
+    html = [article_page(n % 20, n).decode() for n in range(pages)]
+    for text in html[:20]:  # imports and caches warmed
+        extract(text, "http://127.0.0.2/article/0")
+    started = time.process_time()
+    for n, text in enumerate(html):
+        extract(text, f"http://127.0.0.{n % 20 + 2}/article/{n}")
+    return (time.process_time() - started) / pages * 1000
+
+
 def compare(tmp: Path, port: int, server_pid: int, args) -> None:
+    cores, slowdown, speedup = core_speedup()
+    print(f"this machine: {cores} cores; extraction run on all of them at once takes "
+          f"{slowdown:.2f}x the CPU per page it takes alone: together they do {speedup:.2f}x "
+          f"the work of one")
     print(f"{args.urls:,} URLs over {args.sites} hosts, {args.latency * 1000:.0f} ms latency, "
           f"concurrency {args.concurrency}, per host {args.per_host}, "
           f"scrape batch --workers {'default' if args.workers is None else args.workers}")

@@ -215,8 +215,7 @@ def _extract_pages(pages: multiprocessing.Queue, writer: multiprocessing.Queue) 
 
     Pages are prepared as they come and passed on in small batches: one message
     per page would wake the writer (and the crawl, with its report) per page."""
-    _die_with_parent()
-    _leave_interrupts_to_the_crawl()
+    _become_child("scrape-extract")
     ready: list[Prepared] = []
     since = 0.0  # when the oldest page in `ready` was prepared
     while True:
@@ -272,8 +271,7 @@ def _serve(path: str, record_queue: bool, return_articles: bool, workers: int,
     from the crawl itself when there are none (then this process extracts them).
     """
     senders, senders_extract = max(workers, 1), workers > 0
-    _die_with_parent()
-    _leave_interrupts_to_the_crawl()
+    _become_child("scrape-writer")
     try:
         archive = Archive(path)
     except ScraperError as exc:
@@ -311,20 +309,21 @@ def _serve(path: str, record_queue: bool, return_articles: bool, workers: int,
         archive.close()
 
 
-def _leave_interrupts_to_the_crawl() -> None:
-    """Ctrl-C reaches the whole process group; the crawl decides, and tells the writer to
-    finish what it has, rather than have it die halfway through."""
+def _become_child(name: str) -> None:
+    """Set up a process of the crawl's.
+
+    Ctrl-C reaches the whole process group; the crawl decides, and tells the writer to
+    finish what it has, rather than have it die halfway through. Linux is asked to kill
+    the process when the crawl's dies (kill -9 included), and to show `name` for it in
+    ps and top (and so in benchmarks/crawl.py's CPU by process)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def _die_with_parent() -> None:
-    """Ask Linux to kill this process when the crawl's process dies (kill -9 included)."""
     try:
         import ctypes
 
         libc = ctypes.CDLL(None, use_errno=True)
-        PR_SET_PDEATHSIG = 1
+        PR_SET_NAME, PR_SET_PDEATHSIG = 15, 1
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        libc.prctl(PR_SET_NAME, name.encode()[:15])
     except (OSError, AttributeError):  # not Linux: the parent check in _serve remains
         pass
 
