@@ -31,6 +31,7 @@ class FetchError(str, Enum):
     FILE_NOT_FOUND = "file_not_found"  # a local path that does not exist
     FILE_UNREADABLE = "file_unreadable"
     UNSTORABLE = "unstorable"  # the archive refused the page (a row SQLite cannot hold)
+    EXTRACTION_CRASHED = "extraction_crashed"  # the process extracting the page died on it
 
 
 class ScraperError(Exception):

@@ -21,6 +21,9 @@ behind a rerun's back.
 
 Nothing here fetches. A run-level failure (disk full, archive locked, a
 process that died) stops the crawl; `close()` raises it in the crawl's process.
+A process that dies while extracting a page (a crash in the parser, the kernel
+killing it for memory) leaves that page's URL behind in shared memory: the page
+is recorded as failed, so a rerun goes on past it instead of dying on it again.
 """
 from __future__ import annotations
 
@@ -32,6 +35,7 @@ import signal
 import sqlite3
 import threading
 import time
+from ctypes import Array, c_char
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
@@ -47,6 +51,9 @@ log = logging.getLogger(__name__)
 
 MAX_BATCH = 64  # messages per transaction at most (each a list of up to HAND_ON pages)
 _POLL = 0.5  # seconds between checks that the other side is still alive
+# Bytes of the URL a process is extracting, kept where the crawl can read it if the
+# process dies. (URL lists take longer URLs only in theory: such a page is not named.)
+URL_SLOT = 16_384
 # Pages travel between processes in lists: one message per page would wake the receiver
 # (and the crawl, with the writer's report) once per page. A page waits at most LINGER
 # seconds for others to go with it, and HAND_ON go together at most.
@@ -114,21 +121,28 @@ class Writer:
     def __init__(self, path: str | Path, *, record_queue: bool, return_articles: bool = False,
                  workers: int = 0, on_written: Callable[[list[Written]], None]) -> None:
         context = multiprocessing.get_context("spawn")
+        self._path, self._record_queue = path, record_queue
         # The writer's inbox: lists of Finished or Prepared pages; None when a sender is done.
         self._inbox = context.Queue()
         self._outbox = context.Queue()  # the writer's reports: ready, written, error, closed
+        # What each process is extracting, if anything (the writer's first, when it extracts).
+        self._extracting = [context.Array("c", URL_SLOT, lock=False)
+                            for _ in range(max(workers, 1))]
         self._process = context.Process(
             target=_serve, args=(str(path), record_queue, return_articles, workers,
-                                 self._inbox, self._outbox), name="scrape-writer")
+                                 self._inbox, self._outbox, self._extracting[0]),
+            name="scrape-writer")
         self._to_extract = context.Queue() if workers > 0 else None
         self._extractors = [
-            context.Process(target=_extract_pages, args=(self._to_extract, self._inbox),
+            context.Process(target=_extract_pages,
+                            args=(self._to_extract, self._inbox, self._extracting[n]),
                             name=f"scrape-extract-{n}") for n in range(workers)]
         self._on_written = on_written
         self._listener = threading.Thread(target=self._listen, name="writer-listener",
                                           daemon=True)
         self._ready = threading.Event()
         self.error: BaseException | None = None
+        self._recorded_crash: _Died | None = None  # once the page a process died on is recorded
 
     def start(self) -> None:
         """Start the processes; returns once the archive is open (raises if it cannot be)."""
@@ -169,8 +183,9 @@ class Writer:
         self._process.join()
         self._inbox.close()
         self._inbox.join_thread()
-        if self.error is None:  # pages an extraction process took with it are not archived
-            self.error = self._failure()
+        if self.error is None or isinstance(self.error, _Died):
+            # pages a dead process took with it are not archived (they stay pending)
+            self.error = self._failure() or self.error
         if self.error is not None:
             raise self.error
 
@@ -196,21 +211,60 @@ class Writer:
                 return
 
     def _writer_stopped(self) -> ArchiveError:
-        return ArchiveError(f"the archive writer stopped unexpectedly (exit code "
-                            f"{self._process.exitcode})")
+        return _Died(f"the archive writer stopped unexpectedly (exit code "
+                     f"{self._process.exitcode}); run the batch again to resume")
 
     def _failure(self) -> ScraperError | None:
-        """Why the archive can no longer be written, if a process died; else None."""
+        """Why the archive can no longer be written, if a process died; else None.
+
+        Once every process has ended, a page the dead one was extracting is recorded as
+        failed: the rerun goes on past it."""
+        if self._recorded_crash is not None:
+            return self._recorded_crash
         if self._process.exitcode not in (None, 0):
-            return self._writer_stopped()
-        for extractor in self._extractors:
-            if extractor.exitcode not in (None, 0):
-                return ArchiveError(f"an extraction process stopped unexpectedly (exit code "
-                                    f"{extractor.exitcode}); run the batch again to resume")
-        return None
+            who, code, extracting = ("the archive writer", self._process.exitcode,
+                                     self._extracting[0])
+        else:
+            dead = [(extractor.exitcode, slot) for extractor, slot
+                    in zip(self._extractors, self._extracting)
+                    if extractor.exitcode not in (None, 0)]
+            if not dead:
+                return None
+            who, (code, extracting) = "an extraction process", dead[0]
+        url = extracting.value.decode("utf-8", "replace")
+        if url and not self._process.is_alive() and not any(
+                extractor.is_alive() for extractor in self._extractors
+        ) and self._record_crash(url, code):
+            self._recorded_crash = _Died(
+                f"{who} stopped unexpectedly (exit code {code}) while extracting {url}; that "
+                f"page is recorded as failed: run the batch again to resume")
+            return self._recorded_crash
+        return _Died(f"{who} stopped unexpectedly (exit code {code}); run the batch again "
+                     f"to resume")
+
+    def _record_crash(self, url: str, exit_code: int) -> bool:
+        """Record the page a process died on as failed; False if the archive would not."""
+        reason = (f"the process extracting the page stopped (exit code {exit_code}): the "
+                  f"page may crash the parser")
+        failure = FetchResult(url=url, error_kind=FetchError.EXTRACTION_CRASHED.value,
+                              error=reason, attempts=1)
+        try:
+            with Archive(self._path) as archive:
+                [outcome] = archive.save_batch([PageWrite(
+                    failure, None, _recorder(url, FAILED, failure) if self._record_queue
+                    else None)])
+        except (ScraperError, sqlite3.Error) as exc:
+            log.warning("could not record the page %s as failed: %s", url, exc)
+            return False
+        return not isinstance(outcome, sqlite3.Error)
 
 
-def _extract_pages(pages: multiprocessing.Queue, writer: multiprocessing.Queue) -> None:
+class _Died(ArchiveError):
+    """A process of the crawl's died."""
+
+
+def _extract_pages(pages: multiprocessing.Queue, writer: multiprocessing.Queue,
+                   extracting: Array[c_char]) -> None:
     """An extraction process: prepare pages for the writer until told to stop.
 
     Pages are prepared as they come and passed on in small batches: one message
@@ -227,7 +281,7 @@ def _extract_pages(pages: multiprocessing.Queue, writer: multiprocessing.Queue) 
         for finished in handed or ():
             if not ready:
                 since = time.monotonic()
-            ready.append(prepare(finished))
+            ready.append(_prepare_naming(finished, extracting))
         if ready and (handed is None or len(ready) >= HAND_ON
                       or time.monotonic() - since >= LINGER):
             writer.put(ready)
@@ -235,6 +289,15 @@ def _extract_pages(pages: multiprocessing.Queue, writer: multiprocessing.Queue) 
         if handed is None:
             writer.put(None)  # one end for each extraction process: the writer counts them
             return
+
+
+def _prepare_naming(finished: Finished, extracting: Array[c_char]) -> Prepared:
+    """prepare(), with the page's URL left in `extracting` while it runs (see URL_SLOT)."""
+    url = finished.url.encode("utf-8", "replace")
+    extracting.value = url if len(url) < URL_SLOT else b""
+    prepared = prepare(finished)
+    extracting.value = b""
+    return prepared
 
 
 def prepare(finished: Finished) -> Prepared:
@@ -264,7 +327,8 @@ def extract_page(body: bytes, content_type: str | None, url: str) -> Article:
 
 
 def _serve(path: str, record_queue: bool, return_articles: bool, workers: int,
-           inbox: multiprocessing.Queue, outbox: multiprocessing.Queue) -> None:
+           inbox: multiprocessing.Queue, outbox: multiprocessing.Queue,
+           extracting: Array[c_char]) -> None:
     """The writer process: write batches of pages until every sender says it is done.
 
     Pages come in lists: Prepared from `workers` extraction processes, or Finished
@@ -297,7 +361,7 @@ def _serve(path: str, record_queue: bool, return_articles: bool, workers: int,
                 except stdlib_queue.Empty:
                     break
             senders -= batch.count(None)
-            pages = [page if isinstance(page, Prepared) else prepare(page)
+            pages = [page if isinstance(page, Prepared) else _prepare_naming(page, extracting)
                      for item in batch if item is not None for page in item]
             if pages:
                 outbox.put(("written", _write(archive, pages, record_queue, return_articles)))

@@ -187,6 +187,12 @@ class FaultServer:
                 h.wfile.write(chunk)
             h.close_connection = True
             return None
+        if path == "/heavy":  # a long article: a second or so to extract
+            self._stopping.wait(self.latency)
+            paragraphs = "".join(f"<p>Paragraph {n} of a long article, with a "
+                                 f"<a href='/ok/{n}'>link</a> in it.</p>" for n in range(50_000))
+            return self.send(h, 200, article("Heavy", paragraphs).encode(),
+                             "text/html; charset=utf-8")
         if path == "/bomb":
             return self.send(h, 200, GZIP_BOMB, "text/html", {"Content-Encoding": "gzip"})
         if path == "/gzip":  # an honest gzipped page

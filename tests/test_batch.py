@@ -296,6 +296,102 @@ def test_a_dead_extraction_process_stops_the_crawl_with_one_clear_error(tmp_path
     assert time.monotonic() - started < 10
 
 
+def child_named(crawl_pid: int, name: str, timeout: float = 20) -> int:
+    """The pid of the crawl's process called `name`, once it is running."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for child in Path(f"/proc/{crawl_pid}/task/{crawl_pid}/children").read_text().split():
+            if Path(f"/proc/{child}/comm").read_text().strip() == name:
+                return int(child)
+        time.sleep(0.05)
+    raise AssertionError(f"no process {name}")
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+@pytest.mark.parametrize("workers, extracting", [("1", "scrape-extract"),
+                                                 ("0", "scrape-writer")])
+def test_a_page_its_extraction_process_dies_on_is_recorded_and_the_rerun_goes_past_it(
+        tmp_path, workers, extracting):
+    """A page that crashes the parser (or makes the kernel kill the process for memory)
+    would otherwise stop every rerun: it is fetched again, and kills the process again."""
+    server = FaultServer(latency=1.0).start()  # time for the extraction process to settle
+    try:
+        db = tmp_path / "archive.db"
+        heavy = server.url("/heavy")  # about a second of extraction
+        url_list = write_list(tmp_path / "urls.txt", [heavy])
+        crawl = subprocess.Popen(
+            [sys.executable, "-m", "scraper", "batch", str(url_list), "--db", str(db),
+             "--workers", workers, "--quiet"], stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, text=True)
+        extractor = child_named(crawl.pid, extracting)
+        deadline = time.monotonic() + 20
+        while "/heavy" not in server.paths() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        time.sleep(0.5)  # the page is on its way; the extraction process is idle
+        idle = cpu_seconds(extractor)
+        while cpu_seconds(extractor) < idle + 0.05 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        os.kill(extractor, signal.SIGKILL)  # as the kernel would, in the middle of the page
+        out, err = crawl.communicate(timeout=30)
+        assert crawl.returncode == 4, err
+        assert f"while extracting {heavy}; that page is recorded as failed" in err, err
+        assert "Traceback" not in err
+        archive = Database(db)
+        [(state, kind, error)] = archive.execute(
+            "select state, error_kind, last_error from queue").fetchall()
+        assert (state, kind) == ("failed", "extraction_crashed") and "exit code -9" in error
+        assert archive.execute("select error_kind from fetches").fetchall() == [
+            ("extraction_crashed",)]
+
+        more = [server.url(f"/ok/{n}") for n in range(3)]
+        write_list(url_list, [heavy, *more])
+        rerun = scrape("batch", str(url_list), "--db", str(db), "--quiet")
+        assert rerun.returncode == 0, rerun.stderr
+        assert server.paths().count("/heavy") == 1  # not fetched again
+        assert archive["articles"].count == 3
+        retried = scrape("batch", str(url_list), "--db", str(db), "--retry-failed", "--quiet")
+        assert retried.returncode == 0, retried.stderr
+        assert archive["articles"].count == 4
+    finally:
+        server.stop()
+
+
+def test_the_page_a_process_died_on_is_named_by_the_writer(tmp_path):
+    """The same, through the Writer alone, stopping the extraction process mid-page so
+    that which page it held is certain."""
+    from scraper.errors import ArchiveError
+    from scraper.models import FetchResult
+    from scraper.writer import Finished, Writer
+
+    writer = Writer(tmp_path / "archive.db", record_queue=False, workers=1,
+                    on_written=lambda batch: None)
+    writer.start()
+    url = "http://127.0.0.1/heavy"
+    body = ("<html><body><article>" + "<p>Paragraph of a long article.</p>" * 50_000
+            + "</article></body></html>").encode()
+    writer.put([Finished(url, FetchResult(url=url, final_url=url, status=200, body=body))])
+    process, slot = writer._extractors[0], writer._extracting[0]
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        if slot.value:
+            os.kill(process.pid, signal.SIGSTOP)
+            if slot.value:
+                break
+            os.kill(process.pid, signal.SIGCONT)
+        time.sleep(0.001)
+    assert slot.value == url.encode(), "the page was never seen being extracted"
+    process.kill()
+    with pytest.raises(ArchiveError, match=f"while extracting {url}; that page is recorded"):
+        writer.close()
+    assert Database(tmp_path / "archive.db").execute(
+        "select url, error_kind from fetches").fetchall() == [(url, "extraction_crashed")]
+
+
 def test_retry_failed_tries_failed_urls_again(faults, tmp_path, db_path):
     url_list = write_list(tmp_path / "urls.txt", [faults.url("/status/500"), faults.url("/ok/1")])
     first = scrape("batch", str(url_list), "--db", str(db_path), *QUICK, "--retries", "0")
