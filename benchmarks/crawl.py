@@ -11,6 +11,11 @@ runs in its own process too, so CPU seconds are its own and its children's
 writer and extraction processes together). Both get the same limits:
 --concurrency in flight overall, --per-host per host.
 
+Each round also prints the CPU per page of each of scrape batch's processes
+(crawl, extraction, writer: they name themselves). Before the rounds, extraction
+runs alone and then once per core at once: how much more work the cores do
+together than one bounds any pipeline that spreads its work over them.
+
 The baseline is what a bare script would do: one plain `httpx.AsyncClient()`,
 a semaphore for each limit, selectolax for the title, `sqlite3.executemany`
 of (url, status, title, html) every 100 pages. `scrape batch` does the whole

@@ -36,7 +36,7 @@ from .errors import FetchError
 from .fetch import FetchPolicy, RetryPolicy, fetch, make_client
 from .models import FetchResult
 from .queue import DONE, FAILED, SKIPPED, UrlQueue
-from .robots import RobotsCache, robots_policy
+from .robots import Robots, RobotsCache, robots_policy
 from .urls import host_of, origin_of, with_credentials
 from .writer import HAND_ON, LINGER, Finished, Writer, Written
 
@@ -51,6 +51,7 @@ class CrawlSettings:
     per_host: int = 2  # requests in flight at once to one host
     delay: float = 0.0  # seconds from one request's end to the next's start at a host
     obey_robots: bool = True
+    max_crawl_delay: float = 60.0  # a site whose robots.txt asks for longer is not fetched
     fetch: FetchPolicy = field(default_factory=FetchPolicy)
     retry: RetryPolicy = field(default_factory=RetryPolicy)
 
@@ -292,8 +293,8 @@ class Crawler:
             if robots is None:
                 self._start(host, now, self._load_robots(host, origin), holds_url=False)
                 return
-            host.delay = max(self.settings.delay, robots.delay)
-            refusal = robots.refusal(job.url)
+            host.delay = self._delay(robots)
+            refusal = robots.refusal(job.url, self.settings.max_crawl_delay)
             if refusal is not None:
                 host.jobs.popleft()
                 result = FetchResult(url=job.url, error_kind=refusal.kind, error=refusal.message,
@@ -322,6 +323,12 @@ class Crawler:
     def _task_done(self, task: asyncio.Task) -> None:
         self._tasks.discard(task)
         self._wake.set()
+
+    def _delay(self, robots: Robots) -> float:
+        """--delay, or the site's Crawl-delay if longer; a site asking for more than
+        max_crawl_delay gets no request at all, so its refusals need not wait."""
+        asked = robots.delay if robots.delay <= self.settings.max_crawl_delay else 0.0
+        return max(self.settings.delay, asked)
 
     def per_host_limit(self, host: _Host) -> int:
         """A host with a delay takes one request at a time: the delay runs from its end."""
@@ -361,7 +368,7 @@ class Crawler:
         host.awaiting_robots = True
         try:
             robots = await self._robots.get(origin)
-            host.delay = max(self.settings.delay, robots.delay)
+            host.delay = self._delay(robots)
         finally:
             host.awaiting_robots = False
             self._request_ended(host)
@@ -383,7 +390,8 @@ class Crawler:
         """robots.txt of a redirect or refresh target, asked before it is followed."""
         if not self.settings.obey_robots:
             return None
-        refusal = (await self._robots.get(origin_of(url))).refusal(url)
+        refusal = (await self._robots.get(origin_of(url))).refusal(
+            url, self.settings.max_crawl_delay)
         return (refusal.kind, refusal.message) if refusal is not None else None
 
     async def _fetch_job(self, host: _Host, job: Job) -> None:

@@ -123,6 +123,9 @@ def batch_command(
     delay: float = typer.Option(0.0, min=0.0,
                                 help="Seconds from the end of one request to a host to the "
                                      "start of the next (robots.txt may ask more)."),
+    max_crawl_delay: float = typer.Option(
+        60.0, min=0.0, help="Longest robots.txt Crawl-delay honoured; a site asking for more "
+                            "is not fetched (its URLs fail)."),
     timeout: float = typer.Option(30.0, min=0.001, help="Total seconds one request may take."),
     connect_timeout: float = typer.Option(10.0, min=0.001, help="Seconds to connect."),
     read_timeout: float = typer.Option(20.0, min=0.001,
@@ -156,6 +159,7 @@ def batch_command(
     """Crawl a list of URLs into the archive: polite, concurrent, resumable."""
     settings = CrawlSettings(
         concurrency=concurrency, per_host=per_host, delay=delay, obey_robots=not ignore_robots,
+        max_crawl_delay=max_crawl_delay,
         fetch=FetchPolicy(connect_timeout=connect_timeout, read_timeout=read_timeout,
                           deadline=timeout, max_bytes=int(max_body * 1024 * 1024),
                           max_redirects=max_redirects, user_agent=user_agent),

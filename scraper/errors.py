@@ -28,6 +28,7 @@ class FetchError(str, Enum):
     NOT_HTML = "not_html"  # PDF, image, JSON ...
     EMPTY = "empty"  # 200 with no body
     ROBOTS = "robots"  # disallowed by robots.txt (the queue calls it skipped)
+    CRAWL_DELAY = "crawl_delay"  # robots.txt asks for longer between requests than allowed
     FILE_NOT_FOUND = "file_not_found"  # a local path that does not exist
     FILE_UNREADABLE = "file_unreadable"
     UNSTORABLE = "unstorable"  # the archive refused the page (a row SQLite cannot hold)

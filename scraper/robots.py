@@ -13,6 +13,7 @@ crawler hands it a function that does.
 from __future__ import annotations
 
 import asyncio
+import math
 from collections import OrderedDict
 from dataclasses import dataclass, replace
 from typing import Awaitable, Callable
@@ -64,13 +65,21 @@ class Robots:
             return cls(user_agent)
         return cls(user_agent, unavailable=result)
 
-    def refusal(self, url: str) -> Refusal | None:
-        """None when `url` may be fetched; otherwise why not."""
+    def refusal(self, url: str, max_delay: float = math.inf) -> Refusal | None:
+        """None when `url` may be fetched; otherwise why not.
+
+        A site asking for more than `max_delay` seconds between requests is not
+        fetched at all: going faster would be rude, and waiting an hour a page could
+        hold the crawl for days."""
         if self.unavailable is not None:
             return Refusal(self.unavailable.error_kind or FetchError.UNREACHABLE.value,
                            f"robots.txt unavailable ({self.unavailable.error}); not fetched")
         if self.rules is not None and not self.rules.can_fetch(url, self.user_agent):
             return Refusal(FetchError.ROBOTS.value, "disallowed by robots.txt")
+        if self.delay > max_delay:
+            return Refusal(FetchError.CRAWL_DELAY.value,
+                           f"robots.txt asks for {self.delay:g} s between requests, more than "
+                           f"the {max_delay:g} s allowed (--max-crawl-delay); not fetched")
         return None
 
     @property

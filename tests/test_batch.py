@@ -513,6 +513,41 @@ def test_never_closer_than_delay_or_crawl_delay(tmp_path, db_path):
             server.stop()
 
 
+def test_a_site_asking_for_a_day_between_requests_does_not_hold_the_batch(tmp_path, db_path):
+    day = FaultServer(host="127.0.0.2", robots="User-agent: *\nCrawl-delay: 86400\n").start()
+    second = FaultServer(host="127.0.0.3", robots="User-agent: *\nCrawl-delay: 1\n").start()
+    fine = FaultServer(host="127.0.0.1").start()
+    try:
+        urls = [server.url(f"/ok/{n}") for server in (day, second, fine) for n in range(2)]
+        url_list = write_list(tmp_path / "urls.txt", urls)
+        started = time.monotonic()
+        result = scrape("batch", str(url_list), "--db", str(db_path), "--max-crawl-delay",
+                        "0.5", "--quiet")
+        assert time.monotonic() - started < 30
+        assert result.returncode == 1, result.stderr  # some URLs failed
+        assert day.paths() == second.paths() == ["/robots.txt"]  # asked, and nothing more
+        archive = Database(db_path)
+        failed = dict(archive.execute("select url, last_error from queue "
+                                      "where state = 'failed' and error_kind = 'crawl_delay'"))
+        assert set(failed) == set(urls[:4])
+        assert "asks for 86400 s between requests" in failed[urls[0]]
+        assert "crawl_delay" in result.stdout
+
+        # Allowed a longer delay, the site that asked for a second gets its pages, that far
+        # apart; the one that asked for a day still gets none.
+        retried = scrape("batch", str(url_list), "--db", str(db_path), "--retry-failed",
+                         "--quiet")
+        assert retried.returncode == 1
+        assert day.paths() == ["/robots.txt"] * 2
+        requests = sorted(second.requests, key=lambda r: r.started)[1:]  # the rerun's
+        assert [r.path for r in requests] == ["/robots.txt", "/ok/0", "/ok/1"]
+        assert min(b.started - a.started for a, b in zip(requests, requests[1:])) >= 1
+        assert archive["articles"].count == 4
+    finally:
+        for server in (day, second, fine):
+            server.stop()
+
+
 def test_every_request_waits_for_robots_txt(tmp_path, db_path):
     server = FaultServer(robots_delay=0.5).start()
     try:
