@@ -63,6 +63,7 @@ class FetchPolicy:
     max_redirects: int = 10  # redirects and meta refreshes together
     html_only: bool = True  # refuse other content types (robots.txt turns this off)
     user_agent: str = DEFAULT_USER_AGENT
+    keep_head: bool = False  # a body over max_bytes: keep its first max_bytes, not fail
 
 
 @dataclass(frozen=True)
@@ -229,7 +230,7 @@ async def _request(client: httpx.AsyncClient, url: str, current: str, policy: Fe
                 base.error_kind = FetchError.NOT_HTML.value
                 base.error = f"not an HTML page ({content_type.split(';')[0].strip()})"
                 return base
-            body = await _read_capped(response, policy.max_bytes)
+            body = await _read_capped(response, policy.max_bytes, policy.keep_head)
     except _TooLarge as exc:
         return _failed(url, FetchError.TOO_LARGE, str(exc), final_url=current)
     except httpx.TimeoutException as exc:
@@ -275,11 +276,17 @@ class _TooLarge(Exception):
     pass
 
 
-async def _read_capped(response: httpx.Response, max_bytes: int) -> bytes:
-    """Read the body, decompressing ourselves so the cap applies to inflated bytes."""
+async def _read_capped(response: httpx.Response, max_bytes: int, keep_head: bool = False
+                       ) -> bytes:
+    """Read the body, decompressing ourselves so the cap applies to inflated bytes.
+
+    Over the cap, the download stops: it fails, or with `keep_head` it keeps the
+    first `max_bytes`."""
     encoding = response.headers.get("content-encoding", "").strip().lower()
     inflater = _inflater(encoding)
     declared = response.headers.get("content-length", "")
+    if keep_head:
+        return await _read_head(response, inflater, max_bytes)
     if inflater is None and declared.isdigit() and int(declared) > max_bytes:
         raise _TooLarge(f"body of {int(declared) // 1024:,} KiB is over the "
                         f"{max_bytes // 1024:,} KiB limit")
@@ -303,6 +310,21 @@ async def _read_capped(response: httpx.Response, max_bytes: int) -> bytes:
         if size > max_bytes:
             raise _TooLarge(f"body over the {max_bytes // 1024:,} KiB limit once decompressed")
         chunks.append(tail)
+    return b"".join(chunks)
+
+
+async def _read_head(response: httpx.Response, inflater, max_bytes: int) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    async for raw in response.aiter_raw():
+        data = inflater.decompress(raw, max_bytes - size) if inflater is not None else raw
+        chunks.append(data[:max_bytes - size])
+        size += len(chunks[-1])
+        if size >= max_bytes:
+            break
+    else:
+        if inflater is not None:
+            chunks.append(inflater.flush()[:max_bytes - size])
     return b"".join(chunks)
 
 

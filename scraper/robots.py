@@ -29,9 +29,10 @@ ROBOTS_MAX_REDIRECTS = 5  # RFC 9309: follow at least five
 
 
 def robots_policy(policy: FetchPolicy) -> FetchPolicy:
-    """The fetch policy for robots.txt: plain text, small, few redirects."""
+    """The fetch policy for robots.txt: plain text, few redirects, and of a longer file
+    the first ROBOTS_MAX_BYTES (RFC 9309), not a failure that would close the site."""
     return replace(policy, html_only=False, max_bytes=ROBOTS_MAX_BYTES,
-                   max_redirects=ROBOTS_MAX_REDIRECTS)
+                   max_redirects=ROBOTS_MAX_REDIRECTS, keep_head=True)
 
 
 @dataclass(frozen=True)

@@ -548,6 +548,21 @@ def test_a_site_asking_for_a_day_between_requests_does_not_hold_the_batch(tmp_pa
             server.stop()
 
 
+def test_a_robots_txt_over_500_kib_is_read_as_far_as_500_kib(tmp_path, db_path):
+    """RFC 9309: a crawler parses at least 500 KiB; a longer file does not close the site."""
+    rules = "User-agent: *\nDisallow: /private/\n"
+    server = FaultServer(robots=rules + "# a long comment\n" * 60_000).start()  # 1 MB
+    try:
+        url_list = write_list(tmp_path / "urls.txt",
+                              [server.url("/ok/1"), server.url("/private/1")])
+        result = scrape("batch", str(url_list), "--db", str(db_path), "--quiet")
+        assert result.returncode == 0, result.stderr
+        states = dict(Database(db_path).execute("select url, state from queue"))
+        assert states == {server.url("/ok/1"): "done", server.url("/private/1"): "skipped"}
+    finally:
+        server.stop()
+
+
 def test_every_request_waits_for_robots_txt(tmp_path, db_path):
     server = FaultServer(robots_delay=0.5).start()
     try:

@@ -57,6 +57,17 @@ def test_a_gzip_bomb_is_cut_after_decompression(faults):
     assert "decompressed" in result.error
 
 
+@pytest.mark.parametrize("path", ["/big", "/big-unsized", "/bomb"])
+def test_keep_head_keeps_the_first_bytes_of_a_body_over_the_cap(faults, path):
+    """What robots.txt asks for (RFC 9309: read the first 500 KiB of a longer file)."""
+    policy = FetchPolicy(connect_timeout=1.0, read_timeout=1.0, deadline=5.0,
+                         max_bytes=1000, html_only=False, keep_head=True)
+    started = time.monotonic()
+    result = get(faults.url(path), policy)
+    assert result.error is None and len(result.body) == 1000
+    assert time.monotonic() - started < 2.0  # the 20 MB (or 1 GiB inflated) were not read
+
+
 def test_honest_gzip_is_decoded(faults):
     result = get(faults.url("/gzip"))
     assert result.ok and "<h1>Gzipped</h1>" in result.text
