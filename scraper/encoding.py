@@ -8,7 +8,13 @@ A byte-order mark wins over the header, as in every browser (WHATWG "decode"):
 a server that says iso-8859-1 about a file saved with a UTF-8 BOM is wrong, the
 file is not. Labels are mapped the way browsers map them (iso-8859-1 means
 windows-1252, shift_jis means Microsoft's cp932...), because pages are written
-for browsers. This module never raises: undecodable bytes become U+FFFD.
+for browsers. One exception to the order: a page declared windows-1252 (or
+iso-8859-1, us-ascii: a common server default) whose bytes are valid UTF-8,
+non-ASCII included, is UTF-8. Real windows-1252 text almost never forms valid
+UTF-8 sequences ('café' is 63 61 66 E9, and E9 must be followed by two
+continuation bytes), while UTF-8 pages served with a Latin-1 default are common,
+and decoding them as declared would archive mojibake ('ÄŒÃ­tanie' for 'Čítanie').
+This module never raises: undecodable bytes become U+FFFD.
 """
 from __future__ import annotations
 
@@ -59,11 +65,24 @@ def decode_html(body: bytes, content_type: str | None = None) -> tuple[str, str]
     encoding = charset_from_content_type(content_type) or _meta_charset(body)
     if encoding is None:
         encoding = _detect(body)
+    elif encoding == "cp1252" and _is_utf8(body):
+        encoding = "utf-8"
     try:
         return body.decode(encoding, errors="replace"), encoding
     except (LookupError, UnicodeError):  # a codec that cannot decode bytes to text at all
         encoding = _detect(body)
         return body.decode(encoding, errors="replace"), encoding
+
+
+def _is_utf8(body: bytes) -> bool:
+    """Valid UTF-8 with something beyond ASCII in it."""
+    if body.isascii():
+        return False
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _meta_charset(body: bytes) -> str | None:

@@ -219,10 +219,11 @@ async def _request(client: httpx.AsyncClient, url: str, current: str, policy: Fe
                                content_type=content_type or None)
             if response.status_code in REDIRECT_STATUSES:
                 return base
-            if response.status_code == 304:
+            if response.status_code == 304 and headers:
                 base.not_modified = True
                 return base
-            if response.status_code >= 400:
+            # (a 304 to a plain GET, which has no copy to keep, is a failure like a 4xx)
+            if response.status_code >= 400 or response.status_code == 304:
                 base.error_kind = FetchError.HTTP_STATUS.value
                 base.error = f"HTTP {response.status_code} {response.reason_phrase}".strip()
                 return base

@@ -218,6 +218,8 @@ class FaultServer:
         if path == "/bom":  # UTF-8 with a BOM, declared nowhere else
             page = f"<html><head><title>{BOM_TEXT}</title></head><body><p>{BOM_TEXT}</p></body></html>"
             return self.send(h, 200, b"\xef\xbb\xbf" + page.encode("utf-8"), "text/html")
+        if path == "/always-304":  # a broken cache in front of the site
+            return self.send(h, 304, b"")
         if path == "/etag":
             if h.headers.get("If-None-Match") == self.etag:
                 return self.send(h, 304, b"", headers={"ETag": self.etag})

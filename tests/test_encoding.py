@@ -4,6 +4,8 @@ from __future__ import annotations
 import codecs
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scraper.encoding import charset_from_content_type, decode_html
 
@@ -41,6 +43,31 @@ def test_header_wins_over_meta():
     meta = '<meta charset="utf-8">'
     text, _ = decode_html(page(CZECH, meta).encode("cp1250"), "text/html; charset=windows-1250")
     assert CZECH in text
+
+
+def test_utf8_served_with_a_latin1_default_is_utf8():
+    """A common server default (AddDefaultCharset ISO-8859-1) in front of a UTF-8 page."""
+    for content_type, head in (("text/html; charset=iso-8859-1", '<meta charset="utf-8">'),
+                               ("text/html; charset=ISO-8859-1", ""),
+                               ("text/html", '<meta charset="windows-1252">')):
+        text, encoding = decode_html(page(CZECH, head).encode("utf-8"), content_type)
+        assert CZECH in text and encoding == "utf-8"
+
+
+_WORD = st.text(alphabet=st.sampled_from("abcdefghijklmnopqrstuvwxyzàáâäçèéêëìíîïñòóôöùúûüýÿ"),
+                min_size=1)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(_WORD, st.sampled_from("“”‘’–—…€")), min_size=1))
+def test_real_windows_1252_text_stays_windows_1252(tokens):
+    """The exception above never takes windows-1252 text for UTF-8: lower-case letters
+    (E0-FF) lead sequences that a space, a letter or a lead byte cannot continue, and
+    punctuation (80-9F) after a space continues nothing."""
+    words = " ".join(tokens)
+    body = page(words).encode("cp1252")
+    text, _ = decode_html(body, "text/html; charset=iso-8859-1")
+    assert words in text
 
 
 def test_undeclared_utf8_and_undeclared_legacy_are_detected():

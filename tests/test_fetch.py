@@ -113,6 +113,13 @@ def test_conditional_get_gives_not_modified(faults):
     assert faults.requests[-1].headers["If-Modified-Since"] == "Mon, 05 May 2025 08:00:00 GMT"
 
 
+def test_not_modified_to_a_plain_get_is_a_failure(faults):
+    """Only a conditional GET has an archived copy that a 304 can mean."""
+    result = get(faults.url("/always-304"))
+    assert not result.not_modified
+    assert (result.error_kind, result.error) == ("http_status", "HTTP 304 Not Modified")
+
+
 def test_cookies_are_neither_kept_nor_sent(faults):
     async def run() -> None:
         async with make_client(QUICK) as client:
