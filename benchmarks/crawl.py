@@ -3,6 +3,7 @@
     python benchmarks/crawl.py                      # 5,000 URLs over 20 sites, both crawlers
     python benchmarks/crawl.py --urls 2000 --rounds 3
     python benchmarks/crawl.py --memory-urls 100000 # peak RSS of a 100,000-URL list
+    python benchmarks/crawl.py --memory-urls 500 --memory-kind huge   # ... of faults
 
 The test web (benchmarks/sites.py) runs in its own process: 20 hosts
 (127.0.0.2 ... 127.0.0.21), ~33 KB article pages, 20 ms latency. Each crawler
@@ -78,7 +79,7 @@ def sample_tree(pid: int) -> tuple[float, dict[int, tuple[str, float]]]:
     return total / 1024, cpu
 
 
-def measure(command: list[str], server_pid: int) -> dict:
+def measure(command: list[str], server_pid: int, exit_codes: tuple[int, ...] = (0,)) -> dict:
     """Run a crawler process; its wall time, CPU seconds and peak RSS, and the server's CPU.
 
     CPU seconds are the process's and its children's (wait4). Peak RSS is that of
@@ -103,7 +104,7 @@ def measure(command: list[str], server_pid: int) -> dict:
     elapsed = time.perf_counter() - started
     done.set()
     sampler.join()
-    if os.waitstatus_to_exitcode(status) != 0:
+    if os.waitstatus_to_exitcode(status) not in exit_codes:
         raise SystemExit(f"{command[2:4]} failed: {process.stderr.read().decode()[-2000:]}")
     by_process: dict[str, float] = defaultdict(float)  # as last sampled: a little short
     for pid, (name, seconds) in by_pid.items():
@@ -154,8 +155,11 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2, help="alternating runs of each")
     parser.add_argument("--memory-urls", type=int, default=0,
                         help="instead: peak RSS of scrape batch on a list this long")
-    parser.add_argument("--memory-kind", choices=("private", "article"), default="private",
-                        help="private: every URL disallowed by robots.txt; article: fetched")
+    parser.add_argument("--memory-kind", choices=("private", "article", "bomb", "huge"),
+                        default="private",
+                        help="private: every URL disallowed by robots.txt; article: fetched; "
+                             "bomb: gzip bombs (1 GiB inflated); huge: 20 MB bodies of no "
+                             "declared length")
     parser.add_argument("--run-baseline", nargs=2, metavar=("LIST", "DB"), help=argparse.SUPPRESS)
     parser.add_argument("--run-probe", type=int, metavar="PAGES", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -245,7 +249,9 @@ def memory(tmp: Path, port: int, server_pid: int, args) -> None:
     write_list(url_list, port, args.sites, args.memory_urls, start=0, kind=args.memory_kind)
     print(f"{args.memory_urls:,} URLs ({args.memory_kind}) over {args.sites} hosts, "
           f"concurrency {args.concurrency}, per host {args.per_host}")
-    figures = measure(scrape_batch(url_list, tmp / "memory.db", args), server_pid)
+    faults = args.memory_kind in ("bomb", "huge")  # every URL fails: exit code 1
+    figures = measure(scrape_batch(url_list, tmp / "memory.db", args), server_pid,
+                      exit_codes=(0, 1) if faults else (0,))
     report("scrape batch", args.memory_urls, figures)
 
 

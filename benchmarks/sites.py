@@ -3,7 +3,8 @@
 Each site serves ~35 KB article pages shaped like a real news site (menus,
 byline, paragraphs, share widget, prev/next and related links, comment form,
 footer) after a fixed latency, with keep-alive, and a robots.txt that disallows
-`/private/`. Run it as its own process, so it does not share the crawler's GIL:
+`/private/`. For memory under faults it also serves `/bomb/N` (a gzip bomb: 1 MB
+on the wire, 1 GiB inflated) and `/huge/N` (20 MB without a Content-Length). Run it as its own process, so it does not share the crawler's GIL:
 
     python benchmarks/sites.py --sites 20 --latency 0.02
 
@@ -16,12 +17,30 @@ import argparse
 import asyncio
 import random
 import sys
+import zlib
 
 ROBOTS = b"User-agent: *\nDisallow: /private/\n"
 WORDS = ("the city council said on monday that the new budget would cover schools roads "
          "and hospitals while critics argued the plan left rural districts behind after years "
          "of cuts officials expect a vote next week residents gathered outside the hall "
          "to demand answers about rising rents and the closure of two clinics").split()
+
+
+def gzip_bomb(mebibytes: int = 1024) -> bytes:
+    """Spaces, gzipped: after a full flush, deflate repeats its output for the same input,
+    so one compressed MiB is made once and repeated."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
+    unit = packer.compress(b" " * 1024 * 1024) + packer.flush(zlib.Z_FULL_FLUSH)
+    tail = packer.flush()
+    size = mebibytes * 1024 * 1024
+    trailer = zlib.crc32(b" " * 1024 * 1024).to_bytes(4, "little")  # wrong for 1 GiB: unread
+    return (b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff" + unit * mebibytes + tail + trailer
+            + (size % 2**32).to_bytes(4, "little"))
+
+
+BOMB = gzip_bomb()
+HUGE_BYTES = 20 * 1024 * 1024
+HUGE_CHUNK = b"<p>" + b"a" * (256 * 1024 - 3)
 
 
 def host_ip(site: int) -> str:
@@ -102,9 +121,30 @@ class Site(asyncio.Protocol):
         self.site, self.latency = site, latency
         self.buffer = b""
         self.transport: asyncio.Transport | None = None
+        self.paused = False
+        self.huge_left = 0  # bytes of a /huge body still to send
 
     def connection_made(self, transport) -> None:
         self.transport = transport
+
+    def connection_lost(self, exc) -> None:
+        self.huge_left = 0
+
+    def pause_writing(self) -> None:
+        self.paused = True
+
+    def resume_writing(self) -> None:
+        self.paused = False
+        self.pump()
+
+    def pump(self) -> None:
+        """Send a /huge body as the client reads it, never all of it into the server's buffer."""
+        while self.huge_left > 0 and not self.paused and not self.transport.is_closing():
+            chunk = HUGE_CHUNK[:self.huge_left]
+            self.huge_left -= len(chunk)
+            self.transport.write(chunk)
+            if self.huge_left == 0:
+                self.transport.close()
 
     def data_received(self, data: bytes) -> None:
         self.buffer += data
@@ -116,6 +156,18 @@ class Site(asyncio.Protocol):
 
     def respond(self, path: str, close: bool) -> None:
         if self.transport is None or self.transport.is_closing():
+            return
+        if path.startswith("/huge/"):
+            self.transport.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
+                                 b"Connection: close\r\n\r\n")
+            self.huge_left = HUGE_BYTES
+            self.pump()
+            return
+        if path.startswith("/bomb/"):
+            self.transport.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
+                                 b"Content-Encoding: gzip\r\nContent-Length: %d\r\n"
+                                 b"Connection: close\r\n\r\n" % len(BOMB) + BOMB)
+            self.transport.close()
             return
         if path == "/robots.txt":
             status, kind, body = "200 OK", "text/plain", ROBOTS
@@ -131,8 +183,17 @@ class Site(asyncio.Protocol):
             self.transport.close()
 
 
+def _quiet_about_resets(loop: asyncio.AbstractEventLoop, context: dict) -> None:
+    """A crawler that stops reading a /huge body or a bomb resets the connection, and
+    asyncio (3.11) reports the reset it handled as an error of its own: not news here."""
+    if isinstance(context.get("exception"), (ConnectionError, AttributeError)):
+        return
+    loop.default_exception_handler(context)
+
+
 async def serve(sites: int, latency: float, port: int, lifetime: float) -> None:
     loop = asyncio.get_running_loop()
+    loop.set_exception_handler(_quiet_about_resets)
     servers = []
     for site in range(sites):
         server = await loop.create_server(lambda s=site: Site(s, latency), host_ip(site), port,

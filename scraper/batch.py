@@ -36,6 +36,7 @@ from .errors import FetchError
 from .fetch import FetchPolicy, RetryPolicy, fetch, make_client
 from .models import FetchResult
 from .queue import DONE, FAILED, SKIPPED, UrlQueue
+from .budget import BodyBudget, BodyCharge
 from .robots import Robots, RobotsCache, robots_policy
 from .urls import host_of, origin_of, with_credentials
 from .writer import HAND_ON, LINGER, Finished, Writer, Written
@@ -218,6 +219,7 @@ class Crawler:
         self._clients = _Clients(settings.fetch, settings.per_host)
         self._robots = RobotsCache(self._fetch_robots, settings.fetch.user_agent)
         self._robots_policy = robots_policy(settings.fetch)
+        self._bodies = BodyBudget()  # bytes of bodies read and not yet handed over
         self._hosts: dict[str, _Host] = {}
         self._ready: deque[_Host] = deque()
         self._timers: list[tuple[float, int, _Host]] = []
@@ -396,6 +398,7 @@ class Crawler:
 
     async def _fetch_job(self, host: _Host, job: Job) -> None:
         retry = self.settings.retry
+        body = self._bodies.open()  # given back once the page is handed over or dropped
         try:
             if job.first_try is None:
                 job.first_try = time.monotonic()
@@ -409,27 +412,31 @@ class Crawler:
                 result = await fetch(
                     self._clients.get(host.name), url, self.settings.fetch,
                     etag=job.etag, last_modified=job.last_modified, deadline=left,
-                    check_hop=self._check_hop)
+                    check_hop=self._check_hop, charge=body)
         except BaseException:
             self._held -= 1
+            body.release()
             raise
         finally:
             self._request_ended(host)
         wait = retry.wait(result, job.attempts, time.monotonic() - job.first_try)
         if wait is not None:
             # The host asked for a pause (or is failing): nothing goes to it until then.
+            body.release()
             host.next_start = max(host.next_start, time.monotonic() + wait)
             host.jobs.appendleft(job)
             self._held -= 1
             self._list(host)
             return
         result.attempts = job.attempts
-        await self._finish(Outcome(job, result))
+        await self._finish(Outcome(job, result), body)
 
-    async def _finish(self, outcome: Outcome) -> None:
+    async def _finish(self, outcome: Outcome, body: BodyCharge | None = None) -> None:
         try:
             await self._on_finished(outcome)
         finally:
+            if body is not None:
+                body.release()
             self._held -= 1
             self._wake.set()
 

@@ -30,6 +30,7 @@ from urllib.parse import urljoin
 import httpx
 
 from . import __version__
+from .budget import BodyCharge
 from .encoding import decode_html
 from .errors import FetchError
 from .models import FetchResult
@@ -141,11 +142,13 @@ def _no_cookies() -> http.cookiejar.CookieJar:
 
 async def fetch(client: httpx.AsyncClient, url: str, policy: FetchPolicy = FetchPolicy(), *,
                 etag: str | None = None, last_modified: str | None = None,
-                deadline: float | None = None, check_hop: HopCheck | None = None) -> FetchResult:
+                deadline: float | None = None, check_hop: HopCheck | None = None,
+                charge: BodyCharge | None = None) -> FetchResult:
     """One attempt at `url`, conditional when `etag` / `last_modified` are given.
 
     `deadline` (default: the policy's) bounds the whole attempt. `check_hop` is
     asked before each redirect or refresh is followed (robots.txt of the target).
+    The bytes of bodies read are charged to `charge`; the caller releases it.
     """
     problem = check_url(url)
     if problem is not None:
@@ -158,8 +161,8 @@ async def fetch(client: httpx.AsyncClient, url: str, policy: FetchPolicy = Fetch
     limit = policy.deadline if deadline is None else min(deadline, policy.deadline)
     started = time.monotonic()
     try:
-        result = await asyncio.wait_for(_follow(client, url, policy, headers, check_hop),
-                                        timeout=max(limit, 0.001))
+        result = await asyncio.wait_for(
+            _follow(client, url, policy, headers, check_hop, charge), timeout=max(limit, 0.001))
     except asyncio.TimeoutError:
         result = _failed(url, FetchError.TIMEOUT, f"gave up after the {limit:g} s deadline")
     result.elapsed_ms = int((time.monotonic() - started) * 1000)
@@ -167,11 +170,12 @@ async def fetch(client: httpx.AsyncClient, url: str, policy: FetchPolicy = Fetch
 
 
 async def _follow(client: httpx.AsyncClient, url: str, policy: FetchPolicy,
-                  headers: dict[str, str], check_hop: HopCheck | None) -> FetchResult:
+                  headers: dict[str, str], check_hop: HopCheck | None,
+                  charge: BodyCharge | None) -> FetchResult:
     seen = {url}
     current = url
     for _ in range(policy.max_redirects + 1):
-        result = await _request(client, url, current, policy, headers)
+        result = await _request(client, url, current, policy, headers, charge)
         target = _next_hop(result, current)
         if target is None:
             if result.status in REDIRECT_STATUSES:
@@ -209,7 +213,7 @@ def _next_hop(result: FetchResult, current: str) -> str | None:
 
 
 async def _request(client: httpx.AsyncClient, url: str, current: str, policy: FetchPolicy,
-                   headers: dict[str, str]) -> FetchResult:
+                   headers: dict[str, str], charge: BodyCharge | None) -> FetchResult:
     try:
         async with client.stream("GET", current, headers=headers) as response:
             kept = {k: v for k, v in response.headers.items() if k.lower() in KEPT_HEADERS}
@@ -231,7 +235,7 @@ async def _request(client: httpx.AsyncClient, url: str, current: str, policy: Fe
                 base.error_kind = FetchError.NOT_HTML.value
                 base.error = f"not an HTML page ({content_type.split(';')[0].strip()})"
                 return base
-            body = await _read_capped(response, policy.max_bytes, policy.keep_head)
+            body = await _read_capped(response, policy.max_bytes, policy.keep_head, charge)
     except _TooLarge as exc:
         return _failed(url, FetchError.TOO_LARGE, str(exc), final_url=current)
     except httpx.TimeoutException as exc:
@@ -277,56 +281,57 @@ class _TooLarge(Exception):
     pass
 
 
-async def _read_capped(response: httpx.Response, max_bytes: int, keep_head: bool = False
-                       ) -> bytes:
+async def _read_capped(response: httpx.Response, max_bytes: int, keep_head: bool = False,
+                       charge: BodyCharge | None = None) -> bytes:
     """Read the body, decompressing ourselves so the cap applies to inflated bytes.
 
     Over the cap, the download stops: it fails, or with `keep_head` it keeps the
-    first `max_bytes`."""
+    first `max_bytes`. Every piece read is charged to the crawl's body budget first
+    (which may make the download wait)."""
     encoding = response.headers.get("content-encoding", "").strip().lower()
     inflater = _inflater(encoding)
     declared = response.headers.get("content-length", "")
-    if keep_head:
-        return await _read_head(response, inflater, max_bytes)
-    if inflater is None and declared.isdigit() and int(declared) > max_bytes:
+    if (not keep_head and inflater is None and declared.isdigit()
+            and int(declared) > max_bytes):
         raise _TooLarge(f"body of {int(declared) // 1024:,} KiB is over the "
                         f"{max_bytes // 1024:,} KiB limit")
+    too_large = (f"body over the {max_bytes // 1024:,} KiB limit"
+                 + (" once decompressed" if inflater is not None else ""))
     chunks: list[bytes] = []
     size = 0
     async for raw in response.aiter_raw():
-        data = raw
-        if inflater is not None:
-            # max_length bounds what one chunk can inflate to, so memory never
-            # exceeds the cap plus one chunk, whatever the compression ratio.
-            # Asking for one byte more than the budget: getting it means "too large".
-            data = inflater.decompress(raw, max_bytes - size + 1)
-        size += len(data)
-        if size > max_bytes:
-            raise _TooLarge(f"body over the {max_bytes // 1024:,} KiB limit"
-                            + (" once decompressed" if inflater is not None else ""))
-        chunks.append(data)
-    if inflater is not None:
-        tail = inflater.flush()
-        size += len(tail)
-        if size > max_bytes:
-            raise _TooLarge(f"body over the {max_bytes // 1024:,} KiB limit once decompressed")
-        chunks.append(tail)
+        for data in _inflated(inflater, raw):
+            if size + len(data) > max_bytes:
+                if not keep_head:
+                    raise _TooLarge(too_large)
+                chunks.append(data[:max_bytes - size])
+                return b"".join(chunks)
+            if charge is not None:
+                await charge.add(len(data))
+            size += len(data)
+            chunks.append(data)
+    tail = inflater.flush() if inflater is not None else b""
+    if size + len(tail) > max_bytes:
+        if not keep_head:
+            raise _TooLarge(too_large)
+        tail = tail[:max_bytes - size]
+    chunks.append(tail)
     return b"".join(chunks)
 
 
-async def _read_head(response: httpx.Response, inflater, max_bytes: int) -> bytes:
-    chunks: list[bytes] = []
-    size = 0
-    async for raw in response.aiter_raw():
-        data = inflater.decompress(raw, max_bytes - size) if inflater is not None else raw
-        chunks.append(data[:max_bytes - size])
-        size += len(chunks[-1])
-        if size >= max_bytes:
-            break
-    else:
-        if inflater is not None:
-            chunks.append(inflater.flush()[:max_bytes - size])
-    return b"".join(chunks)
+# Inflated bytes per step: a gzip bomb is cut after one step over the cap, and a download
+# waiting for the body budget holds at most one step uncharged.
+_PIECE = 64 * 1024
+
+
+def _inflated(inflater, raw: bytes):
+    """The bytes of a chunk from the wire, inflated a piece at a time."""
+    if inflater is None:
+        yield raw
+        return
+    yield inflater.decompress(raw, _PIECE)
+    while inflater.unconsumed_tail:
+        yield inflater.decompress(inflater.unconsumed_tail, _PIECE)
 
 
 def _inflater(encoding: str):
@@ -351,6 +356,10 @@ class _DeflateInflater:
             except zlib.error:
                 self._inner = zlib.decompressobj(-zlib.MAX_WBITS)
         return self._inner.decompress(data, max_length)
+
+    @property
+    def unconsumed_tail(self) -> bytes:
+        return self._inner.unconsumed_tail if self._inner is not None else b""
 
     def flush(self) -> bytes:
         return self._inner.flush() if self._inner is not None else b""
