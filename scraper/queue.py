@@ -10,6 +10,7 @@ table's primary key does the deduplication. This module never fetches.
 """
 from __future__ import annotations
 
+import re
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -29,6 +30,8 @@ STATES = (PENDING, DONE, FAILED, SKIPPED)
 # indexes, and a page touched many times in one transaction is written once
 # (2,000 a chunk: 300,000 URLs took 36 s; 20,000: see the commit that set it).
 _CHUNK = 20_000
+# A URL holds no whitespace: what follows it after whitespace and '#' is a comment.
+_TRAILING_COMMENT = re.compile(r"\s+#.*$")
 
 
 def now() -> str:
@@ -86,10 +89,16 @@ def _lines(stream, name: str) -> Iterator[str]:
 
 def parse_url_list(lines: Iterable[str], on_bad: Callable[[BadLine], None]
                    ) -> Iterator[ParsedUrl]:
-    """Each URL line, parsed; blank lines and # comments skipped, bad lines reported."""
+    """Each URL line, parsed; blank lines and # comments skipped, bad lines reported.
+
+    A comment may also follow the URL (`https://example.org/a  # why`)."""
     for number, line in enumerate(lines, start=1):
-        text = line.strip().lstrip("\ufeff")
+        text = _TRAILING_COMMENT.sub("", line.strip().lstrip("\ufeff"))
         if not text or text.startswith("#"):
+            continue
+        if any(char.isspace() for char in text):
+            on_bad(BadLine(number, text, "not one URL: it holds whitespace (one URL per line; "
+                                         "a space in a URL is written %20)"))
             continue
         parsed = parse_url(text)
         if isinstance(parsed, UrlProblem):

@@ -422,15 +422,18 @@ def test_refresh_revalidates_with_etag_and_stores_no_new_body(faults, tmp_path, 
 # -- input --------------------------------------------------------------------
 
 def test_list_from_stdin_with_comments_blanks_duplicates_and_bad_lines(faults, db_path):
-    lines = ["# my list", "", faults.url("/ok/a"), "ftp://files.example/x", "not a url",
+    lines = ["\ufeff# my list, saved with a byte-order mark", "", faults.url("/ok/a"),
+             "ftp://files.example/x", "not a url",
              faults.url("/ok/a#comments"), faults.url("/ok/a").upper().replace("/OK/A", "/ok/a"),
-             "   ", faults.url("/ok/b")]
+             "   ", faults.url("/ok/b") + "\r", faults.url("/ok/c") + "   # the third one",
+             faults.url("/ok/d") + "\tTitle of d"]
     result = scrape("batch", "-", "--db", str(db_path), stdin="\n".join(lines))
     assert result.returncode == 0, result.stderr
     assert "line 4: skipped" in result.stderr and "line 5: skipped" in result.stderr
     assert "ftp" in result.stderr
+    assert "line 11: skipped" in result.stderr and "whitespace" in result.stderr
     assert sorted(r["url"] for r in Database(db_path).query("select url from queue")) == [
-        faults.url("/ok/a"), faults.url("/ok/b")]
+        faults.url("/ok/a"), faults.url("/ok/b"), faults.url("/ok/c")]
     assert faults.paths().count("/ok/a") == 1
 
 
