@@ -32,11 +32,11 @@ from typing import Awaitable, Callable, Iterable, Protocol
 
 import httpx
 
+from .budget import BodyBudget, BodyCharge
 from .errors import FetchError
 from .fetch import FetchPolicy, RetryPolicy, fetch, make_client
 from .models import FetchResult
 from .queue import DONE, FAILED, SKIPPED, UrlQueue
-from .budget import BodyBudget, BodyCharge
 from .robots import Robots, RobotsCache, robots_policy
 from .urls import host_of, origin_of, with_credentials
 from .writer import HAND_ON, LINGER, Finished, Writer, Written

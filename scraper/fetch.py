@@ -3,7 +3,8 @@
 Every request has a connect timeout, a read timeout and a total deadline (a
 body trickled one byte a second never trips a per-read timeout), and the body
 is capped while it streams, *after* decompression (a gzip bomb is 1 MB on the
-wire and 1 GiB inflated). Redirects, and `<meta http-equiv=refresh>` pages that
+wire and 1 GiB inflated); what all the crawl's downloads hold at once is
+charged to one budget (budget.py). Redirects, and `<meta http-equiv=refresh>` pages that
 only point at the real one, are followed here, hop by hop, so loops and long
 chains are caught and reported. One call is one attempt: when to try again is
 `RetryPolicy`'s answer, and waiting is the crawler's job (it pauses the whole

@@ -32,6 +32,7 @@ STATES = (PENDING, DONE, FAILED, SKIPPED)
 _CHUNK = 20_000
 # A URL holds no whitespace: what follows it after whitespace and '#' is a comment.
 _TRAILING_COMMENT = re.compile(r"\s+#.*$")
+_WHITESPACE = re.compile(r"\s")
 
 
 def now() -> str:
@@ -96,7 +97,7 @@ def parse_url_list(lines: Iterable[str], on_bad: Callable[[BadLine], None]
         text = _TRAILING_COMMENT.sub("", line.strip().lstrip("\ufeff"))
         if not text or text.startswith("#"):
             continue
-        if any(char.isspace() for char in text):
+        if _WHITESPACE.search(text):
             on_bad(BadLine(number, text, "not one URL: it holds whitespace (one URL per line; "
                                          "a space in a URL is written %20)"))
             continue
