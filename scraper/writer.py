@@ -196,7 +196,7 @@ class Writer:
             except stdlib_queue.Empty:
                 failure = self._failure()
                 if failure is None and not self._process.is_alive():  # gone without a word
-                    failure = self._writer_stopped()
+                    failure = _Died.of("the archive writer", self._process.exitcode)
                 if failure is None:
                     continue
                 kind, payload = "error", failure
@@ -209,10 +209,6 @@ class Writer:
             self._ready.set()
             if kind in ("error", "closed"):
                 return
-
-    def _writer_stopped(self) -> ArchiveError:
-        return _Died(f"the archive writer stopped unexpectedly (exit code "
-                     f"{self._process.exitcode}); run the batch again to resume")
 
     def _failure(self) -> ScraperError | None:
         """Why the archive can no longer be written, if a process died; else None.
@@ -235,12 +231,9 @@ class Writer:
         if url and not self._process.is_alive() and not any(
                 extractor.is_alive() for extractor in self._extractors
         ) and self._record_crash(url, code):
-            self._recorded_crash = _Died(
-                f"{who} stopped unexpectedly (exit code {code}) while extracting {url}; that "
-                f"page is recorded as failed: run the batch again to resume")
+            self._recorded_crash = _Died.of(who, code, url)
             return self._recorded_crash
-        return _Died(f"{who} stopped unexpectedly (exit code {code}); run the batch again "
-                     f"to resume")
+        return _Died.of(who, code)
 
     def _record_crash(self, url: str, exit_code: int) -> bool:
         """Record the page a process died on as failed; False if the archive would not."""
@@ -260,7 +253,14 @@ class Writer:
 
 
 class _Died(ArchiveError):
-    """A process of the crawl's died."""
+    """A process of the crawl's died (while extracting `url`, recorded as failed)."""
+
+    @classmethod
+    def of(cls, who: str, exit_code: int | None, url: str | None = None) -> "_Died":
+        while_ = (f" while extracting {url}; that page is recorded as failed:" if url
+                  else ";")
+        return cls(f"{who} stopped unexpectedly (exit code {exit_code}){while_} run the "
+                   f"batch again to resume")
 
 
 def _extract_pages(pages: multiprocessing.Queue, writer: multiprocessing.Queue,
