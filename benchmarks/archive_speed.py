@@ -15,13 +15,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from scraper.archive_queries import archive_stats, stored_articles
-from scraper.encoding import decode_html
-from scraper.export import write_jsonl
+from scraper.archive.export import write_jsonl
+from scraper.archive.queries import archive_stats, stored_articles
+from scraper.archive.reextract import reextract
+from scraper.archive.store import Archive
 from scraper.extract import extract
+from scraper.encoding import decode_html
 from scraper.models import FetchResult
-from scraper.reextract import reextract
-from scraper.store import Archive
 
 SEED = Path(__file__).parent.parent / "tests" / "fixtures" / "wp-slovak-seed.html"
 HTML = "text/html; charset=utf-8"

@@ -114,7 +114,7 @@ def measure(command: list[str], server_pid: int, exit_codes: tuple[int, ...] = (
             "server_cpu": cpu_seconds(server_pid) - server_cpu, "by_process": by_process}
 
 
-# What scrape batch's processes call themselves (scraper/writer.py), as stages.
+# What scrape batch's processes call themselves (scraper/crawl/writer.py), as stages.
 _STAGES = {"scrape-extract": "extraction", "scrape-writer": "writer"}
 
 

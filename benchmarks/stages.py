@@ -66,7 +66,7 @@ async def fetch_all(urls: list[str], layout: str, concurrency: int, per_host: in
 
 
 async def crawl_only(urls: list[str], concurrency: int, per_host: int) -> None:
-    from scraper.batch import CrawlSettings, Crawler, ListFrontier
+    from scraper.crawl.batch import Crawler, CrawlSettings, ListFrontier
 
     async def drop(outcome) -> None:
         assert outcome.result.ok, outcome.result.error
@@ -91,10 +91,10 @@ def main() -> None:
     parser.add_argument("--per-host", type=int, default=8)
     args = parser.parse_args()
 
-    from scraper.encoding import decode_html
+    from scraper.archive.store import Archive, PageWrite
     from scraper.extract import extract
+    from scraper.encoding import decode_html
     from scraper.models import FetchResult
-    from scraper.store import Archive, PageWrite
 
     server, port = start_sites(args.sites, 0.02)
     try:

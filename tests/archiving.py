@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from scraper.encoding import decode_html
+from scraper.archive.store import Archive, Saved
 from scraper.extract import extract
+from scraper.encoding import decode_html
 from scraper.models import FetchResult
-from scraper.store import Archive, Saved
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEED_URL = "https://dennik-sever.example/2025/05/ponorka-kursk-co-sa-stalo/"

@@ -11,9 +11,8 @@ import zlib
 from pathlib import Path
 
 import pytest
-from sqlite_utils import Database
-
 from faults import BOM_TEXT, CP1250_TEXT, SJIS_TEXT, FaultServer
+from sqlite_utils import Database
 
 # Small deadlines, so every fault resolves in seconds.
 QUICK = ["--timeout", "1.5", "--read-timeout", "0.7", "--connect-timeout", "1", "--retries", "1",
@@ -278,9 +277,9 @@ def test_every_extraction_layout_archives_the_same_rows(faults, tmp_path, db_pat
 
 
 def test_a_dead_extraction_process_stops_the_crawl_with_one_clear_error(tmp_path):
+    from scraper.crawl.writer import Finished, Writer
     from scraper.errors import ArchiveError
     from scraper.models import FetchResult
-    from scraper.writer import Finished, Writer
 
     writer = Writer(tmp_path / "archive.db", record_queue=False, workers=1,
                     on_written=lambda batch: None)
@@ -364,9 +363,9 @@ def test_a_page_its_extraction_process_dies_on_is_recorded_and_the_rerun_goes_pa
 def test_the_page_a_process_died_on_is_named_by_the_writer(tmp_path):
     """The same, through the Writer alone, stopping the extraction process mid-page so
     that which page it held is certain."""
+    from scraper.crawl.writer import Finished, Writer
     from scraper.errors import ArchiveError
     from scraper.models import FetchResult
-    from scraper.writer import Finished, Writer
 
     writer = Writer(tmp_path / "archive.db", record_queue=False, workers=1,
                     on_written=lambda batch: None)
@@ -600,7 +599,7 @@ def test_a_hanging_host_does_not_starve_the_others(tmp_path, db_path):
 def test_the_readme_documents_every_batch_option():
     import typer.main
 
-    from scraper.cli import app
+    from scraper.cli.app import app
 
     readme = (Path(__file__).parent.parent / "README.md").read_text()
     section = readme.split("### `scrape batch FILE`", 1)[1].split("\n### ", 1)[0]
@@ -612,8 +611,8 @@ def test_the_readme_documents_every_batch_option():
 
 
 def test_robots_txt_outcomes_follow_rfc_9309():
+    from scraper.fetch.robots import Robots
     from scraper.models import FetchResult
-    from scraper.robots import Robots
 
     agent = "scraper/1.0"
     page = "http://a.example/page"
@@ -672,7 +671,7 @@ def test_robots_txt_is_retried_and_its_failure_fails_the_site_retryably(tmp_path
 def test_room_bounds_pages_and_bytes_handed_over_and_lets_a_huge_page_go_alone():
     import asyncio
 
-    from scraper.batch import Room
+    from scraper.crawl.batch import Room
 
     async def scenario() -> list[str]:
         room, log = Room(pages=2, size=100), []
@@ -704,8 +703,8 @@ def test_room_bounds_pages_and_bytes_handed_over_and_lets_a_huge_page_go_alone()
 def test_a_page_the_extractor_fails_on_is_still_archived_as_fetched(monkeypatch):
     import importlib
 
+    from scraper.crawl.writer import Finished, prepare
     from scraper.models import FetchResult
-    from scraper.writer import Finished, prepare
 
     def broken(html, url=None):
         raise RecursionError("a page nobody foresaw")

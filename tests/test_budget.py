@@ -4,7 +4,7 @@ from __future__ import annotations
 import asyncio
 import random
 
-from scraper.budget import BodyBudget
+from scraper.fetch.budget import BodyBudget
 
 
 def test_a_download_over_the_budget_waits_for_bytes_to_come_back():

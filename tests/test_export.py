@@ -15,11 +15,11 @@ from sqlite_utils import Database
 from typer.testing import CliRunner
 
 from archiving import NEXT_TITLE, NEXT_URL, SEED_TITLE, SEED_URL, archive_page, sample_archive, seed
-from scraper.archive_queries import StoredArticle
+from scraper.archive.queries import StoredArticle
 from scraper.cli import app, main
-from scraper.export import article_markdown, markdown_file_name, markdown_text, write_markdown
+from scraper.archive.export import article_markdown, markdown_file_name, markdown_text, write_markdown
 from scraper.models import Article, Link
-from scraper.store import Archive
+from scraper.archive.store import Archive
 
 
 def run(*args: str):

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from scraper.fetch import (FetchPolicy, RetryPolicy, fetch, make_client, parse_retry_after,
+from scraper.fetch.http import (FetchPolicy, RetryPolicy, fetch, make_client, parse_retry_after,
                            refresh_target)
 from scraper.models import FetchResult
 

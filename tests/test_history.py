@@ -7,12 +7,12 @@ from __future__ import annotations
 import json
 
 import pytest
+from archiving import SEED_TITLE, edited_seed, seed
+from conftest import Route
 from sqlite_utils import Database
 from typer.testing import CliRunner
 
-from archiving import SEED_TITLE, edited_seed, seed
-from conftest import Route
-from scraper.cli import app
+from scraper.cli.app import app
 
 PATH = "/2025/05/ponorka-kursk-co-sa-stalo/"
 EDITED = edited_seed()

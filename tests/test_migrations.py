@@ -12,12 +12,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from archiving import FIXTURES, SEED_URL, archive_page, seed
 from sqlite_utils import Database
 
-from archiving import FIXTURES, SEED_URL, archive_page, seed
+from scraper.archive.schema import SCHEMA_VERSION
+from scraper.archive.store import Archive
 from scraper.errors import ArchiveTooNew
-from scraper.schema import SCHEMA_VERSION
-from scraper.store import Archive
 
 SHIPPED = {1: FIXTURES / "archive-v1.sql"}
 

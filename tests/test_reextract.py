@@ -11,15 +11,15 @@ import time
 from dataclasses import replace
 
 import pytest
+from archiving import NEXT_URL, SEED_TITLE, SEED_URL, archive_page, fetched, sample_archive, seed
 from typer.testing import CliRunner
 
-import scraper.reextract
-from archiving import NEXT_URL, SEED_TITLE, SEED_URL, archive_page, fetched, sample_archive, seed
-from scraper.cli import app
+import scraper.archive.reextract
+from scraper.archive.reextract import reextract
+from scraper.archive.store import Archive, Reextracted
+from scraper.cli.app import app
 from scraper.extract import EXTRACTOR_VERSION, extract
 from scraper.models import Link
-from scraper.reextract import reextract
-from scraper.store import Archive, Reextracted
 
 
 def renamed(html: str, url: str):
@@ -43,8 +43,8 @@ def test_a_changed_extractor_updates_rows_without_the_network(db_path, monkeypat
     sample_archive(db_path)
     with Archive(db_path) as archive:
         links_before = archive.db["links"].count
-    monkeypatch.setattr(scraper.reextract, "extract", renamed)
-    monkeypatch.setattr(scraper.reextract, "EXTRACTOR_VERSION", "2-test")
+    monkeypatch.setattr(scraper.archive.reextract, "extract", renamed)
+    monkeypatch.setattr(scraper.archive.reextract, "EXTRACTOR_VERSION", "2-test")
     result = CliRunner().invoke(app, ["reextract", "--db", str(db_path)])
     assert result.exit_code == 0, result.output
     assert "Re-extracted 2 articles with extractor 2-test: 2 changed, 0 unchanged." in result.output
@@ -140,8 +140,8 @@ ARTICLES, CHUNK = 200, 10
 # `scrape reextract` with a title-changing extractor that takes argv[1] extra seconds a page.
 PATCHED_RUN = f"""
 import sys, time
-import scraper.reextract as r
-from scraper.cli import main
+import scraper.archive.reextract as r
+from scraper.cli.app import main
 from scraper.extract import extract
 
 DELAY = float(sys.argv[1])

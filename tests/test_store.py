@@ -6,13 +6,13 @@ import textwrap
 import zlib
 
 import pytest
+from archiving import SEED_URL, archive_page, failed, fetched, seed
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from archiving import SEED_URL, archive_page, failed, fetched, seed
+from scraper.archive.schema import VIEWS
+from scraper.archive.store import Archive
 from scraper.models import LINK_KINDS, Article, CommentForm, FetchResult, FormField, Link
-from scraper.schema import VIEWS
-from scraper.store import Archive
 
 text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
 maybe_text = st.none() | text

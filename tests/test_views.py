@@ -6,8 +6,8 @@ from sqlite_utils import Database
 
 from archiving import (MISSING_URL, NEXT_TITLE, NEXT_URL, SEED_TITLE, SEED_URL, archive_page,
                        failed, sample_archive, seed)
-from scraper.schema import VIEWS
-from scraper.store import Archive
+from scraper.archive.schema import VIEWS
+from scraper.archive.store import Archive
 
 RELATED_URL = "https://dennik-sever.example/2025/02/severna-flotila-dnes/"
 RELATED_TITLE = "Severná flotila dnes: čo zostalo z jej sily"

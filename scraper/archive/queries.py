@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Iterator
 
-from .errors import UsageError
-from .models import Article
+from ..errors import UsageError
+from ..models import Article
+from ..urls import normalize_url, redact
 from .store import Archive
-from .urls import normalize_url, redact
 
 # Where a URL given by the user may be found, most specific first.
 LOOKUP_COLUMNS = ("url", "final_url", "share_url", "canonical_url", "shortlink")

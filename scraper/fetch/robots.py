@@ -20,9 +20,9 @@ from typing import Awaitable, Callable
 
 from protego import Protego
 
-from .errors import FetchError
-from .fetch import FetchPolicy
-from .models import FetchResult
+from ..errors import FetchError
+from ..models import FetchResult
+from .http import FetchPolicy
 
 ROBOTS_MAX_BYTES = 512 * 1024  # RFC 9309: parse at least 500 KiB
 ROBOTS_MAX_REDIRECTS = 5  # RFC 9309: follow at least five

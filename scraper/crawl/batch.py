@@ -32,13 +32,13 @@ from typing import Awaitable, Callable, Iterable, Protocol
 
 import httpx
 
-from .budget import BodyBudget, BodyCharge
-from .errors import FetchError
-from .fetch import FetchPolicy, RetryPolicy, fetch, make_client
-from .models import FetchResult
+from ..errors import FetchError
+from ..fetch.budget import BodyBudget, BodyCharge
+from ..fetch.http import FetchPolicy, RetryPolicy, fetch, make_client
+from ..fetch.robots import Robots, RobotsCache, robots_policy
+from ..models import FetchResult
+from ..urls import host_of, origin_of, with_credentials
 from .queue import DONE, FAILED, SKIPPED, UrlQueue
-from .robots import Robots, RobotsCache, robots_policy
-from .urls import host_of, origin_of, with_credentials
 from .writer import HAND_ON, LINGER, Finished, Writer, Written
 
 SKIP_KINDS = frozenset({FetchError.ROBOTS.value, FetchError.NOT_HTML.value})

@@ -14,9 +14,9 @@ from typing import Callable
 
 from sqlite_utils import Database
 
+from ..errors import ArchiveTooNew
+from ..urls import host_of
 from .transactions import writing
-from .errors import ArchiveTooNew
-from .urls import host_of
 
 SCHEMA_VERSION = 2
 

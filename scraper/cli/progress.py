@@ -15,10 +15,10 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from .batch import Tally
-from .queue import FAILED, BadLine
-from .urls import redact
-from .writer import Written
+from ..crawl.batch import Tally
+from ..crawl.queue import FAILED, BadLine
+from ..crawl.writer import Written
+from ..urls import redact
 
 MAX_BAD_LINES_SHOWN = 20
 LOG_EVERY = 10.0  # seconds between status lines in plain mode

@@ -6,7 +6,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from .models import Article, FetchResult
+from ..models import Article, FetchResult
 
 
 def article_panel(fetch: FetchResult, article: Article) -> Panel:

@@ -17,21 +17,21 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import Progress
 
-from . import __version__
-from .archive_queries import archive_stats, find_article, parse_since, stored_articles, versions
-from .batch import CrawlSettings, ListFrontier, QueueFrontier, crawl
-from .errors import EXIT_SOME_FAILED, ArchiveError, ScraperError, UsageError
-from .export import ExportFormat, write_csv, write_jsonl, write_markdown
-from .fetch import DEFAULT_USER_AGENT, FetchPolicy, RetryPolicy, read_local
-from .models import Article, FetchResult
+from .. import __version__
+from ..archive.export import ExportFormat, write_csv, write_jsonl, write_markdown
+from ..archive.queries import archive_stats, find_article, parse_since, stored_articles, versions
+from ..archive.reextract import reextract
+from ..archive.store import Archive
+from ..crawl.batch import CrawlSettings, ListFrontier, QueueFrontier, crawl
+from ..crawl.queue import DONE, FAILED, UrlQueue, last_validators, open_url_list
+from ..crawl.writer import Finished, Written, default_workers
+from ..errors import EXIT_SOME_FAILED, ArchiveError, ScraperError, UsageError
+from ..fetch.http import DEFAULT_USER_AGENT, FetchPolicy, RetryPolicy, read_local
+from ..models import Article, FetchResult
+from ..urls import credentials_of, normalize_url, origin_of, redact
 from .progress import make_display, summary_table
-from .queue import DONE, FAILED, UrlQueue, last_validators, open_url_list
-from .reextract import reextract
 from .render import print_article
 from .render_archive import archived_line, reextract_summary, stats_view, versions_table
-from .store import Archive
-from .urls import credentials_of, normalize_url, origin_of, redact
-from .writer import Finished, Written, default_workers
 
 app = typer.Typer(
     help="Archive news articles into SQLite: headline, body, share URL, "

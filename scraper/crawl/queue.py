@@ -20,9 +20,9 @@ from typing import Callable, Iterable, Iterator
 
 from sqlite_utils import Database
 
-from .transactions import writing
-from .errors import ArchiveLocked, UrlListError
-from .urls import ParsedUrl, UrlProblem, origin_of, parse_url
+from ..archive.transactions import writing
+from ..errors import ArchiveLocked, UrlListError
+from ..urls import ParsedUrl, UrlProblem, origin_of, parse_url
 
 PENDING, DONE, FAILED, SKIPPED = "pending", "done", "failed", "skipped"
 STATES = (PENDING, DONE, FAILED, SKIPPED)

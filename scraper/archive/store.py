@@ -26,12 +26,12 @@ from typing import Callable, Iterable
 
 from sqlite_utils import Database
 
-from .transactions import writing
-from .errors import ArchiveError, ArchiveLocked
-from .extract import EXTRACTOR_VERSION
-from .models import Article, CommentForm, FetchResult, FormField, Link
+from ..errors import ArchiveError, ArchiveLocked
+from ..extract import EXTRACTOR_VERSION
+from ..models import Article, CommentForm, FetchResult, FormField, Link
+from ..urls import host_of, normalize_url, redact
 from .schema import ensure_schema
-from .urls import host_of, normalize_url, redact
+from .transactions import writing
 
 # Seconds a writer waits for another process's lock before giving up
 # (SCRAPE_LOCK_TIMEOUT overrides it, for every command and its writer process).

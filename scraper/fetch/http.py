@@ -30,12 +30,12 @@ from urllib.parse import urljoin
 
 import httpx
 
-from . import __version__
+from .. import __version__
+from ..encoding import decode_html
+from ..errors import FetchError
+from ..models import FetchResult
+from ..urls import check_url, redact
 from .budget import BodyCharge
-from .encoding import decode_html
-from .errors import FetchError
-from .models import FetchResult
-from .urls import check_url, redact
 
 DEFAULT_USER_AGENT = f"scraper/{__version__} (article archiver; +https://pypi.org/project/scraper/)"
 HTML_TYPES = ("text/html", "application/xhtml+xml")

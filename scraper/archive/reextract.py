@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from .encoding import decode_html
-from .extract import EXTRACTOR_VERSION, extract
-from .models import Article
+from ..encoding import decode_html
+from ..extract import EXTRACTOR_VERSION, extract
+from ..models import Article
 from .store import Archive, Reextracted
 
 # Articles per transaction: small enough that an interruption loses little work,

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Iterable, TextIO
 from urllib.parse import quote
 
-from .archive_queries import StoredArticle
+from .queries import StoredArticle
 
 
 class ExportFormat(str, Enum):

@@ -5,8 +5,8 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from .archive_queries import ArchiveStats, StoredArticle, Version
-from .reextract import ReextractReport
+from ..archive.queries import ArchiveStats, StoredArticle, Version
+from ..archive.reextract import ReextractReport
 
 
 def archived_line(stored: StoredArticle, versions: int) -> Text:

@@ -42,10 +42,10 @@ from typing import Callable
 
 from sqlite_utils import Database
 
-from .errors import ArchiveError, FetchError, ScraperError
-from .models import Article, FetchResult
+from ..archive.store import Archive, PackedBody, PageWrite, Saved
+from ..errors import ArchiveError, FetchError, ScraperError
+from ..models import Article, FetchResult
 from .queue import DONE, FAILED, record
-from .store import Archive, PackedBody, PageWrite, Saved
 
 log = logging.getLogger(__name__)
 
@@ -320,8 +320,8 @@ def prepare(finished: Finished) -> Prepared:
 
 def extract_page(body: bytes, content_type: str | None, url: str) -> Article:
     # imported where it runs: the crawl's process never needs the extractor
-    from .encoding import decode_html
-    from .extract import extract
+    from ..encoding import decode_html
+    from ..extract import extract
 
     return extract(decode_html(body, content_type)[0], url)
 
