@@ -33,6 +33,8 @@ class FetchError(str, Enum):
     FILE_UNREADABLE = "file_unreadable"
     UNSTORABLE = "unstorable"  # the archive refused the page (a row SQLite cannot hold)
     EXTRACTION_CRASHED = "extraction_crashed"  # the process extracting the page died on it
+    MALFORMED = "malformed"  # a sitemap or feed that cannot be read as one
+    UNSAFE_XML = "unsafe_xml"  # XML declaring entities (an XML bomb): refused unread
 
 
 class ScraperError(Exception):

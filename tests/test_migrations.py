@@ -19,7 +19,7 @@ from scraper.archive.schema import SCHEMA_VERSION
 from scraper.archive.store import Archive
 from scraper.errors import ArchiveTooNew
 
-SHIPPED = {1: FIXTURES / "archive-v1.sql"}
+SHIPPED = {1: FIXTURES / "archive-v1.sql", 2: FIXTURES / "archive-v2.sql"}
 
 
 def test_every_earlier_version_has_a_fixture():
@@ -79,6 +79,16 @@ def test_a_migrated_v1_archive_is_complete_and_keeps_working(tmp_path):
         saved = archive_page(archive, SEED_URL, seed(("Kolesnikov", "Kolesnikov st.")))
         assert (saved.article_id, saved.changed) == (1, True)
         assert db["article_versions"].count == 3
+
+
+def test_a_migrated_v2_archive_keeps_its_queue_and_gains_discovery(tmp_path):
+    path = old_archive(tmp_path / "archive.db", 2)
+    with Archive(path) as archive:
+        db = archive.db
+        [row] = db.query("select url, state, kind, depth from queue")
+        assert (row["state"], row["kind"], row["depth"]) == ("pending", None, None)
+        assert db["discoveries"].count == 0 and db["seeds"].count == 0
+        assert list(db.query("select * from discovered_urls")) == []
 
 
 def test_a_new_file_is_created_at_the_current_version(db_path):

@@ -18,7 +18,7 @@ from ..errors import ArchiveTooNew
 from ..urls import host_of
 from .transactions import writing
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # name -> (columns, options). Columns are in the order a reader wants to see them.
 TABLES: dict[str, tuple[dict[str, type], dict]] = {
@@ -76,8 +76,26 @@ TABLES: dict[str, tuple[dict[str, type], dict]] = {
     "queue": (
         {"url": str, "state": str, "attempts": int, "error_kind": str, "last_error": str,
          "fetch_id": int, "added_at": str, "updated_at": str,
-         "host": str},  # the crawler reads each host's pending URLs on their own
+         "host": str,  # the crawler reads each host's pending URLs on their own
+         # NULL: an article page; else a document discovery reads (robots, sitemap, feed,
+         # listing), and how many links away from its seed it was found
+         "kind": str, "depth": int},
         {"pk": "url", "not_null": {"state"}, "foreign_keys": [("fetch_id", "fetches", "id")]},
+    ),
+    # Where discovery started: `scrape site`, `feed`, `follow`, or a list with --follow.
+    # `plan` holds the options it last ran with (JSON), so any run reads its documents alike.
+    "seeds": (
+        {"id": int, "command": str, "url": str, "plan": str, "pages": int, "documents": int,
+         "listing_links": int, "first_run": str, "run_started": str, "run_finished": str},
+        {"pk": "id", "not_null": {"command", "url", "plan"}},
+    ),
+    # How each URL was found: one row per seed that found it (the first finding).
+    "discoveries": (
+        {"id": int, "seed_id": int, "url": str, "found_in": str, "via": str, "depth": int,
+         "lastmod": str, "published": str, "title": str, "language": str, "found_at": str},
+        {"pk": "id", "not_null": {"seed_id", "url", "via"},
+         "foreign_keys": [("seed_id", "seeds", "id"), ("url", "queue", "url"),
+                          ("found_in", "queue", "url")]},
     ),
 }
 
@@ -98,6 +116,11 @@ INDEXES: list[tuple[str, list[str], bool]] = [
     ("form_fields", ["form_id", "position"], False),
     ("queue", ["state"], False),
     ("queue", ["state", "host"], False),
+    ("queue", ["kind", "state"], False),
+    ("seeds", ["command", "url"], True),
+    ("discoveries", ["seed_id", "url"], True),
+    ("discoveries", ["url"], False),
+    ("discoveries", ["found_in"], False),
 ]
 
 FTS: dict[str, list[str]] = {"articles": ["title", "body_text"]}
@@ -168,6 +191,18 @@ VIEWS: dict[str, str] = {
                v.fetch_id
         from article_versions v join articles a on a.id = v.article_id
     """,
+    # How each discovered URL was found: by which seed, in which sitemap, feed or page, by
+    # which kind of link, how far from the seed; and what became of it.
+    "discovered_urls": """
+        select d.url, q.kind, q.state, q.error_kind, q.last_error, d.via, d.found_in,
+               s.kind as found_in_kind, d.depth, d.lastmod, d.published, d.title, d.language,
+               d.found_at, e.command as seed_command, e.url as seed_url, d.seed_id,
+               (select a.id from articles a where a.url = d.url) as archived_article_id
+        from discoveries d
+        join queue q on q.url = d.url
+        join seeds e on e.id = d.seed_id
+        left join queue s on s.url = d.found_in
+    """,
     # Articles whose page changed after it was first archived (re-extraction not counted).
     "changed_articles": """
         select a.id as article_id, a.url, a.title, count(*) as changes,
@@ -235,5 +270,13 @@ def _hosts_and_version_causes(db: Database) -> None:
                          in db.execute("select rowid, url from queue").fetchall()])
 
 
+def _discovery(db: Database) -> None:
+    """Version 2 -> 3: queued URLs say what they are to discovery and how far from their
+    seed they were found (the tables `seeds` and `discoveries` are new, made by the shape)."""
+    db["queue"].add_column("kind", str)
+    db["queue"].add_column("depth", int)
+
+
 # MIGRATIONS[n] takes an archive from version n to n + 1. Never edit a shipped step: add one.
-MIGRATIONS: dict[int, Callable[[Database], None]] = {1: _hosts_and_version_causes}
+MIGRATIONS: dict[int, Callable[[Database], None]] = {1: _hosts_and_version_causes,
+                                                      2: _discovery}

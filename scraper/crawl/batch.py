@@ -28,7 +28,7 @@ import time
 from collections import Counter, deque
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Awaitable, Callable, Iterable, Protocol
+from typing import Any, Awaitable, Callable, Iterable, Protocol
 
 import httpx
 
@@ -42,6 +42,9 @@ from .queue import DONE, FAILED, SKIPPED, UrlQueue
 from .writer import HAND_ON, LINGER, Finished, Writer, Written
 
 SKIP_KINDS = frozenset({FetchError.ROBOTS.value, FetchError.NOT_HTML.value})
+# A job of this kind asks for what the site's robots.txt says (its Sitemap: lines), not
+# for a page: it is answered from the one read of robots.txt the crawl makes anyway.
+ROBOTS_TXT = "robots"
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,9 @@ class Job:
     last_modified: str | None = None
     attempts: int = 0
     first_try: float | None = None  # monotonic time of the first attempt
+    kind: str | None = None  # None: a page; else what discovery reads there (ROBOTS_TXT...)
+    policy: FetchPolicy | None = None  # its own fetch policy (a sitemap is XML, and bigger)
+    context: Any = None  # what the frontier attached, handed on with the page to the archive
 
 
 @dataclass
@@ -205,13 +211,20 @@ class Crawler:
         on_finished: awaited once per URL with its final outcome.
         credentials: origin -> "user:password" to send there (held in memory only).
         max_held: URLs taken on at once, in flight or being finished; bounds memory.
+        expecting: True while work may still come into a frontier that has none now (the
+            archive side is reading a sitemap that may add URLs); see `wake`.
     """
 
     def __init__(self, settings: CrawlSettings, frontier: Frontier,
                  on_finished: Callable[[Outcome], Awaitable[None]], *,
-                 credentials: dict[str, str] | None = None, max_held: int | None = None) -> None:
+                 credentials: dict[str, str] | None = None, max_held: int | None = None,
+                 expecting: Callable[[], bool] = lambda: False) -> None:
         self.settings = settings
         self._frontier = frontier
+        self._expecting = expecting
+        # When hosts that went out of play with a delay may be asked again: a host whose
+        # frontier finds it more work later is still owed its pause.
+        self._rested: dict[str, float] = {}
         self._on_finished = on_finished
         self._credentials = credentials or {}
         self._max_held = max_held or settings.concurrency * 4
@@ -235,7 +248,8 @@ class Crawler:
         try:
             while True:
                 self._dispatch()
-                if self._frontier_done and not self._hosts and not self._tasks:
+                if (self._frontier_done and not self._hosts and not self._tasks
+                        and not self._expecting()):
                     return
                 await self._sleep()
         finally:
@@ -243,6 +257,11 @@ class Crawler:
                 task.cancel()
             await asyncio.gather(*self._tasks, return_exceptions=True)
             await self._clients.aclose()
+
+    def wake(self) -> None:
+        """The frontier may have new work (a live frontier, fed while the crawl runs)."""
+        self._frontier_done = False
+        self._wake.set()
 
     # -- scheduling --------------------------------------------------------
 
@@ -269,7 +288,12 @@ class Crawler:
         if name is None:
             self._frontier_done = True
             return None
+        host = self._hosts.get(name)
+        if host is not None:  # in play still, and the frontier found it more work
+            host.exhausted = False
+            return host
         host = self._hosts[name] = _Host(name, self.settings.delay)
+        host.next_start = self._rested.pop(name, 0.0)
         return host
 
     def _try_start(self, host: _Host, now: float) -> None:
@@ -289,25 +313,33 @@ class Crawler:
             heapq.heappush(self._timers, (host.next_start, next(self._sequence), host))
             return
         job = host.jobs[0]
-        if self.settings.obey_robots:
+        if self.settings.obey_robots or job.kind == ROBOTS_TXT:
             origin = origin_of(job.url)
             robots = self._robots.known(origin)
             if robots is None:
                 self._start(host, now, self._load_robots(host, origin), holds_url=False)
                 return
-            host.delay = self._delay(robots)
+            if self.settings.obey_robots:
+                host.delay = self._delay(robots)
+            if job.kind == ROBOTS_TXT:
+                self._answer_without_request(host, job, robots.as_result(job.url))
+                return
             refusal = robots.refusal(job.url, self.settings.max_crawl_delay)
             if refusal is not None:
-                host.jobs.popleft()
                 result = FetchResult(url=job.url, error_kind=refusal.kind, error=refusal.message,
                                      attempts=0)
-                self._held += 1
-                self._spawn(self._finish(Outcome(job, result, requested=False)))
-                self._list(host)
+                self._answer_without_request(host, job, result)
                 return
         host.jobs.popleft()
         self._start(host, now, self._fetch_job(host, job), holds_url=True)
         self._list(host)  # to the back of the line: hosts take turns
+
+    def _answer_without_request(self, host: _Host, job: Job, result: FetchResult) -> None:
+        """Finish host's next job with what robots.txt said: refused, or its Sitemap lines."""
+        host.jobs.popleft()
+        self._held += 1
+        self._spawn(self._finish(Outcome(job, result, requested=False)))
+        self._list(host)
 
     def _start(self, host: _Host, now: float, work: Awaitable[None], *, holds_url: bool) -> None:
         self._requests += 1
@@ -352,6 +384,11 @@ class Crawler:
 
     def _retire(self, host: _Host) -> None:
         del self._hosts[host.name]
+        if host.next_start > time.monotonic():
+            self._rested[host.name] = host.next_start
+            if len(self._rested) > self.settings.max_hosts:  # keep only pauses still running
+                now = time.monotonic()
+                self._rested = {k: v for k, v in self._rested.items() if v > now}
         self._spawn(self._clients.release(host.name))
 
     async def _sleep(self) -> None:
@@ -410,7 +447,7 @@ class Crawler:
             else:
                 url = with_credentials(job.url, self._credentials.get(origin_of(job.url)))
                 result = await fetch(
-                    self._clients.get(host.name), url, self.settings.fetch,
+                    self._clients.get(host.name), url, job.policy or self.settings.fetch,
                     etag=job.etag, last_modified=job.last_modified, deadline=left,
                     check_hop=self._check_hop, charge=body)
         except BaseException:
@@ -483,6 +520,7 @@ class Tally:
     unchanged: int = 0  # 304 Not Modified, or the same content again
     failed: Counter = field(default_factory=Counter)  # error kind -> URLs
     skipped: Counter = field(default_factory=Counter)  # reason -> URLs
+    documents: int = 0  # sitemaps, feeds... read for discovery (not articles)
     started: float = field(default_factory=time.monotonic)
     finished_at: float | None = None
 
@@ -492,6 +530,8 @@ class Tally:
             self.failed[kind] += 1
         elif written.state == SKIPPED:
             self.skipped[kind] += 1
+        elif written.kind is not None:
+            self.documents += 1
         elif written.result.not_modified or (written.saved is not None
                                              and not written.saved.created
                                              and not written.saved.changed):
@@ -501,7 +541,7 @@ class Tally:
 
     @property
     def done(self) -> int:
-        return (self.archived + self.unchanged + sum(self.failed.values())
+        return (self.archived + self.unchanged + self.documents + sum(self.failed.values())
                 + sum(self.skipped.values()))
 
     @property
@@ -517,12 +557,15 @@ async def crawl(settings: CrawlSettings, frontier: Frontier, archive_path: str |
                 record_queue: bool, on_written: Callable[[list[Written]], None] = lambda w: None,
                 credentials: dict[str, str] | None = None, return_articles: bool = False,
                 workers: int = 0, before: Iterable[Finished] = (),
-                tally: Tally | None = None) -> Tally:
+                tally: Tally | None = None,
+                expecting: Callable[[], bool] = lambda: False) -> Tally:
     """Crawl `frontier` into the archive: fetch here, extract and write in the writer process.
 
     `workers` extraction processes serve the writer (0: it extracts itself).
     `before` are pages already in hand (local files), written first by the same writer.
     `on_written` is called in the loop after each commit, once `tally` counts it.
+    `expecting` keeps the crawl going while the archive side may still add work to
+    the frontier (discovery): each commit makes the crawl look at the frontier again.
     Returns the tally.
     """
     loop = asyncio.get_running_loop()
@@ -536,6 +579,8 @@ async def crawl(settings: CrawlSettings, frontier: Frontier, archive_path: str |
         on_written(batch)
         if writer.error is not None:  # the archive cannot be written: stop the crawl
             crawling.cancel()
+        else:
+            crawler.wake()  # what was written may have added work to the frontier
 
     writer = Writer(archive_path, record_queue=record_queue, return_articles=return_articles,
                     workers=workers, on_written=lambda batch: loop.call_soon_threadsafe(written_in_loop, batch))
@@ -557,13 +602,17 @@ async def crawl(settings: CrawlSettings, frontier: Frontier, archive_path: str |
             loop.call_later(LINGER, pass_on)
 
     async def on_finished(outcome: Outcome) -> None:
-        await hand_over(Finished(outcome.job.url, outcome.result, outcome.state,
-                                 outcome.requested))
+        job = outcome.job
+        await hand_over(Finished(job.url, outcome.result, outcome.state, outcome.requested,
+                                 kind=job.kind, context=job.context))
+
+    crawler = Crawler(settings, frontier, on_finished, credentials=credentials,
+                      expecting=expecting)
 
     async def run() -> None:
         for finished in before:
             await hand_over(finished)
-        await Crawler(settings, frontier, on_finished, credentials=credentials).run()
+        await crawler.run()
 
     crawling = asyncio.ensure_future(run())
     try:

@@ -38,7 +38,7 @@ import time
 from ctypes import Array, c_char
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from sqlite_utils import Database
 
@@ -83,6 +83,8 @@ class Finished:
     result: FetchResult
     state: str = DONE  # queue state: done, failed or skipped
     requested: bool = True  # False when no request was made (robots.txt said no)
+    kind: str | None = None  # None: an article page; else a discovery document (a sitemap...)
+    context: Any = None  # discovery's: where the URL sits in a seed's discovery (discover/)
 
 
 @dataclass
@@ -92,6 +94,7 @@ class Prepared:
     finished: Finished
     article: Article | None
     packed: PackedBody | None
+    found: Any = None  # what discovery found in the page, recorded with it (discover/record.py)
 
 
 @dataclass
@@ -105,6 +108,8 @@ class Written:
     refused: str | None = None  # why the archive would not hold the page
     article: Article | None = None  # only when the writer was asked to return articles
     size: int = 0  # bytes of the body handed over (what the crawl may hand over again)
+    discovered: Any = None  # what recording the page's discoveries did (discover.Discovered)
+    kind: str | None = None  # as Finished.kind: None for an article page
 
 
 class Writer:
@@ -301,7 +306,17 @@ def _prepare_naming(finished: Finished, extracting: Array[c_char]) -> Prepared:
 
 
 def prepare(finished: Finished) -> Prepared:
-    """Extract the page and pack its body; the Finished that goes on carries no body."""
+    """Extract the page and pack its body; the Finished that goes on carries no body.
+    A page of a discovery is read by discovery: a sitemap's URLs, an article's links."""
+    if finished.context is not None:
+        from ..discover.read import prepare_discovered  # only discovery runs need it
+
+        return prepare_discovered(finished)
+    return prepare_article(finished)
+
+
+def prepare_article(finished: Finished) -> Prepared:
+    """prepare() for an article page."""
     result = finished.result
     if not result.ok or not result.body:
         return Prepared(finished, None, None)
@@ -394,14 +409,16 @@ def _become_child(name: str) -> None:
 
 def _write(archive: Archive, pages: list[Prepared], record_queue: bool,
            return_articles: bool) -> list[Written]:
+    discovered: list[Any] = [None] * len(pages)
     outcomes = archive.save_batch([
         PageWrite(page.finished.result if page.finished.requested else None, page.article,
-                  _recorder(page.finished.url, page.finished.state, page.finished.result)
+                  _recorder(page.finished.url, page.finished.state, page.finished.result,
+                            page.found, discovered, n)
                   if record_queue else None, page.packed)
-        for page in pages])
+        for n, page in enumerate(pages)])
     written: list[Written] = []
     refused: list[PageWrite] = []
-    for page, outcome in zip(pages, outcomes):
+    for n, (page, outcome) in enumerate(zip(pages, outcomes)):
         item = page.finished
         size = page.packed.size if page.packed is not None else len(item.result.body)
         light = replace(item.result, body=b"", text=None)
@@ -410,19 +427,27 @@ def _write(archive: Archive, pages: list[Prepared], record_queue: bool,
             failure = replace(light, error=reason, error_kind=FetchError.UNSTORABLE.value)
             refused.append(PageWrite(failure, None, _recorder(item.url, FAILED, failure)
                                      if record_queue else None))
-            written.append(Written(item.url, failure, FAILED, refused=reason, size=size))
+            written.append(Written(item.url, failure, FAILED, refused=reason, size=size,
+                                   kind=item.kind))
         else:
             written.append(Written(item.url, light, item.state, saved=outcome,
                                    article=page.article if return_articles else None,
-                                   size=size))
+                                   size=size, discovered=discovered[n], kind=item.kind))
     if refused:  # recorded on their own, without the rows SQLite would not take
         archive.save_batch(refused)
     return written
 
 
-def _recorder(url: str, state: str, result: FetchResult
+def _recorder(url: str, state: str, result: FetchResult, found: Any = None,
+              discovered: list[Any] | None = None, slot: int = 0
               ) -> Callable[[Database, Saved | None], None]:
+    """Records the URL's queue state, and what discovery found in it (new URLs queued with
+    where they came from), in the page's own savepoint: a crash keeps both or neither."""
     def record_state(db: Database, saved: Saved | None) -> None:
         record(db, url, state, result.attempts, result.error_kind, result.error,
                saved.fetch_id if saved is not None else None)
+        if found is not None:
+            from ..discover.record import record_found
+
+            discovered[slot] = record_found(db, found)
     return record_state

@@ -13,6 +13,7 @@ crawler hands it a function that does.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import math
 from collections import OrderedDict
 from dataclasses import dataclass, replace
@@ -26,6 +27,8 @@ from .http import FetchPolicy
 
 ROBOTS_MAX_BYTES = 512 * 1024  # RFC 9309: parse at least 500 KiB
 ROBOTS_MAX_REDIRECTS = 5  # RFC 9309: follow at least five
+# Sitemap: lines kept per robots.txt (discovery reads them); a file listing more is cut.
+MAX_SITEMAP_LINES = 1000
 
 
 def robots_policy(policy: FetchPolicy) -> FetchPolicy:
@@ -54,11 +57,14 @@ class Robots:
     user_agent: str
     rules: Protego | None = None  # None: no rules, everything is allowed
     unavailable: FetchResult | None = None  # robots.txt could not be read
+    sitemaps: tuple[str, ...] = ()  # its Sitemap: lines, absolute, at most MAX_SITEMAP_LINES
 
     @classmethod
     def from_fetch(cls, result: FetchResult, user_agent: str) -> "Robots":
         if result.ok and result.text is not None:
-            return cls(user_agent, rules=Protego.parse(result.text))
+            rules = Protego.parse(result.text)
+            sitemaps = tuple(itertools.islice(rules.sitemaps, MAX_SITEMAP_LINES))
+            return cls(user_agent, rules=rules, sitemaps=sitemaps)
         if result.error_kind == FetchError.EMPTY.value:
             return cls(user_agent)
         if (result.error_kind == FetchError.HTTP_STATUS.value and result.status
@@ -82,6 +88,17 @@ class Robots:
                            f"robots.txt asks for {self.delay:g} s between requests, more than "
                            f"the {max_delay:g} s allowed (--max-crawl-delay); not fetched")
         return None
+
+    def as_result(self, url: str) -> FetchResult:
+        """What discovery reads of robots.txt (`url`), as a fetched document: its Sitemap
+        lines, or why robots.txt could not be read. No request: this is the crawl's one read."""
+        if self.unavailable is not None:
+            return FetchResult(url=url, status=self.unavailable.status,
+                               error_kind=self.unavailable.error_kind or FetchError.UNREACHABLE.value,
+                               error=f"robots.txt unavailable ({self.unavailable.error})", attempts=0)
+        text = "".join(f"Sitemap: {sitemap}\n" for sitemap in self.sitemaps)
+        return FetchResult(url=url, final_url=url, content_type="text/plain",
+                           body=text.encode("utf-8"), text=text, attempts=0)
 
     @property
     def delay(self) -> float:
