@@ -134,7 +134,7 @@ class Site:
 
     def post_path(self, n: int) -> str:
         day = self.day(n)
-        return f"/{day.year}/{day.month:02d}/post-{n}/"
+        return f"/{day.year}/{day.month:02d}/day-{n}-news/"
 
     def post_urls(self) -> list[str]:
         return [self.url(self.post_path(n)) for n in range(1, self.articles + 1)]

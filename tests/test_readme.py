@@ -36,7 +36,9 @@ PROMISED = ['sqlite-utils search archive.db articles "Kursk"',
 def examples() -> list[str]:
     blocks = re.findall(r"```bash\n(.*?)```", README.read_text("utf-8"), re.DOTALL)
     lines = [line.strip() for block in blocks for line in block.splitlines()]
-    return [line for line in lines if ARCHIVE_EXAMPLE.match(line)]
+    # the discovery section's queries need a discovery's archive: test_discover.py runs them
+    return [line for line in lines if ARCHIVE_EXAMPLE.match(line)
+            and "discovered_urls" not in line]
 
 
 def test_the_promised_examples_are_in_the_readme():

@@ -27,7 +27,10 @@ from ..crawl.queue import DONE, FAILED, UrlQueue, last_validators, open_url_list
 from ..crawl.writer import Finished, Written, default_workers
 from ..errors import EXIT_SOME_FAILED, ArchiveError, ScraperError, UsageError
 from ..fetch.http import DEFAULT_USER_AGENT, FetchPolicy, RetryPolicy, read_local
-from ..models import Article, FetchResult
+from ..discover import seeds
+from ..discover.frontier import DiscoveryFrontier
+from ..discover.plan import LIST, Plan
+from ..models import LINK_KINDS, Article, FetchResult
 from ..urls import credentials_of, normalize_url, origin_of, redact
 from .progress import make_display, summary_table
 from .render import print_article
@@ -154,9 +157,17 @@ def batch_command(
         None, min=0, show_default=False,
         help="Processes that extract pages for the writer (0: the writer extracts them "
              "itself). Default: one per CPU core but one, up to 8."),
+    follow: Optional[str] = typer.Option(
+        None, "--follow", metavar="KINDS",
+        help="Also archive the pages each archived page links to as prev, next and/or "
+             "related (comma-separated), on the same host."),
+    depth: int = typer.Option(1, "--depth", min=1, metavar="N",
+                              help="With --follow: links followed this many steps from a "
+                                   "listed page."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or log lines."),
 ) -> None:
     """Crawl a list of URLs into the archive: polite, concurrent, resumable."""
+    following = _link_kinds(follow) if follow is not None else ()
     settings = CrawlSettings(
         concurrency=concurrency, per_host=per_host, delay=delay, obey_robots=not ignore_robots,
         max_crawl_delay=max_crawl_delay,
@@ -173,17 +184,27 @@ def batch_command(
             listed = queue.add(open_url_list(url_list), display.bad_line, refresh=refresh)
             if retry_failed:
                 queue.retry_failed()
+            frontier, on_written, expecting = QueueFrontier(queue), display.written, None
+            if following:  # a live frontier: archived pages add the pages they link to
+                plan = seeds.start(archive.db, Plan(0, LIST, None, follow=following,
+                                                    depth=depth), name=url_list)
+                frontier = DiscoveryFrontier(archive.db, settings.fetch, default=plan)
+                on_written = _both(frontier.written, display.written)
+                expecting = frontier.expecting
             display.start(queue.counts()["pending"])
             interrupted = False
             try:
-                asyncio.run(crawl(settings, QueueFrontier(queue), db, record_queue=True,
-                                  on_written=display.written, credentials=listed.credentials,
+                asyncio.run(crawl(settings, frontier, db, record_queue=True,
+                                  on_written=on_written, credentials=listed.credentials,
                                   workers=default_workers() if workers is None else workers,
-                                  tally=display.tally))
+                                  tally=display.tally,
+                                  **({"expecting": expecting} if expecting else {})))
             except KeyboardInterrupt:  # what was committed stays; the rest is still pending
                 interrupted = True
             finally:
                 display.stop()
+            if following and not interrupted:
+                seeds.finish(archive.db, plan)
         failed_before = queue.counts()["failed"] - sum(display.tally.failed.values())
     finally:
         archive.close()
@@ -194,6 +215,22 @@ def batch_command(
         raise typer.Exit(130)
     if display.tally.failed:
         raise typer.Exit(EXIT_SOME_FAILED)
+
+
+def _link_kinds(text: str) -> tuple[str, ...]:
+    kinds = tuple(dict.fromkeys(k.strip().lower() for k in text.split(",") if k.strip()))
+    unknown = [k for k in kinds if k not in LINK_KINDS]
+    if not kinds or unknown:
+        raise UsageError(f"--follow: {', '.join(unknown) or 'nothing'} is not a link kind "
+                         f"(give some of {', '.join(LINK_KINDS)}, comma-separated)")
+    return kinds
+
+
+def _both(*calls):
+    def call(batch) -> None:
+        for each in calls:
+            each(batch)
+    return call
 
 
 # --- archive commands (reextract, export, stats, show) go here ---

@@ -26,17 +26,19 @@ _ROOTS = {SITE: ((ROBOTS, "/robots.txt"), (LISTING, None)),
           FOLLOW: ((PAGE, None),)}
 
 
-def start(db: Database, plan: Plan) -> Plan:
-    """Begin (or continue) the seed's run; returns the plan with its seed id."""
+def start(db: Database, plan: Plan, name: str | None = None) -> Plan:
+    """Begin (or continue) the seed's run; returns the plan with its seed id.
+    `name` names a seed without a root URL (a URL list: its path)."""
     stamp = now()
+    name = plan.root or name
     with writing(db):
         row = db.execute("select id, run_finished from seeds where command = ? and url = ?",
-                         [plan.command, plan.root]).fetchone()
+                         [plan.command, name]).fetchone()
         if row is None:
             seed_id = db.execute(
                 "insert into seeds (command, url, plan, pages, documents, listing_links, "
                 "first_run, run_started) values (?, ?, ?, 0, 0, 0, ?, ?)",
-                [plan.command, plan.root, plan.to_json(), stamp, stamp]).lastrowid
+                [plan.command, name, plan.to_json(), stamp, stamp]).lastrowid
             fresh = True
         else:
             seed_id, finished = row
