@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from newssite import Site
+from test_batch import in_flight_peak
 from sqlite_utils import Database
 
 README = Path(__file__).parent.parent / "README.md"
@@ -96,15 +97,6 @@ def example(examples: dict[str, Ran], start: str) -> Ran:
     return ran
 
 
-def peak_in_flight(hits) -> int:
-    events = sorted([(h.started, 1) for h in hits] + [(h.finished, -1) for h in hits])
-    level = peak = 0
-    for _, step in events:
-        level += step
-        peak = max(peak, level)
-    return peak
-
-
 def test_the_readme_shows_each_discovery_command():
     lines = discovery_examples()
     for start in (SITE, "scrape feed ", "scrape follow ",
@@ -127,7 +119,7 @@ def test_site_archives_every_article_the_sitemaps_list_and_nothing_else(examples
     assert paths[0] == "/robots.txt"
     assert len(paths) == len(set(paths)), "a URL was requested twice"
     assert not any(p.startswith(("/private/", "/category/")) for p in paths)
-    assert peak_in_flight(site.hits) <= 2  # --per-host 2, discovery's requests included
+    assert in_flight_peak(site.hits) <= 2  # --per-host 2, discovery's requests included
     figures = json.loads(ran.result.stdout)
     assert figures["archived"] == ARTICLES and figures["sitemaps"] >= 4
     assert figures["new"] == ARTICLES

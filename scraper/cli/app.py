@@ -10,7 +10,7 @@ import json
 import sys
 from dataclasses import asdict
 from pathlib import Path
-from typing import List, Optional
+from typing import Callable, List, Optional
 
 import typer
 from rich.console import Console
@@ -184,7 +184,8 @@ def batch_command(
             listed = queue.add(open_url_list(url_list), display.bad_line, refresh=refresh)
             if retry_failed:
                 queue.retry_failed()
-            frontier, on_written, expecting = QueueFrontier(queue), display.written, None
+            frontier, on_written = QueueFrontier(queue), display.written
+            expecting: Callable[[], bool] = lambda: False
             if following:  # a live frontier: archived pages add the pages they link to
                 plan = seeds.start(archive.db, Plan(0, LIST, None, follow=following,
                                                     depth=depth), name=url_list)
@@ -197,8 +198,7 @@ def batch_command(
                 asyncio.run(crawl(settings, frontier, db, record_queue=True,
                                   on_written=on_written, credentials=listed.credentials,
                                   workers=default_workers() if workers is None else workers,
-                                  tally=display.tally,
-                                  **({"expecting": expecting} if expecting else {})))
+                                  tally=display.tally, expecting=expecting))
             except KeyboardInterrupt:  # what was committed stays; the rest is still pending
                 interrupted = True
             finally:

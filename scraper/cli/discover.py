@@ -86,12 +86,7 @@ def site_command(
     workers: Optional[int] = WORKERS, quiet: bool = QUIET, as_json: bool = AS_JSON,
 ) -> None:
     """Find a site's articles (robots.txt, sitemaps, feeds, listing pages) and archive them."""
-    plan = Plan(0, SITE, _seed(url), Scope(scope, tuple(include or ()), tuple(exclude or ())),
-                since=parse_since(since) if since else None, max_pages=max_pages,
-                refresh=refresh)
-    _run(plan, db, _settings(concurrency, per_host, delay, max_crawl_delay, timeout, retries,
-                             max_body, user_agent, ignore_robots),
-         workers=workers, quiet=quiet, as_json=as_json, list_only=list_only)
+    _run_seed(SITE, url, locals())
 
 
 @app.command("feed")
@@ -110,13 +105,7 @@ def feed_command(
     quiet: bool = QUIET, as_json: bool = AS_JSON,
 ) -> None:
     """Archive the items of a feed (run it again to archive the new ones)."""
-    plan = Plan(0, FEED_COMMAND, _seed(url),
-                Scope(scope, tuple(include or ()), tuple(exclude or ())),
-                since=parse_since(since) if since else None, max_pages=max_pages,
-                refresh=refresh)
-    _run(plan, db, _settings(concurrency, per_host, delay, max_crawl_delay, timeout, retries,
-                             max_body, user_agent, ignore_robots),
-         workers=workers, quiet=quiet, as_json=as_json, list_only=list_only)
+    _run_seed(FEED_COMMAND, url, locals())
 
 
 @app.command("follow")
@@ -141,6 +130,20 @@ def follow_command(
     _run(plan, db, _settings(per_host, per_host, delay, max_crawl_delay, timeout, retries,
                              max_body, user_agent, ignore_robots),
          workers=workers, quiet=quiet, as_json=as_json, list_only=False)
+
+
+def _run_seed(command: str, url: str, options: dict) -> None:
+    """site and feed: the same options, a different first document."""
+    o = options
+    plan = Plan(0, command, _seed(url),
+                Scope(o["scope"], tuple(o["include"] or ()), tuple(o["exclude"] or ())),
+                since=parse_since(o["since"]) if o["since"] else None,
+                max_pages=o["max_pages"], refresh=o["refresh"])
+    settings = _settings(o["concurrency"], o["per_host"], o["delay"], o["max_crawl_delay"],
+                         o["timeout"], o["retries"], o["max_body"], o["user_agent"],
+                         o["ignore_robots"])
+    _run(plan, o["db"], settings, workers=o["workers"], quiet=o["quiet"], as_json=o["as_json"],
+         list_only=o["list_only"])
 
 
 def _seed(url: str) -> str:

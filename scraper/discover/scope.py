@@ -57,7 +57,9 @@ class Scope:
             return True
         prefix = base.path or "/"
         path = target.path or "/"
-        return path == prefix or path.startswith(prefix if prefix.endswith("/") else prefix + "/")
+        # the section itself (with or without its slash), and what lies under it
+        base_path = prefix.rstrip("/")
+        return path.rstrip("/") == base_path or path.startswith(base_path + "/")
 
     def sifts_in(self, url: str) -> bool:
         """Whether the user's patterns let this page through."""
