@@ -20,7 +20,7 @@ from __future__ import annotations
 from selectolax.lexbor import LexborNode
 
 from .document import Document
-from .furniture import CANDIDATES, is_furniture
+from .furniture import CANDIDATES, furniture_by, furniture_words, is_furniture, names_of
 from .plain_text import plain_text
 
 # Elements that never hold article text.
@@ -260,12 +260,34 @@ def _remove_furniture(container: LexborNode, prose: _Prose) -> None:
     headline = container.css_first("h1")  # the article's title is not its text; later h1s may be
     if headline is not None and prose.of(headline) == 0.0:
         headline.decompose(recursive=False)
-    for node in container.css(CANDIDATES):
-        if is_furniture(node) and prose.of(node) <= limit:
+    furniture = [(node, by, _kind(node) if by == "names" else None)
+                 for node in container.css(CANDIDATES) if (by := furniture_by(node)) is not None]
+    # Sibling blocks of one kind, named like furniture, that together hold most of the article
+    # are its parts, and the words that named them the page's vocabulary, not furniture: a
+    # page builder's 'widget's, a recipe's 'print' steps.
+    named: dict[tuple, float] = {}
+    for node, _, kind in furniture:
+        if kind is not None:
+            named[kind] = named.get(kind, 0.0) + prose.of(node)
+    vocabulary: set[str] = set()
+    for node, _, kind in furniture:
+        if kind is not None and named[kind] > limit:
+            vocabulary |= furniture_words(names_of(node))
+    for node, _, kind in furniture:
+        if prose.of(node) > limit:
+            continue  # a wrapper of the article
+        if kind is None or not vocabulary or not furniture_words(names_of(node)) <= vocabulary:
             node.decompose(recursive=False)  # detaches only: what is inside stays valid
     for node in prose.link_lists:  # judged again without the furniture they held (hover cards)
         if _is_link_list(_chars(node.text()), [_chars(a.text()) for a in node.css("a")]):
             node.decompose(recursive=False)
+
+
+def _kind(node: LexborNode) -> tuple:
+    """Siblings of one kind: the same parent, tag and first class name."""
+    parent = node.parent
+    classes = (node.attributes.get("class") or "").split()
+    return parent.mem_id if parent is not None else None, node.tag, classes[0] if classes else None
 
 
 def _is_link_list(length: int, link_lengths: list[int]) -> bool:

@@ -60,35 +60,60 @@ _STATE = re.compile(r"(?<![a-z0-9])(?:has|with|no|is|show|hide|enable|disable)[_
 
 def is_furniture(node: LexborNode) -> bool:
     """Whether the element is furniture by its tag, hidden state, microdata, role or names."""
+    return furniture_by(node) is not None
+
+
+def furniture_by(node: LexborNode) -> str | None:
+    """What makes the element furniture: "markup" (tag, hidden state, microdata, role),
+    "names" (the words of its class and id), or None when it is not furniture.
+
+    Names are the weaker sign: page builders call every block a 'widget', recipes 'print' steps.
+    """
     tag = node.tag
     if tag in FURNITURE_TAGS:
-        return True
+        return "markup"
     if tag in _PAGE_TAGS:
-        return False
+        return None
     attrs = node.attributes
     if not attrs:
-        return False
+        return None
     if "hidden" in attrs or attrs.get("aria-hidden") == "true":
-        return True
+        return "markup"
     style = attrs.get("style")
     if style and _HIDDEN_STYLE.search(style[:_LONGEST_NAMES]):
-        return True
+        return "markup"
     prop = attrs.get("itemprop")
     if prop and prop.lower() in _ABOUT_THE_ARTICLE:
-        return True
+        return "markup"
     if tag in _WORDING_TAGS or prop == "articleBody":
-        return False
+        return None
     if attrs.get("role") in _ROLES:
-        return True
-    names = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
-    return len(names) > 2 and furniture_name(names[:_LONGEST_NAMES])
+        return "markup"
+    names = names_of(node)
+    if len(names) > 2 and furniture_name(names):
+        return "names"
+    return None
+
+
+def furniture_name(names: str) -> bool:
+    """Whether class and id words name furniture, and none names the article's own text."""
+    return bool(furniture_words(names))
 
 
 @lru_cache(maxsize=4096)
-def furniture_name(names: str) -> bool:
-    """Whether class and id words name furniture, and none names the article's own text.
+def furniture_words(names: str) -> frozenset[str]:
+    """The words of class and id that name furniture ("share", "widget"); none when a word
+    names the article's own text.
 
     Cached: pages repeat their class names.
     """
     names = _STATE.sub(" ", _CAMEL_HUMP.sub("-", names).lower())
-    return _WORD.search(names) is not None and _ARTICLE_TEXT.search(names) is None
+    if _ARTICLE_TEXT.search(names) is not None:
+        return frozenset()
+    return frozenset(_WORD.findall(names))
+
+
+def names_of(node: LexborNode) -> str:
+    """Class and id of the element, as `furniture_words` reads them."""
+    attrs = node.attributes
+    return f"{attrs.get('class') or ''} {attrs.get('id') or ''}"[:_LONGEST_NAMES]
