@@ -23,3 +23,21 @@ def test_a_page_builder_page_whose_every_block_is_a_widget():
     assert body.endswith("harvest them before the summer holidays.")
     for furniture in ("Apply for a plot", "Contact", "Imprint"):
         assert furniture not in body
+
+
+def test_a_lead_in_a_teaser_block_before_the_body_is_its_first_paragraph():
+    body = article_of("body-lead-teaser.html").body_text
+    assert body.startswith("Der Landesjugendring hat am Dienstag die Landesregierung aufgefordert")
+    assert body.endswith("die Fahrtkosten der Freiwilligen vollständig zu übernehmen.")
+    for furniture in ("Jugendverband fordert mehr Mittel", "12.03.2024", "Frühjahrsputz",
+                      "Verwandte Meldungen", "Zurück zur Übersicht"):
+        assert furniture not in body
+
+
+def test_a_lead_in_the_article_header_is_kept_and_the_subtitle_byline_and_caption_are_not():
+    body = article_of("body-lead-header.html").body_text
+    assert body.startswith("Every morning at half past six, whatever the tide, Tom Pellow")
+    assert "\n\nThe crossing takes eleven minutes" in body
+    for furniture in ("The last ferryman", "For forty years one man", "Ann Reed", "9 min read",
+                      "Photograph", "Most read", "People"):
+        assert furniture not in body

@@ -21,6 +21,7 @@ from selectolax.lexbor import LexborNode
 
 from .document import Document
 from .furniture import CANDIDATES, furniture_by, furniture_words, is_furniture, names_of
+from .lead import lead_before
 from .plain_text import plain_text
 
 # Elements that never hold article text.
@@ -54,9 +55,10 @@ def extract_body(doc: Document) -> str:
     if not prose.total:
         return _short_page(root)
     container = _container(prose)
+    lead = [plain_text(block) for block in lead_before(container, prose.of)]
     _remove_furniture(container, prose)
     _remove_link_blocks(container, prose)
-    return plain_text(container)
+    return "\n\n".join(text for text in (*lead, plain_text(container)) if text)
 
 
 def _short_page(root: LexborNode) -> str:
