@@ -1,7 +1,8 @@
 """The JSON-LD objects of a page, flattened: every ld+json script, its lists and @graphs.
 
-Several parts read schema.org data (the headline, the share URL); they read it through
-here, so a broken script or an odd nesting is handled once. Never raises on bad JSON.
+Several parts read schema.org data (the headline, the share URL, the body's last resort);
+they read it through here, so a broken script or an odd nesting is handled once, and the
+scripts are parsed once. Never raises on bad JSON.
 """
 from __future__ import annotations
 
@@ -12,7 +13,16 @@ from .document import Document
 
 
 def json_ld_items(doc: Document) -> list[dict[str, Any]]:
-    """Every JSON-LD object of the page, in page order, nested @graph members included."""
+    """Every JSON-LD object of the page, in page order, nested @graph members included.
+
+    Read once per page: later calls get the same list.
+    """
+    if doc.json_ld is None:
+        doc.json_ld = _read(doc)
+    return doc.json_ld
+
+
+def _read(doc: Document) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
     for script in doc.tree.css('script[type="application/ld+json" i]'):
         try:

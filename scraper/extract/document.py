@@ -25,6 +25,9 @@ class Document:
     base_url: str | None  # what relative links resolve against
     # href -> absolute(href): parts ask about the same links again and again
     _resolved: dict[str, str | None] = field(default_factory=dict, repr=False, compare=False)
+    # The page's JSON-LD objects, read once (see _jsonld.py): several parts ask, and the body
+    # pass removes the scripts that hold them.
+    json_ld: list | None = field(default=None, repr=False, compare=False)
 
     def absolute(self, href: str | None) -> str | None:
         """`href` made absolute; None for empty, fragment-only or script links."""
