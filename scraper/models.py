@@ -52,6 +52,9 @@ class Article:
     url: str | None = None
     title: str | None = None
     body_text: str = ""
+    # How the body was found: "content" (the main algorithm), a fallback stage
+    # ("densest_block", "article_element", "json_ld", "whole_page"), or "none".
+    extraction_method: str | None = None
     share_url: str | None = None
     canonical_url: str | None = None
     shortlink: str | None = None

@@ -25,9 +25,11 @@ def test_seed_page_lands_in_every_table(server, db_path):
     record = json.loads(result.stdout)
     assert record["url"] == url
     assert record["title"] == "Ponorka Kursk: čo sa stalo v Barentsovom mori"
+    assert record["extraction_method"] == "content"
 
     db = Database(db_path)
     [article] = list(db["articles"].rows)
+    assert article["extraction_method"] == "content"
     assert article["share_url"] == "https://dennik-sever.example/2025/05/ponorka-kursk-co-sa-stalo/"
     assert article["shortlink"] == "https://dennik-sever.example/?p=48213"
     assert "Kolesnikov" in article["body_text"]

@@ -15,11 +15,13 @@ import pytest
 from archiving import FIXTURES, SEED_URL, archive_page, seed
 from sqlite_utils import Database
 
+from scraper.archive.reextract import reextract
 from scraper.archive.schema import SCHEMA_VERSION
 from scraper.archive.store import Archive
 from scraper.errors import ArchiveTooNew
 
-SHIPPED = {1: FIXTURES / "archive-v1.sql", 2: FIXTURES / "archive-v2.sql"}
+SHIPPED = {1: FIXTURES / "archive-v1.sql", 2: FIXTURES / "archive-v2.sql",
+           3: FIXTURES / "archive-v3.sql"}
 
 
 def test_every_earlier_version_has_a_fixture():
@@ -89,6 +91,19 @@ def test_a_migrated_v2_archive_keeps_its_queue_and_gains_discovery(tmp_path):
         assert (row["state"], row["kind"], row["depth"]) == ("pending", None, None)
         assert db["discoveries"].count == 0 and db["seeds"].count == 0
         assert list(db.query("select * from discovered_urls")) == []
+
+
+def test_a_migrated_v3_archive_learns_how_bodies_are_found_on_reextraction(tmp_path):
+    path = old_archive(tmp_path / "archive.db", 3)
+    with Archive(path) as archive:
+        db = archive.db
+        # bodies extracted before version 4 did not record how they were found
+        assert [r["extraction_method"] for r in db.query(
+            "select extraction_method from articles order by id")] == [None, None]
+        reextract(archive)
+        assert [r["extraction_method"] for r in db.query(
+            "select extraction_method from articles order by id")] == ["content", "content"]
+        assert [r["url"] for r in db["articles"].search("Kolesnikov")] == [SEED_URL]
 
 
 def test_a_new_file_is_created_at_the_current_version(db_path):

@@ -18,7 +18,7 @@ from ..errors import ArchiveTooNew
 from ..urls import host_of
 from .transactions import writing
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # name -> (columns, options). Columns are in the order a reader wants to see them.
 TABLES: dict[str, tuple[dict[str, type], dict]] = {
@@ -39,7 +39,8 @@ TABLES: dict[str, tuple[dict[str, type], dict]] = {
          "canonical_url": str, "shortlink": str, "title": str, "author": str, "published": str,
          "modified": str, "language": str, "site_name": str, "description": str, "image": str,
          "body_text": str, "word_count": int, "content_sha256": str,
-         "extractor_version": str, "first_seen": str, "last_seen": str, "fetch_id": int},
+         "extractor_version": str, "extraction_method": str, "first_seen": str, "last_seen": str,
+         "fetch_id": int},
         {"pk": "id", "not_null": {"url"}, "foreign_keys": [("fetch_id", "fetches", "id")]},
     ),
     "article_versions": (
@@ -277,6 +278,15 @@ def _discovery(db: Database) -> None:
     db["queue"].add_column("depth", int)
 
 
+def _extraction_methods(db: Database) -> None:
+    """Version 3 -> 4: an article says how its body was found (the extractor's stage).
+
+    Bodies extracted before are left NULL (unknown): `scrape reextract` fills them in.
+    """
+    db["articles"].add_column("extraction_method", str)
+
+
 # MIGRATIONS[n] takes an archive from version n to n + 1. Never edit a shipped step: add one.
 MIGRATIONS: dict[int, Callable[[Database], None]] = {1: _hosts_and_version_causes,
-                                                      2: _discovery}
+                                                      2: _discovery,
+                                                      3: _extraction_methods}

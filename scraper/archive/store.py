@@ -157,7 +157,8 @@ class Archive:
             "select tag from tags where article_id = ? order by position", [article_id])]
         return Article(
             url=row["final_url"] or row["url"], title=row["title"],
-            body_text=row["body_text"] or "", share_url=row["share_url"],
+            body_text=row["body_text"] or "", extraction_method=row.get("extraction_method"),
+            share_url=row["share_url"],
             canonical_url=row["canonical_url"], shortlink=row["shortlink"], authors=authors,
             published=row["published"], modified=row["modified"], language=row["language"],
             site_name=row["site_name"], description=row["description"], tags=tags,
@@ -401,6 +402,7 @@ def _content_row(article: Article, extractor_version: str) -> dict:
         "description": article.description,
         "image": article.image,
         "body_text": article.body_text,
+        "extraction_method": article.extraction_method,
         "word_count": article.word_count,
         "content_sha256": article.content_sha256,
         "extractor_version": extractor_version,

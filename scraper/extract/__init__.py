@@ -16,6 +16,7 @@ from ..urls import redact
 from .body import extract_body
 from .comment_form import extract_comment_form
 from .document import Document, parse_document
+from .fallback import Body
 from .headline import extract_headline
 from .metadata import Metadata, extract_metadata
 from .navigation import extract_links
@@ -24,7 +25,7 @@ from .share import ShareUrls, extract_share_urls
 __all__ = ["extract", "EXTRACTOR_VERSION"]
 
 # Bump when extraction output changes, so `scrape reextract` can tell old rows.
-EXTRACTOR_VERSION = "2"
+EXTRACTOR_VERSION = "3"
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -42,11 +43,12 @@ def extract(html: str | bytes, url: str | None = None) -> Article:
     share = _part(extract_share_urls, doc, ShareUrls())
     links = _part(extract_links, doc, [])
     form = _part(extract_comment_form, doc, None)
-    body = _part(extract_body, doc, "")  # last: it prunes the tree
+    body = _part(extract_body, doc, Body("", "none"))  # last: it prunes the tree
     return _bounded(Article(
         url=doc.url,
         title=title,
-        body_text=body,
+        body_text=body.text,
+        extraction_method=body.method,
         share_url=share.share_url,
         canonical_url=share.canonical_url,
         shortlink=share.shortlink,

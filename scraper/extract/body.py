@@ -19,7 +19,10 @@ from __future__ import annotations
 
 from selectolax.lexbor import LexborNode
 
+from ._jsonld import json_ld_items
 from .document import Document
+from .fallback import (CONVINCING, Body, article_element, choose, densest_block, json_ld_body,
+                       readable_text)
 from .furniture import CANDIDATES, furniture_by, furniture_words, is_furniture, names_of
 from .lead import lead_before
 from .plain_text import plain_text
@@ -45,44 +48,39 @@ _LINK_BLOCK = 0.5  # a block without prose whose text is more than this share li
 _TEASERS = 3  # links in a block without prose that make it a list of other pages
 _TEASER_TAGS = frozenset(("div", "section"))  # a table of links may be data
 _LINK_BLOCK_TAGS = frozenset(("div", "section", "table", "dl", "figure", "ul", "ol"))
+_HALF = 0.5
 
 
-def extract_body(doc: Document) -> str:
+def extract_body(doc: Document) -> Body:
+    """The article's text, and how it was found (see fallback.py for the stages)."""
+    json_ld_items(doc)  # read before the scripts holding it are pruned, for the last resort
     root = doc.tree.body
-    if root is None:
-        return ""
-    prose = _Prose(root)
-    if not prose.total:
-        return _short_page(root)
+    prose = _Prose(root) if root is not None else None
+
+    def stages():
+        if prose is not None and prose.total:
+            # A short body convinces when cleaning it kept half the prose of its element (a
+            # notice of two sentences is whole), not when its element was mostly furniture.
+            text, held = _content(prose)
+            yield "content", lambda: text, min(CONVINCING, _HALF * held)
+            yield "densest_block", lambda: densest_block(prose.own, prose.node), CONVINCING
+        if root is not None:
+            yield "article_element", lambda: article_element(root), CONVINCING
+        yield "json_ld", lambda: json_ld_body(doc), CONVINCING
+        if root is not None:
+            yield "whole_page", lambda: readable_text(root), CONVINCING
+
+    return choose(stages())
+
+
+def _content(prose: _Prose) -> tuple[str, float]:
+    """The main algorithm: the element where the prose sits together, its lead, cleaned;
+    and how much prose that element held."""
     container = _container(prose)
     lead = [plain_text(block) for block in lead_before(container, prose.of)]
     _remove_furniture(container, prose)
     _remove_link_blocks(container, prose)
-    return "\n\n".join(text for text in (*lead, plain_text(container)) if text)
-
-
-def _short_page(root: LexborNode) -> str:
-    """A page whose every paragraph is too short to locate an article by (a notice, a
-    one-sentence post): its paragraphs outside the page's furniture, in the main region."""
-    region = root.css_first("article, main, [role=main]") or root
-    kept = []
-    for node in region.css("p, pre"):
-        if any(parent.tag in _SHORT_PAGE_FURNITURE for parent in _ancestors(node, region)):
-            continue
-        text = " ".join(node.text().split())
-        if text:
-            kept.append(text)
-    return "\n\n".join(kept)
-
-
-_SHORT_PAGE_FURNITURE = frozenset(("nav", "header", "footer", "aside", "form", "button", "label"))
-
-
-def _ancestors(node: LexborNode, stop: LexborNode):
-    parent = node.parent
-    while parent is not None and parent.mem_id != stop.mem_id:
-        yield parent
-        parent = parent.parent
+    return "\n\n".join(text for text in (*lead, plain_text(container)) if text), prose.of(container)
 
 
 def _chars(text: str) -> int:

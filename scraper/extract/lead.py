@@ -1,6 +1,6 @@
 """The lead: paragraphs between the headline and the body, outside the body's element.
 
-News and CMS templates put the article's first paragraph (standfirst, summary, teaser
+News and CMS templates put the article's first paragraph (intro, summary, teaser
 text, "chapo", "perex") in the article's header beside the headline, or in a block of its
 own before the body's element. Those paragraphs are the article's text: found by walking
 back from the body's element to the nearest headline (<h1>) before it, taking the
