@@ -75,3 +75,15 @@ def test_the_densest_block_is_outside_the_page_frame():
     nav, div = tree.css_first("#n"), tree.css_first("#d")
     own = {nav.mem_id: 3.0 * len(SENTENCES), div.mem_id: float(len(SENTENCES))}
     assert densest_block(own, {nav.mem_id: nav, div.mem_id: div}) == SENTENCES
+
+
+def test_every_extracted_text_is_in_nfc():
+    decomposed = "Cafe\u0301 de\u0301ja\u0300 ouvert"  # 'é' and 'à' as letter + combining accent
+    html = (f"<html><head><title>{decomposed}</title><meta name='author' content='Rene\u0301'></head>"
+            f"<body><article><h1>{decomposed}</h1><p>{decomposed}: {SENTENCES}</p></article>"
+            f"<a rel='next' href='/next/'>{decomposed}</a></body></html>")
+    article = extract(html, URL)
+    composed = "Café déjà ouvert"
+    assert article.title == composed
+    assert article.body_text.startswith(composed)
+    assert "\u0301" not in json.dumps(article.to_dict(), ensure_ascii=False)

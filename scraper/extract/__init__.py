@@ -8,6 +8,7 @@ the body pass prunes the tree it works on.
 from __future__ import annotations
 
 import logging
+import unicodedata
 from dataclasses import replace
 from typing import Callable, TypeVar
 
@@ -117,9 +118,10 @@ def _bounded_form(form: CommentForm | None) -> CommentForm | None:
         form,
         action=_url(form.action),
         method=_text(form.method),
-        fields=[replace(field, name=_text(field.name), type=_text(field.type), label=_text(field.label))
-                for field in form.fields[:MAX_FORM_FIELDS]],
-        hidden={_text(name): _text(value) for name, value in hidden},
+        # Names and values are what the form sends back: kept as the page wrote them.
+        fields=[replace(field, name=_text(field.name, nfc=False), type=_text(field.type),
+                        label=_text(field.label)) for field in form.fields[:MAX_FORM_FIELDS]],
+        hidden={_text(name, nfc=False): _text(value, nfc=False) for name, value in hidden},
         notes=_text(form.notes),
         submit=_text(form.submit),
         html_id=_text(form.html_id),
@@ -127,9 +129,13 @@ def _bounded_form(form: CommentForm | None) -> CommentForm | None:
     )
 
 
-def _text(value: T, limit: int = MAX_TEXT_CHARS) -> T:
+def _text(value: T, limit: int = MAX_TEXT_CHARS, nfc: bool = True) -> T:
+    """A text cut to `limit`, valid Unicode, and in NFC: a page may write "é" as "e" and a
+    combining accent, which full-text search and comparisons take for another word."""
     # Only strings are cut; a value of the wrong type is the part's bug, left for the tests to see.
     if isinstance(value, str):
+        if nfc and not unicodedata.is_normalized("NFC", value):
+            value = unicodedata.normalize("NFC", value)  # type: ignore[assignment]
         if len(value) > limit:
             value = value[:limit].rstrip()  # type: ignore[assignment]
         return _valid_unicode(value)  # type: ignore[return-value]
