@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from scraper.extract import extract
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -25,8 +27,12 @@ def test_a_page_builder_page_whose_every_block_is_a_widget():
         assert furniture not in body
 
 
-def test_a_lead_in_a_teaser_block_before_the_body_is_its_first_paragraph():
-    body = article_of("body-lead-teaser.html").body_text
+@pytest.mark.parametrize("headline", ["h1", "h3"])  # an <h3> marked as the headline: the <h1> is the logo
+def test_a_lead_in_a_teaser_block_before_the_body_is_its_first_paragraph(headline):
+    html = (FIXTURES / "body-lead-teaser.html").read_text(encoding="utf-8")
+    html = html.replace('<h1 itemprop="headline">', f'<{headline} itemprop="headline">')
+    html = html.replace("Freiwilligendienste</h1>", f"Freiwilligendienste</{headline}>")
+    body = extract(html, "https://ljr.example/aktuelles/freiwillige/").body_text
     assert body.startswith("Der Landesjugendring hat am Dienstag die Landesregierung aufgefordert")
     assert body.endswith("die Fahrtkosten der Freiwilligen vollständig zu übernehmen.")
     for furniture in ("Jugendverband fordert mehr Mittel", "12.03.2024", "Frühjahrsputz",

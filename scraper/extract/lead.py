@@ -3,7 +3,8 @@
 News and CMS templates put the article's first paragraph (intro, summary, teaser
 text, "chapo", "perex") in the article's header beside the headline, or in a block of its
 own before the body's element. Those paragraphs are the article's text: found by walking
-back from the body's element to the nearest headline (<h1>) before it, taking the
+back from the body's element to the nearest headline before it (an <h1>, or a heading
+marked or named as the headline when the <h1> is the site's logo), taking the
 paragraphs met on the way. Without a headline before the body there is nothing to anchor
 a lead to, and nothing is taken; nor when what lies between is more text than a lead
 (teasers, another article).
@@ -22,7 +23,8 @@ _MAX_SIBLINGS = 40  # siblings looked at on each level
 _MIN_CHARS = 50  # a lead is a sentence or two: shorter lines are datelines, names, headings
 _MAX_SHARE = 0.5  # all leads together are shorter than this share of the body
 _MAX_BLOCKS = 4
-_BLOCKS = "h1, h2, p, div"
+_HEADLINES = "h1, [itemprop=headline], h2, h3"
+_BLOCKS = "h1, [itemprop=headline], h2, h3, p, div"
 # A lead may sit in the article's <header> or a block its template calls a teaser; any
 # other furniture (bylines, captions, share bars, navigation...) holds none.
 _LEAD_PLACES = frozenset(("header", "hgroup"))
@@ -39,8 +41,8 @@ _SKIP_TAGS = frozenset(("script", "style", "noscript", "template", "figure", "pi
 
 
 def lead_before(container: LexborNode, prose_of: Callable[[LexborNode], float]) -> list[LexborNode]:
-    """The blocks of text between the nearest <h1> before `container` and it, in page order."""
-    if container.css_first("h1") is not None:
+    """The blocks of text between the nearest headline before `container` and it, in page order."""
+    if container.css_first("h1, [itemprop=headline]") is not None:
         return []  # the headline is inside: so is whatever follows it
     budget = _MAX_SHARE * max(prose_of(container), _MIN_CHARS)
     search = _Search(prose_of)
@@ -66,6 +68,15 @@ def lead_before(container: LexborNode, prose_of: Callable[[LexborNode], float]) 
     return []
 
 
+def _is_headline(node: LexborNode) -> bool:
+    """An <h1>, or a heading marked (itemprop) or named (class, id) as the headline."""
+    tag = node.tag
+    if tag == "h1":
+        return True
+    attrs = node.attributes
+    return attrs.get("itemprop") == "headline" or (tag in ("h2", "h3") and is_title(node))
+
+
 def _fits(blocks: list[LexborNode], budget: float) -> bool:
     return len(blocks) <= _MAX_BLOCKS and sum(_length(block) for block in blocks) <= budget
 
@@ -76,15 +87,15 @@ class _Search:
         self.allowed: dict[int, bool] = {}  # element -> whether it may hold a lead
 
     def blocks_after_headline(self, element: LexborNode) -> tuple[list[LexborNode], bool]:
-        """The lead blocks in `element` (after its <h1> when it holds one), and whether it does."""
+        """The lead blocks in `element` (after its headline when it holds one), and whether it does."""
         tag = element.tag
-        if tag == "h1":
+        if _is_headline(element):
             return [], True
         if tag in _SKIP_TAGS or not self.may_hold_lead(element):
             return [], False
         if tag in ("p", "h2"):
             return ([element] if _is_lead(element) else []), False
-        if not self.prose_of(element) and element.css_first("h1, h2") is None:
+        if not self.prose_of(element) and element.css_first(_HEADLINES) is None:
             return [], False  # no paragraph, no text written into it, no headline: cheap to skip
         if tag == "div" and _is_lead(element):
             return [element], False  # a lead written straight into its own block
@@ -92,10 +103,11 @@ class _Search:
         taken: set[int] = set()
         headline = False
         for node in element.css(_BLOCKS):
-            if node.tag == "h1":
+            if _is_headline(node):
                 blocks, taken, headline = [], set(), True  # what came before it is not lead
                 continue
-            if self.inside(node, element, taken) or not self.may_hold_lead(node) or not _is_lead(node):
+            if node.tag == "h3" or self.inside(node, element, taken) or not self.may_hold_lead(node) \
+                    or not _is_lead(node):
                 continue
             blocks.append(node)
             taken.add(node.mem_id)
