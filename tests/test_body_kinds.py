@@ -47,3 +47,25 @@ def test_a_lead_in_the_article_header_is_kept_and_the_subtitle_byline_and_captio
     for furniture in ("The last ferryman", "For forty years one man", "Ann Reed", "9 min read",
                       "Photograph", "Most read", "People"):
         assert furniture not in body
+
+
+def test_a_post_laid_out_in_rows_of_columns_comes_out_whole():
+    # Each row holds text beside a picture or a short quote; the longest column alone is not the post.
+    body = article_of("body-blog-columns.html").body_text
+    assert body.startswith("Es ist sechs Uhr früh und noch dunkel")
+    for part in ("Die Gewürzhändlerin neben dem Eingang", "„Ohne Tee fängt hier kein Tag an“",
+                 "Wer bei ihm ein Glas kauft", "Am Fischstand kennt man mich inzwischen"):
+        assert part in body
+    assert body.endswith("nur die Krähen bleiben zwischen den Ständen zurück.")
+    for furniture in ("Teilen mit", "Facebook", "Schreibe einen Kommentar", "Ich reise seit zwanzig",
+                      "11. Februar 2023", "Stolz präsentiert"):
+        assert furniture not in body
+
+
+def test_a_shop_product_whose_description_sits_in_the_order_form():
+    article = article_of("body-shop-product.html")
+    assert article.extraction_method == "content"
+    assert article.body_text.startswith("Hochwertige Decke in besonders kuscheliger Qualität")
+    assert article.body_text.endswith("Material: 100 % Polyester. Größe: 150 × 100 cm.")
+    for furniture in ("Handbestickte Decken", "Versandkostenfrei", "In den Warenkorb", "Impressum"):
+        assert furniture not in article.body_text

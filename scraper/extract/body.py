@@ -49,6 +49,7 @@ _TEASERS = 3  # links in a block without prose that make it a list of other page
 _TEASER_TAGS = frozenset(("div", "section"))  # a table of links may be data
 _LINK_BLOCK_TAGS = frozenset(("div", "section", "table", "dl", "figure", "ul", "ol"))
 _HALF = 0.5
+_SKIPS = 1  # weak levels passed over when widening
 
 
 def extract_body(doc: Document) -> Body:
@@ -212,6 +213,7 @@ def _container(prose: _Prose) -> LexborNode:
             best_below[parent] = max(best_below.get(parent, 0.0), best_below[key])
     chosen = key = max(rank, key=rank.__getitem__)
     strength = rank[chosen]  # of the prose chosen so far
+    skips = _SKIPS
     while (parent := prose.parent.get(key)) is not None:
         others = [child for child in prose.children[parent] if child != key]
         # Prose right beside what is chosen (the parent's paragraphs, sibling blocks of bare
@@ -229,7 +231,12 @@ def _container(prose: _Prose) -> LexborNode:
         if not adjacent and not cluster:
             continue  # nothing beside yet: look further up
         if adjacent < _ADJACENT * strength and cluster < _SPLIT * strength:
-            break
+            if not skips:
+                break
+            # A weak level may be a group of cells (an image beside the text, two columns),
+            # one of many that make the article: the next level up decides.
+            skips -= 1
+            continue
         chosen = key
         strength += adjacent + cluster
     return prose.node[chosen]
@@ -245,7 +252,8 @@ def _furniture(prose: _Prose) -> tuple[set[int], set[int]]:
     under: set[int] = set()
     wrapper = _WRAPPER * prose.total
     for key in prose.order:
-        if prose.value[key] < wrapper and is_furniture(prose.node[key]):
+        if prose.value[key] < wrapper and is_furniture(prose.node[key]) and not (
+                prose.node[key].tag == "form" and prose.value[key] >= CONVINCING):
             furniture.add(key)
             under.add(key)
         elif prose.parent.get(key) in under:

@@ -40,7 +40,9 @@ _ARTICLE_ELEMENTS = ("[itemprop=articleBody]", "article", "main", "[role=main]")
 _NEVER_TEXT = ("script, style, noscript, template, svg, math, iframe, object, embed, canvas, "
                "video, audio, button, select, input, textarea, link, meta")
 _MAX_ANCESTRY = 128
-_FRAME = frozenset(("markup",))  # furniture by tag, role, hidden state: never the densest block
+# Furniture by markup is the page's frame, never the densest block; but a <form> may hold a
+# shop's product text.
+_NOT_FRAME = frozenset(("form",))
 
 
 @dataclass
@@ -76,7 +78,7 @@ def _in_frame(node: LexborNode) -> bool:
     for _ in range(_MAX_ANCESTRY):
         if element is None or element.tag in ("body", "html"):
             return False
-        if furniture_by(element) in _FRAME:
+        if furniture_by(element) == "markup" and element.tag not in _NOT_FRAME:
             return True
         element = element.parent
     return True
