@@ -87,3 +87,9 @@ def test_every_extracted_text_is_in_nfc():
     assert article.title == composed
     assert article.body_text.startswith(composed)
     assert "\u0301" not in json.dumps(article.to_dict(), ensure_ascii=False)
+
+
+def test_a_one_line_notice_in_a_wide_script_is_a_body():
+    html = "<html><head><title>天気</title></head><body><p>東京の天気は晴れ、気温は二十度です</p></body></html>"
+    article = extract(html, URL)
+    assert article.body_text == "東京の天気は晴れ、気温は二十度です"

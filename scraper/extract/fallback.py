@@ -22,6 +22,7 @@ and linear work, so a page that ends up here costs little more than another.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from unicodedata import east_asian_width
 from typing import Callable, Iterator
 
 from selectolax.lexbor import LexborNode
@@ -35,7 +36,7 @@ EXTRACTION_METHODS = ("content", "densest_block", "article_element", "json_ld", 
                       "none")
 
 CONVINCING = 200  # characters: a few sentences in any script
-_SENTENCE = 25  # characters: less is a label, a date, a credit
+_SENTENCE = 25  # columns: less is a label, a date, a credit
 _ARTICLE_ELEMENTS = ("[itemprop=articleBody]", "article", "main", "[role=main]")
 _NEVER_TEXT = ("script, style, noscript, template, svg, math, iframe, object, embed, canvas, "
                "video, audio, button, select, input, textarea, link, meta")
@@ -59,9 +60,17 @@ def choose(stages: Iterator[tuple[str, Callable[[], str], float]]) -> Body:
         text = stage().strip()
         if len(text) >= convincing:
             return Body(text, method)
-        if not first_sentence.text and len(text) >= _SENTENCE:
+        if not first_sentence.text and _is_sentence(text):
             first_sentence = Body(text, method)
     return first_sentence
+
+
+def _is_sentence(text: str) -> bool:
+    """Long enough for a sentence: _SENTENCE columns, a wide (CJK) character taking two, as on
+    a screen ('東京の天気は晴れ' says as much as a line of twice its letters)."""
+    if len(text) >= _SENTENCE:
+        return True
+    return sum(2 if east_asian_width(char) in "WF" else 1 for char in text) >= _SENTENCE
 
 
 def densest_block(own: dict[int, float], nodes: dict[int, LexborNode]) -> str:
