@@ -59,6 +59,16 @@ class ArchiveError(ScraperError):
     exit_code = 4
 
 
+class WarcFileError(ScraperError):
+    """A WARC file to import is missing or cannot be read at all."""
+
+    exit_code = 3
+
+
+class CaptureError(ArchiveError):
+    """The WARC capture cannot be written (its folder cannot be made, the disk is full)."""
+
+
 class ArchiveLocked(ArchiveError):
     exit_code = 5
 

@@ -104,6 +104,41 @@ class Article:
         return {"url": url, "final_url": final_url, **data}
 
 
+@dataclass(frozen=True)
+class WarcRef:
+    """Where a WARC record lies: the file, the byte offset its record (in a .warc.gz, its
+    gzip member) starts at, and its length in bytes there. What a CDX index line holds."""
+
+    file: str
+    offset: int
+    length: int
+
+
+@dataclass
+class Exchange:
+    """One HTTP request and its response as they went over the wire, for a WARC capture.
+
+    Engine-neutral: whichever HTTP client fetched, it hands over the request it
+    sent and the response it received as plain bytes. Header names keep the case
+    they were sent or received in. `body` is the response body as transferred
+    (still gzip when the server sent gzip), without the transfer coding (chunks
+    joined): clients hand over no more than that.
+    """
+
+    url: str  # the URL requested, without credentials
+    method: str
+    target: bytes  # the request target sent: path and query
+    request_headers: list[tuple[bytes, bytes]]
+    http_version: str  # "HTTP/1.1"
+    status: int
+    reason: bytes
+    response_headers: list[tuple[bytes, bytes]]
+    body: bytes = b""
+    peer_ip: str | None = None
+    date: str = ""  # when the response began: ISO 8601 UTC with microseconds
+    truncated: str | None = None  # why the body is cut: "length", "time", "disconnect"
+
+
 @dataclass
 class FetchResult:
     """The outcome of fetching one URL (or reading one local file).
@@ -124,6 +159,8 @@ class FetchResult:
     error: str | None = None  # one line: why this fetch gave no usable page
     error_kind: str | None = None  # a short machine-readable reason, see errors.py
     not_modified: bool = False  # 304 on a conditional refetch
+    warc: WarcRef | None = None  # the WARC record holding this response, if one was written or read
+    fetched_at: str | None = None  # when it was fetched, if not now (a WARC record's date)
 
     @property
     def ok(self) -> bool:

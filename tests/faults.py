@@ -198,6 +198,13 @@ class FaultServer:
         if path == "/gzip":  # an honest gzipped page
             return self.send(h, 200, gzip.compress(article("Gzipped").encode()), "text/html",
                              {"Content-Encoding": "gzip"})
+        if path == "/chunked":  # a page in two chunks of the chunked transfer coding
+            body = article("Chunked").encode()
+            self.head(h, 200, "text/html; charset=utf-8", {"Transfer-Encoding": "chunked"})
+            half = len(body) // 2
+            for piece in (body[:half], body[half:], b""):
+                h.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
+            return None
         if path == "/pdf":
             return self.send(h, 200, b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\n",
                              "application/pdf")

@@ -21,7 +21,7 @@ from scraper.archive.store import Archive
 from scraper.errors import ArchiveTooNew
 
 SHIPPED = {1: FIXTURES / "archive-v1.sql", 2: FIXTURES / "archive-v2.sql",
-           3: FIXTURES / "archive-v3.sql"}
+           3: FIXTURES / "archive-v3.sql", 4: FIXTURES / "archive-v4.sql"}
 
 
 def test_every_earlier_version_has_a_fixture():
@@ -104,6 +104,14 @@ def test_a_migrated_v3_archive_learns_how_bodies_are_found_on_reextraction(tmp_p
         assert [r["extraction_method"] for r in db.query(
             "select extraction_method from articles order by id")] == ["content", "content"]
         assert [r["url"] for r in db["articles"].search("Kolesnikov")] == [SEED_URL]
+
+
+def test_a_migrated_v4_archive_has_fetches_without_warc_records(tmp_path):
+    path = old_archive(tmp_path / "archive.db", 4)
+    with Archive(path) as archive:
+        rows = list(archive.db.query("select warc_file, warc_offset, warc_length from fetches"))
+        assert rows and all(set(row.values()) == {None} for row in rows)
+        assert archive.db["articles"].count == 2
 
 
 def test_a_new_file_is_created_at_the_current_version(db_path):

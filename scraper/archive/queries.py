@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from typing import Any, Iterator
 
 from ..errors import UsageError
-from ..models import Article
+from ..models import Article, WarcRef
 from ..urls import normalize_url, redact
 from .store import Archive
 
@@ -80,6 +80,15 @@ def find_article(archive: Archive, target: str) -> StoredArticle | None:
         if row is not None:
             return _stored(archive, row)
     return None
+
+
+def capture_of(archive: Archive, article_id: int) -> WarcRef | None:
+    """The WARC record of the response an article was last extracted from, if one is known."""
+    row = archive.db.execute("""
+        select f.warc_file, f.warc_offset, f.warc_length
+        from articles a join fetches f on f.id = a.fetch_id
+        where a.id = ? and f.warc_file is not null""", [article_id]).fetchone()
+    return WarcRef(*row) if row is not None else None
 
 
 def stored_articles(archive: Archive, *, where: str | None = None,

@@ -18,7 +18,7 @@ from ..errors import ArchiveTooNew
 from ..urls import host_of
 from .transactions import writing
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 # name -> (columns, options). Columns are in the order a reader wants to see them.
 TABLES: dict[str, tuple[dict[str, type], dict]] = {
@@ -30,7 +30,9 @@ TABLES: dict[str, tuple[dict[str, type], dict]] = {
         {"id": int, "url": str, "host": str, "final_url": str, "status": int,
          "content_type": str, "encoding": str, "bytes": int, "elapsed_ms": int, "attempts": int,
          "fetched_at": str, "error_kind": str, "error": str, "not_modified": int, "etag": str,
-         "last_modified": str, "headers": str, "body_sha256": str},
+         "last_modified": str, "headers": str, "body_sha256": str,
+         # the WARC record of the response: written by a capture, or read by an import
+         "warc_file": str, "warc_offset": int, "warc_length": int},
         {"pk": "id", "not_null": {"url", "fetched_at"},
          "foreign_keys": [("body_sha256", "bodies", "sha256")]},
     ),
@@ -111,6 +113,7 @@ INDEXES: list[tuple[str, list[str], bool]] = [
     ("fetches", ["url"], False),
     ("fetches", ["host"], False),
     ("fetches", ["body_sha256"], False),
+    ("fetches", ["warc_file", "warc_offset"], False),
     ("article_versions", ["article_id"], False),
     ("links", ["article_id", "kind", "position"], False),
     ("comment_forms", ["article_id"], True),
@@ -286,7 +289,16 @@ def _extraction_methods(db: Database) -> None:
     db["articles"].add_column("extraction_method", str)
 
 
+def _warc_records(db: Database) -> None:
+    """Version 4 -> 5: a fetch names the WARC record of its response (file, offset, length).
+
+    Nothing was captured before, so every older fetch has none."""
+    for column in ("warc_file", "warc_offset", "warc_length"):
+        db["fetches"].add_column(column, str if column == "warc_file" else int)
+
+
 # MIGRATIONS[n] takes an archive from version n to n + 1. Never edit a shipped step: add one.
 MIGRATIONS: dict[int, Callable[[Database], None]] = {1: _hosts_and_version_causes,
                                                       2: _discovery,
-                                                      3: _extraction_methods}
+                                                      3: _extraction_methods,
+                                                      4: _warc_records}

@@ -239,6 +239,7 @@ class Archive:
                     "sha256": body_sha, "html": packed.data, "compression": "zlib",
                     "size": packed.size, "stored_at": now()})
         url = _key(fetch.url)
+        warc = fetch.warc
         return self._insert("fetches", {
             "url": url,
             "host": host_of(url) or None,
@@ -249,7 +250,7 @@ class Archive:
             "bytes": packed.size if packed is not None else (len(fetch.body) or None),
             "elapsed_ms": fetch.elapsed_ms,
             "attempts": fetch.attempts,
-            "fetched_at": now(),
+            "fetched_at": fetch.fetched_at or now(),
             "error_kind": fetch.error_kind,
             "error": fetch.error,
             "not_modified": int(fetch.not_modified),
@@ -257,13 +258,23 @@ class Archive:
             "last_modified": fetch.headers.get("last-modified"),
             "headers": json.dumps(fetch.headers, ensure_ascii=False) if fetch.headers else None,
             "body_sha256": body_sha,
+            "warc_file": warc.file if warc else None,
+            "warc_offset": warc.offset if warc else None,
+            "warc_length": warc.length if warc else None,
         })
 
     def _upsert_article(self, fetch: FetchResult, article: Article, fetch_id: int) -> Saved:
         url = _key(fetch.url)
-        seen = now()
+        seen = fetch.fetched_at or now()
         existing = next(self.db.query(
-            "select id, content_sha256 from articles where url = ?", [url]), None)
+            "select id, content_sha256, first_seen, last_seen from articles where url = ?",
+            [url]), None)
+        if existing is not None and fetch.fetched_at and existing["last_seen"] > seen:
+            # An older capture (a WARC imported late) never replaces a newer page: its fetch
+            # and body are kept, and the article was seen that early.
+            if seen < existing["first_seen"]:
+                self._update("articles", existing["id"], {"first_seen": seen})
+            return Saved(fetch_id=fetch_id, article_id=existing["id"])
         row = {
             "url": url,
             "host": host_of(url) or None,

@@ -19,7 +19,8 @@ from rich.progress import Progress
 
 from .. import __version__
 from ..archive.export import ExportFormat, write_csv, write_jsonl, write_markdown
-from ..archive.queries import archive_stats, find_article, parse_since, stored_articles, versions
+from ..archive.queries import (archive_stats, capture_of, find_article, parse_since,
+                               stored_articles, versions)
 from ..archive.reextract import reextract
 from ..archive.store import Archive
 from ..crawl.batch import CrawlSettings, ListFrontier, QueueFrontier, crawl
@@ -32,9 +33,11 @@ from ..discover.frontier import DiscoveryFrontier
 from ..discover.plan import LIST, Plan
 from ..models import LINK_KINDS, Article, FetchResult
 from ..urls import credentials_of, normalize_url, origin_of, redact
+from ..warc.capture import DEFAULT_MAX_SIZE, WarcCapture
 from .progress import make_display, summary_table
 from .render import print_article
-from .render_archive import archived_line, reextract_summary, stats_view, versions_table
+from .render_archive import (archived_line, capture_line, reextract_summary, stats_view,
+                             versions_table)
 
 app = typer.Typer(
     help="Archive news articles into SQLite: headline, body, share URL, "
@@ -47,6 +50,11 @@ stdout = Console()
 stderr = Console(stderr=True)
 
 DB_OPTION = typer.Option(Path("archive.db"), "--db", help="SQLite archive to write.")
+WARC_OPTION = typer.Option(None, "--warc", metavar="DIR",
+                           help="Also write every request and response as WARC records into "
+                                ".warc.gz files in DIR.")
+WARC_SIZE_OPTION = typer.Option(DEFAULT_MAX_SIZE / 1e6, "--warc-size", min=1.0, metavar="MB",
+                                help="Megabytes a WARC file may grow to before the next starts.")
 
 
 def _version(value: bool) -> None:
@@ -68,6 +76,8 @@ def url_command(
     db: Path = DB_OPTION,
     as_json: bool = typer.Option(False, "--json", help="Print JSON Lines, one object per article."),
     timeout: float = typer.Option(60.0, help="Total seconds one request may take."),
+    warc: Optional[Path] = WARC_OPTION,
+    warc_size: float = WARC_SIZE_OPTION,
 ) -> None:
     """Download articles, extract them and store them in the archive."""
     keys = {t: (t if _is_local(t) else normalize_url(t)) for t in targets}
@@ -89,8 +99,10 @@ def url_command(
 
     credentials = {origin_of(normalize_url(t)): c for t in targets
                    if not _is_local(t) and (c := credentials_of(t))}
+    capture = _capture(warc, warc_size, settings) if warc is not None and urls else None
     asyncio.run(crawl(settings, frontier, db, record_queue=False, on_written=keep,
-                      credentials=credentials, return_articles=True, before=local))
+                      credentials=credentials, return_articles=True, before=local,
+                      capture=capture))
     failed = 0
     for target in targets:
         page = pages[keys[target]]
@@ -105,6 +117,16 @@ def url_command(
             print_article(stdout, result, article)
     if failed:
         raise typer.Exit(EXIT_SOME_FAILED)
+
+
+def _capture(folder: Path, megabytes: float, settings: CrawlSettings) -> WarcCapture:
+    """A WARC capture into `folder`; its warcinfo says how the crawl fetched."""
+    return WarcCapture(folder, max_size=int(megabytes * 1e6), info={
+        "http-header-user-agent": settings.fetch.user_agent,
+        "robots": "obey" if settings.obey_robots else "ignore",
+        "description": "captured by scrape as it fetched; Set-Cookie, Authorization and "
+                       "Transfer-Encoding headers are left out, bodies are as transferred "
+                       "without the chunked coding"})
 
 
 def _local_page(path: str) -> Finished:
@@ -164,6 +186,8 @@ def batch_command(
     depth: int = typer.Option(1, "--depth", min=1, metavar="N",
                               help="With --follow: links followed this many steps from a "
                                    "listed page."),
+    warc: Optional[Path] = WARC_OPTION,
+    warc_size: float = WARC_SIZE_OPTION,
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or log lines."),
 ) -> None:
     """Crawl a list of URLs into the archive: polite, concurrent, resumable."""
@@ -177,6 +201,7 @@ def batch_command(
         retry=RetryPolicy(retries=retries, backoff=backoff, max_retry_after=max_retry_after,
                           budget=max_url_time))
     display = make_display(stderr, quiet=quiet)
+    capture = _capture(warc, warc_size, settings) if warc is not None else None
     archive = Archive(db)
     try:
         queue = UrlQueue(archive.db)
@@ -198,7 +223,8 @@ def batch_command(
                 asyncio.run(crawl(settings, frontier, db, record_queue=True,
                                   on_written=on_written, credentials=listed.credentials,
                                   workers=default_workers() if workers is None else workers,
-                                  tally=display.tally, expecting=expecting))
+                                  tally=display.tally, expecting=expecting,
+                                  capture=capture))
             except KeyboardInterrupt:  # what was committed stays; the rest is still pending
                 interrupted = True
             finally:
@@ -262,6 +288,7 @@ def show_command(
     with _existing_archive(db) as archive:
         stored = find_article(archive, target)
         history = versions(archive, stored.id) if stored else []
+        capture = capture_of(archive, stored.id) if stored else None
     if stored is None:
         stderr.print(f"[red]error:[/] {escape(f'{redact(target)} is not in the archive {db}')}",
                      highlight=False, soft_wrap=True)
@@ -270,10 +297,14 @@ def show_command(
         record = stored.to_record()
         if with_versions:
             record["versions"] = [asdict(v) for v in history]
+        if capture is not None:
+            record["warc"] = asdict(capture)
         print(json.dumps(record, ensure_ascii=False))
         return
     print_article(stdout, FetchResult(url=stored.url, final_url=stored.final_url), stored.article)
     stdout.print(archived_line(stored, len(history)))
+    if capture is not None:
+        stdout.print(capture_line(capture), soft_wrap=True)
     if with_versions:
         stdout.print(versions_table(history))
 

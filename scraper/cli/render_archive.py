@@ -7,6 +7,7 @@ from rich.text import Text
 
 from ..archive.queries import ArchiveStats, StoredArticle, Version
 from ..archive.reextract import ReextractReport
+from ..models import WarcRef
 
 
 def archived_line(stored: StoredArticle, versions: int) -> Text:
@@ -14,6 +15,12 @@ def archived_line(stored: StoredArticle, versions: int) -> Text:
              f"{versions} version{'s' if versions != 1 else ''}",
              f"extractor {stored.extractor_version or 'unknown'}"]
     return Text(" · ".join(facts), style="dim")
+
+
+def capture_line(capture: WarcRef) -> Text:
+    """Where the WARC record of the page is: enough to pull it out with any WARC tool."""
+    return Text(f"WARC record: {capture.file} at offset {capture.offset:,} "
+                f"({capture.length:,} bytes)", style="dim")
 
 
 def versions_table(history: list[Version]) -> Table:

@@ -28,18 +28,21 @@ import time
 from collections import Counter, deque
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Iterable, Protocol
+from typing import TYPE_CHECKING, Any, Awaitable, Callable, Iterable, Protocol
 
 import httpx
 
 from ..errors import FetchError
 from ..fetch.budget import BodyBudget, BodyCharge
-from ..fetch.http import FetchPolicy, RetryPolicy, fetch, make_client
+from ..fetch.http import Capture, FetchPolicy, RetryPolicy, fetch, make_client
 from ..fetch.robots import Robots, RobotsCache, robots_policy
 from ..models import FetchResult
 from ..urls import host_of, origin_of, with_credentials
 from .queue import DONE, FAILED, SKIPPED, UrlQueue
 from .writer import HAND_ON, LINGER, Finished, Writer, Written
+
+if TYPE_CHECKING:
+    from ..warc.capture import WarcCapture
 
 SKIP_KINDS = frozenset({FetchError.ROBOTS.value, FetchError.NOT_HTML.value})
 # A job of this kind asks for what the site's robots.txt says (its Sitemap: lines), not
@@ -213,13 +216,16 @@ class Crawler:
         max_held: URLs taken on at once, in flight or being finished; bounds memory.
         expecting: True while work may still come into a frontier that has none now (the
             archive side is reading a sitemap that may add URLs); see `wake`.
+        capture: given every request and response, robots.txt included (a WARC capture).
     """
 
     def __init__(self, settings: CrawlSettings, frontier: Frontier,
                  on_finished: Callable[[Outcome], Awaitable[None]], *,
                  credentials: dict[str, str] | None = None, max_held: int | None = None,
-                 expecting: Callable[[], bool] = lambda: False) -> None:
+                 expecting: Callable[[], bool] = lambda: False,
+                 capture: Capture | None = None) -> None:
         self.settings = settings
+        self._capture = capture
         self._frontier = frontier
         self._expecting = expecting
         # When hosts that went out of play with a delay may be asked again: a host whose
@@ -419,7 +425,7 @@ class Crawler:
         started, attempt = time.monotonic(), 0
         while True:
             attempt += 1
-            result = await fetch(client, url, self._robots_policy)
+            result = await fetch(client, url, self._robots_policy, capture=self._capture)
             wait = self.settings.retry.wait(result, attempt, time.monotonic() - started)
             if wait is None:
                 return result
@@ -449,7 +455,7 @@ class Crawler:
                 result = await fetch(
                     self._clients.get(host.name), url, job.policy or self.settings.fetch,
                     etag=job.etag, last_modified=job.last_modified, deadline=left,
-                    check_hop=self._check_hop, charge=body)
+                    check_hop=self._check_hop, charge=body, capture=self._capture)
         except BaseException:
             self._held -= 1
             body.release()
@@ -553,34 +559,34 @@ class Tally:
         return self.done / self.elapsed if self.elapsed > 0 else 0.0
 
 
-async def crawl(settings: CrawlSettings, frontier: Frontier, archive_path: str | Path, *,
-                record_queue: bool, on_written: Callable[[list[Written]], None] = lambda w: None,
-                credentials: dict[str, str] | None = None, return_articles: bool = False,
-                workers: int = 0, before: Iterable[Finished] = (),
-                tally: Tally | None = None,
-                expecting: Callable[[], bool] = lambda: False) -> Tally:
-    """Crawl `frontier` into the archive: fetch here, extract and write in the writer process.
+# Hands one finished page to the archive's side, waiting while too many are in its hands.
+HandOver = Callable[[Finished], Awaitable[None]]
 
-    `workers` extraction processes serve the writer (0: it extracts itself).
-    `before` are pages already in hand (local files), written first by the same writer.
-    `on_written` is called in the loop after each commit, once `tally` counts it.
-    `expecting` keeps the crawl going while the archive side may still add work to
-    the frontier (discovery): each commit makes the crawl look at the frontier again.
-    Returns the tally.
+
+async def archive_pages(produce: Callable[[HandOver], Awaitable[None]],
+                        archive_path: str | Path, *, record_queue: bool,
+                        on_written: Callable[[list[Written]], None] = lambda w: None,
+                        return_articles: bool = False, workers: int = 0,
+                        tally: Tally | None = None, max_pages: int = 64) -> Tally:
+    """Archive the pages `produce` hands over, as they come: extract them in `workers`
+    processes (0: the writer process extracts them itself) and store them in the writer.
+
+    `produce(hand_over)` is awaited until it returns; `await hand_over(page)` waits while
+    `max_pages` pages (or HANDED_OVER_BYTES) are handed over and not yet committed.
+    `on_written` is called in the loop after each commit, once `tally` counts it. An
+    archive that cannot be written stops `produce` and raises. Returns the tally.
     """
     loop = asyncio.get_running_loop()
     tally = tally if tally is not None else Tally()
-    room = Room(pages=settings.concurrency * 4, size=HANDED_OVER_BYTES)
+    room = Room(pages=max_pages, size=HANDED_OVER_BYTES)
 
     def written_in_loop(batch: list[Written]) -> None:
         for item in batch:
             tally.add(item)
             room.give_back(item.size)
         on_written(batch)
-        if writer.error is not None:  # the archive cannot be written: stop the crawl
-            crawling.cancel()
-        else:
-            crawler.wake()  # what was written may have added work to the frontier
+        if writer.error is not None:  # the archive cannot be written: stop producing
+            producing.cancel()
 
     writer = Writer(archive_path, record_queue=record_queue, return_articles=return_articles,
                     workers=workers, on_written=lambda batch: loop.call_soon_threadsafe(written_in_loop, batch))
@@ -601,27 +607,67 @@ async def crawl(settings: CrawlSettings, frontier: Frontier, archive_path: str |
         elif len(handing) == 1:
             loop.call_later(LINGER, pass_on)
 
-    async def on_finished(outcome: Outcome) -> None:
-        job = outcome.job
-        await hand_over(Finished(job.url, outcome.result, outcome.state, outcome.requested,
-                                 kind=job.kind, context=job.context))
-
-    crawler = Crawler(settings, frontier, on_finished, credentials=credentials,
-                      expecting=expecting)
-
-    async def run() -> None:
-        for finished in before:
-            await hand_over(finished)
-        await crawler.run()
-
-    crawling = asyncio.ensure_future(run())
+    producing = asyncio.ensure_future(produce(hand_over))
     try:
-        await crawling
+        await producing
     except asyncio.CancelledError:
         if writer.error is None:  # cancelled from outside (Ctrl-C): pass it on
             raise
     finally:
-        pass_on()  # fetched pages are archived, even when the crawl was interrupted
+        pass_on()  # pages in hand are archived, even when the run was interrupted
         await loop.run_in_executor(None, writer.close)  # raises the writer's failure
         tally.finished_at = time.monotonic()
     return tally
+
+
+async def crawl(settings: CrawlSettings, frontier: Frontier, archive_path: str | Path, *,
+                record_queue: bool, on_written: Callable[[list[Written]], None] = lambda w: None,
+                credentials: dict[str, str] | None = None, return_articles: bool = False,
+                workers: int = 0, before: Iterable[Finished] = (),
+                tally: Tally | None = None,
+                expecting: Callable[[], bool] = lambda: False,
+                capture: WarcCapture | None = None) -> Tally:
+    """Crawl `frontier` into the archive: fetch here, extract and write in the writer process.
+
+    `workers` extraction processes serve the writer (0: it extracts itself).
+    `before` are pages already in hand (local files), written first by the same writer.
+    `on_written` is called in the loop after each commit, once `tally` counts it.
+    `expecting` keeps the crawl going while the archive side may still add work to
+    the frontier (discovery): each commit makes the crawl look at the frontier again.
+    `capture` is given every request and response (a WARC capture); it is closed at the
+    end, and a capture that cannot be written stops the crawl. Returns the tally.
+    """
+    def written(batch: list[Written]) -> None:
+        on_written(batch)
+        if crawler is not None:
+            crawler.wake()  # what was written may have added work to the frontier
+
+    async def produce(hand_over: HandOver) -> None:
+        async def on_finished(outcome: Outcome) -> None:
+            job = outcome.job
+            await hand_over(Finished(job.url, outcome.result, outcome.state, outcome.requested,
+                                     kind=job.kind, context=job.context))
+
+        nonlocal crawler
+        crawler = Crawler(settings, frontier, on_finished, credentials=credentials,
+                          expecting=expecting,
+                          capture=capture.record if capture is not None else None)
+        for finished in before:
+            await hand_over(finished)
+        if capture is not None:
+            capture.on_failure = asyncio.current_task().cancel
+        await crawler.run()
+
+    crawler: Crawler | None = None
+    try:
+        return await archive_pages(produce, archive_path, record_queue=record_queue,
+                                   on_written=written, return_articles=return_articles,
+                                   workers=workers, tally=tally,
+                                   max_pages=settings.concurrency * 4)
+    except asyncio.CancelledError:
+        if capture is not None and capture.failure is not None:
+            raise capture.failure from None
+        raise
+    finally:
+        if capture is not None:
+            await asyncio.get_running_loop().run_in_executor(None, capture.close)

@@ -11,7 +11,10 @@ chains are caught and reported. One call is one attempt: when to try again is
 host, not just the URL).
 
 Nothing in this module raises to the caller, stores anything or prints: every
-outcome is a FetchResult, with credentials already removed from its URLs.
+outcome is a FetchResult, with credentials already removed from its URLs. With
+a `capture` (a WARC writer), every request and response of a fetch, redirects
+included, is also handed over as an Exchange, bytes as received; without one,
+nothing of it is kept.
 """
 from __future__ import annotations
 
@@ -24,6 +27,7 @@ import ssl
 import time
 import zlib
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Awaitable, Callable
 from urllib.parse import urljoin
@@ -33,7 +37,7 @@ import httpx
 from .. import __version__
 from ..encoding import decode_html
 from ..errors import FetchError
-from ..models import FetchResult
+from ..models import Exchange, FetchResult, WarcRef
 from ..urls import check_url, redact
 from .budget import BodyCharge
 
@@ -52,6 +56,12 @@ MAX_REFRESH_DELAY = 5.0
 # Asked before following a redirect or refresh to a URL: None, or why not as
 # (FetchError value, message), e.g. robots.txt of the target disallows it.
 HopCheck = Callable[[str], Awaitable["tuple[str, str] | None"]]
+# Given each request and its response, bytes as received, to write them down (a WARC
+# capture): returns where the response was recorded, if it was.
+Capture = Callable[[Exchange], Awaitable["WarcRef | None"]]
+# When capturing, the body of a response the fetch does not keep (a redirect, an error
+# page) is read this far, so its record is whole; further bytes are not waited for.
+CAPTURED_ASIDE = 256 * 1024
 
 
 @dataclass(frozen=True)
@@ -144,12 +154,14 @@ def _no_cookies() -> http.cookiejar.CookieJar:
 async def fetch(client: httpx.AsyncClient, url: str, policy: FetchPolicy = FetchPolicy(), *,
                 etag: str | None = None, last_modified: str | None = None,
                 deadline: float | None = None, check_hop: HopCheck | None = None,
-                charge: BodyCharge | None = None) -> FetchResult:
+                charge: BodyCharge | None = None, capture: Capture | None = None) -> FetchResult:
     """One attempt at `url`, conditional when `etag` / `last_modified` are given.
 
     `deadline` (default: the policy's) bounds the whole attempt. `check_hop` is
     asked before each redirect or refresh is followed (robots.txt of the target).
     The bytes of bodies read are charged to `charge`; the caller releases it.
+    Each response received is handed to `capture`, with its request; the result's
+    `warc` says where the last one was recorded.
     """
     problem = check_url(url)
     if problem is not None:
@@ -163,7 +175,8 @@ async def fetch(client: httpx.AsyncClient, url: str, policy: FetchPolicy = Fetch
     started = time.monotonic()
     try:
         result = await asyncio.wait_for(
-            _follow(client, url, policy, headers, check_hop, charge), timeout=max(limit, 0.001))
+            _follow(client, url, policy, headers, check_hop, charge, capture),
+            timeout=max(limit, 0.001))
     except asyncio.TimeoutError:
         result = _failed(url, FetchError.TIMEOUT, f"gave up after the {limit:g} s deadline")
     result.elapsed_ms = int((time.monotonic() - started) * 1000)
@@ -172,11 +185,11 @@ async def fetch(client: httpx.AsyncClient, url: str, policy: FetchPolicy = Fetch
 
 async def _follow(client: httpx.AsyncClient, url: str, policy: FetchPolicy,
                   headers: dict[str, str], check_hop: HopCheck | None,
-                  charge: BodyCharge | None) -> FetchResult:
+                  charge: BodyCharge | None, capture: Capture | None) -> FetchResult:
     seen = {url}
     current = url
     for _ in range(policy.max_redirects + 1):
-        result = await _request(client, url, current, policy, headers, charge)
+        result = await _request(client, url, current, policy, headers, charge, capture)
         target = _next_hop(result, current)
         if target is None:
             if result.status in REDIRECT_STATUSES:
@@ -214,43 +227,112 @@ def _next_hop(result: FetchResult, current: str) -> str | None:
 
 
 async def _request(client: httpx.AsyncClient, url: str, current: str, policy: FetchPolicy,
-                   headers: dict[str, str], charge: BodyCharge | None) -> FetchResult:
+                   headers: dict[str, str], charge: BodyCharge | None,
+                   capture: Capture | None = None) -> FetchResult:
+    exchange: Exchange | None = None
+    raw: list[bytes] | None = [] if capture is not None else None  # the body as transferred
     try:
         async with client.stream("GET", current, headers=headers) as response:
-            kept = {k: v for k, v in response.headers.items() if k.lower() in KEPT_HEADERS}
-            content_type = response.headers.get("content-type", "")
-            base = FetchResult(url=redact(url), final_url=redact(current),
-                               status=response.status_code, headers=kept,
-                               content_type=content_type or None)
-            if response.status_code in REDIRECT_STATUSES:
-                return base
-            if response.status_code == 304 and headers:
-                base.not_modified = True
-                return base
-            # (a 304 to a plain GET, which has no copy to keep, is a failure like a 4xx)
-            if response.status_code >= 400 or response.status_code == 304:
-                base.error_kind = FetchError.HTTP_STATUS.value
-                base.error = f"HTTP {response.status_code} {response.reason_phrase}".strip()
-                return base
-            if policy.html_only and content_type and not _is_html(content_type):
-                base.error_kind = FetchError.NOT_HTML.value
-                base.error = f"not an HTML page ({content_type.split(';')[0].strip()})"
-                return base
-            body = await _read_capped(response, policy.max_bytes, policy.keep_head, charge)
+            if capture is not None:
+                exchange = _exchange(response, redact(current))
+            result = _answer(response, url, current, policy, headers)
+            if _wants_body(result):
+                result.body = await _read_capped(response, policy.max_bytes, policy.keep_head,
+                                                 charge, raw)
+                result = _with_text(result, policy.html_only)
+                if exchange is not None and policy.keep_head and (
+                        len(result.body) >= policy.max_bytes):
+                    exchange.truncated = "length"
+            elif exchange is not None:
+                exchange.truncated = await _read_aside(response, result, raw)
     except _TooLarge as exc:
-        return _failed(url, FetchError.TOO_LARGE, str(exc), final_url=current)
+        result = _failed(url, FetchError.TOO_LARGE, str(exc), final_url=current)
+        if exchange is not None:
+            exchange.truncated = "length"
     except httpx.TimeoutException as exc:
-        return _failed(url, FetchError.TIMEOUT, _timeout_message(exc, policy), final_url=current)
+        result = _failed(url, FetchError.TIMEOUT, _timeout_message(exc, policy),
+                         final_url=current)
+        if exchange is not None:
+            exchange.truncated = "time"
     except httpx.ConnectError as exc:
-        return _failed(url, FetchError.UNREACHABLE, f"cannot connect: {_reason(exc)}",
-                       final_url=current)
+        result = _failed(url, FetchError.UNREACHABLE, f"cannot connect: {_reason(exc)}",
+                         final_url=current)
     except (httpx.TransportError, zlib.error) as exc:  # reset, broken chunking, bad gzip
-        return _failed(url, FetchError.CONNECTION, f"connection failed: {_reason(exc)}",
-                       final_url=current)
+        result = _failed(url, FetchError.CONNECTION, f"connection failed: {_reason(exc)}",
+                         final_url=current)
+        if exchange is not None:
+            exchange.truncated = "disconnect"
     except httpx.InvalidURL as exc:
         return _failed(url, FetchError.INVALID_URL, f"invalid URL: {exc}")
-    base.body = body
-    return _with_text(base, policy.html_only)
+    if exchange is not None:
+        exchange.body = b"".join(raw)
+        result.warc = await capture(exchange)
+    return result
+
+
+def _answer(response: httpx.Response, url: str, current: str, policy: FetchPolicy,
+            headers: dict[str, str]) -> FetchResult:
+    """What the status line and headers already tell: a redirect, a 304, an error, not
+    HTML; or, when none of these, a result waiting for its body."""
+    kept = {k: v for k, v in response.headers.items() if k.lower() in KEPT_HEADERS}
+    content_type = response.headers.get("content-type", "")
+    base = FetchResult(url=redact(url), final_url=redact(current),
+                       status=response.status_code, headers=kept,
+                       content_type=content_type or None)
+    if response.status_code in REDIRECT_STATUSES:
+        return base
+    if response.status_code == 304 and headers:
+        base.not_modified = True
+        return base
+    # (a 304 to a plain GET, which has no copy to keep, is a failure like a 4xx)
+    if response.status_code >= 400 or response.status_code == 304:
+        base.error_kind = FetchError.HTTP_STATUS.value
+        base.error = f"HTTP {response.status_code} {response.reason_phrase}".strip()
+        return base
+    if policy.html_only and content_type and not is_html_type(content_type):
+        base.error_kind = FetchError.NOT_HTML.value
+        base.error = f"not an HTML page ({content_type.split(';')[0].strip()})"
+    return base
+
+
+def _wants_body(result: FetchResult) -> bool:
+    return result.ok and not result.not_modified and result.status not in REDIRECT_STATUSES
+
+
+def _exchange(response: httpx.Response, url: str) -> Exchange:
+    """The request sent and the response received so far, as an engine-neutral value."""
+    request = response.request
+    peer = None
+    stream = response.extensions.get("network_stream")
+    if stream is not None:
+        address = stream.get_extra_info("server_addr")
+        peer = address[0] if isinstance(address, tuple) and address else None
+    return Exchange(
+        url=url, method=request.method, target=request.url.raw_path,
+        request_headers=list(request.headers.raw), http_version=response.http_version,
+        status=response.status_code,
+        reason=response.extensions.get("reason_phrase", response.reason_phrase.encode()),
+        response_headers=list(response.headers.raw), peer_ip=peer,
+        date=datetime.now(timezone.utc).isoformat(timespec="microseconds"))
+
+
+async def _read_aside(response: httpx.Response, result: FetchResult,
+                      raw: list[bytes]) -> str | None:
+    """For the record only: the body of a response the fetch does not keep (a redirect, an
+    error page), up to CAPTURED_ASIDE. Returns why the recorded body is cut, if it is."""
+    if result.not_modified:
+        return None
+    if result.error_kind == FetchError.NOT_HTML.value:
+        return "length"  # only HTML is downloaded: the record keeps the headers
+    try:
+        await _read_capped(response, CAPTURED_ASIDE, raw=raw)
+    except _TooLarge:
+        return "length"
+    except httpx.TimeoutException:
+        return "time"
+    except (httpx.TransportError, zlib.error):
+        return "disconnect"
+    return None
 
 
 def _with_text(result: FetchResult, html_only: bool = True) -> FetchResult:
@@ -258,7 +340,7 @@ def _with_text(result: FetchResult, html_only: bool = True) -> FetchResult:
     if not result.body.strip():
         result.error_kind, result.error = FetchError.EMPTY.value, "empty response"
         return result
-    if html_only and _looks_binary(result.body):
+    if html_only and looks_binary(result.body):
         result.error_kind = FetchError.NOT_HTML.value
         result.error = "not an HTML page (binary content)"
         return result
@@ -266,12 +348,14 @@ def _with_text(result: FetchResult, html_only: bool = True) -> FetchResult:
     return result
 
 
-def _is_html(content_type: str) -> bool:
+def is_html_type(content_type: str) -> bool:
+    """A Content-Type an article may come in (none, or text/plain, counts: the bytes decide)."""
     mime = content_type.split(";")[0].strip().lower()
     return mime in HTML_TYPES or mime in ("text/plain", "")
 
 
-def _looks_binary(body: bytes) -> bool:
+def looks_binary(body: bytes) -> bool:
+    """A PDF, or bytes with NULs: no HTML page, whatever its Content-Type said."""
     head = body[:1024]
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 text has NULs; it is not binary
         return False
@@ -283,12 +367,13 @@ class _TooLarge(Exception):
 
 
 async def _read_capped(response: httpx.Response, max_bytes: int, keep_head: bool = False,
-                       charge: BodyCharge | None = None) -> bytes:
+                       charge: BodyCharge | None = None, raw: list[bytes] | None = None) -> bytes:
     """Read the body, decompressing ourselves so the cap applies to inflated bytes.
 
     Over the cap, the download stops: it fails, or with `keep_head` it keeps the
     first `max_bytes`. Every piece read is charged to the crawl's body budget first
-    (which may make the download wait)."""
+    (which may make the download wait). The pieces as transferred go to `raw` too,
+    if given (a capture)."""
     encoding = response.headers.get("content-encoding", "").strip().lower()
     inflater = _inflater(encoding)
     declared = response.headers.get("content-length", "")
@@ -300,8 +385,10 @@ async def _read_capped(response: httpx.Response, max_bytes: int, keep_head: bool
                  + (" once decompressed" if inflater is not None else ""))
     chunks: list[bytes] = []
     size = 0
-    async for raw in response.aiter_raw():
-        for data in _inflated(inflater, raw):
+    async for piece in response.aiter_raw():
+        if raw is not None:
+            raw.append(piece)
+        for data in _inflated(inflater, piece):
             if size + len(data) > max_bytes:
                 if not keep_head:
                     raise _TooLarge(too_large)
