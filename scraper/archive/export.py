@@ -27,6 +27,7 @@ class ExportFormat(str, Enum):
     JSONL = "jsonl"
     CSV = "csv"
     MARKDOWN = "markdown"
+    WARC = "warc"  # written by scraper/warc/export.py
 
 
 CSV_COLUMNS = ["id", "url", "final_url", "title", "author", "published", "modified", "language",

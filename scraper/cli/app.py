@@ -34,6 +34,7 @@ from ..discover.plan import LIST, Plan
 from ..models import LINK_KINDS, Article, FetchResult
 from ..urls import credentials_of, normalize_url, origin_of, redact
 from ..warc.capture import DEFAULT_MAX_SIZE, WarcCapture
+from ..warc.export import output_name, write_warc
 from .progress import make_display, summary_table
 from .render import print_article
 from .render_archive import (archived_line, capture_line, reextract_summary, stats_view,
@@ -330,26 +331,33 @@ def reextract_command(
 def export_command(
     export_format: ExportFormat = typer.Option(
         ExportFormat.JSONL, "--format", case_sensitive=False,
-        help="jsonl (as `scrape url --json`), csv, or markdown (one .md file per article "
-             "into --out)."),
+        help="jsonl (as `scrape url --json`), csv, markdown (one .md file per article "
+             "into --out), or warc (the stored pages as one WARC file, --out)."),
     where: Optional[str] = typer.Option(None, "--where", metavar="SQL",
                                         help="Only articles matching this SQL condition on the "
                                              "articles table, e.g. \"language = 'sk'\"."),
     since: Optional[str] = typer.Option(None, "--since", metavar="DATE",
                                         help="Only articles seen on or after this date or ISO time "
                                              "(UTC unless it names a zone)."),
-    out: Optional[Path] = typer.Option(None, "--out", metavar="PATH",
+    out: Optional[Path] = typer.Option(None, "--out", "--output", metavar="PATH",
                                        help="File to write (default: stdout); for markdown, "
                                             "the folder."),
     db: Path = ARCHIVE_OPTION,
 ) -> None:
-    """Export archived articles as JSON Lines, CSV or Markdown files."""
+    """Export archived articles as JSON Lines, CSV, Markdown files, or their pages as WARC."""
     if export_format is ExportFormat.MARKDOWN and out is None:
         raise UsageError("markdown export writes one file per article: name a folder with --out")
+    if export_format is ExportFormat.WARC and out is None:
+        raise UsageError("warc export writes a binary file: name it with --out (.warc.gz)")
     since_time = parse_since(since) if since else None
     with _existing_archive(db) as archive:
         articles = stored_articles(archive, where=where, since=since_time)
-        if export_format is ExportFormat.MARKDOWN:
+        if export_format is ExportFormat.WARC:
+            name, compress = output_name(out)
+            with out.open("wb") as file:
+                count = write_warc(archive, file, filename=name, where=where,
+                                   since=since_time, compress=compress)
+        elif export_format is ExportFormat.MARKDOWN:
             count = write_markdown(articles, out)
         else:
             write = write_jsonl if export_format is ExportFormat.JSONL else write_csv
@@ -359,7 +367,8 @@ def export_command(
                 with out.open("w", encoding="utf-8", newline="") as file:
                     count = write(articles, file)
     if out is not None:
-        stderr.print(escape(f"Exported {count:,} article{'s' if count != 1 else ''} to {out}"),
+        noun = "page" if export_format is ExportFormat.WARC else "article"
+        stderr.print(escape(f"Exported {count:,} {noun}{'s' if count != 1 else ''} to {out}"),
                      highlight=False)
 
 
