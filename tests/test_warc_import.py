@@ -7,6 +7,7 @@ from __future__ import annotations
 import gzip
 import io
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -14,6 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
+from test_readme import README
 from sqlite_utils import Database
 from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
@@ -77,7 +79,7 @@ PAGES = {f"{A}/2025/03/one": "Budget vote delayed", f"{A}/2025/03/two": "Harbour
          f"{B}/posts/3": "Written in March"}
 
 
-def build_crawl(path: Path) -> Path:
+def build_crawl(path: Path, *, cut: bool = True) -> Path:
     with path.open("wb") as out:
         crawl = Crawler(out)
         crawl.info()
@@ -103,8 +105,9 @@ def build_crawl(path: Path) -> Path:
         crawl.response(f"{B}/posts/3", page("Written in March"), date="2025-03-05T09:00:00Z")
         cut_at = out.tell()
         crawl.response(f"{B}/posts/4", page("Cut short", "words " * 400))
-    data = path.read_bytes()
-    path.write_bytes(data[:cut_at + (len(data) - cut_at) // 2])  # the last record, cut in two
+    if cut:
+        data = path.read_bytes()
+        path.write_bytes(data[:cut_at + (len(data) - cut_at) // 2])  # the last record, cut in two
     return path
 
 
@@ -228,6 +231,33 @@ def _committed(db: Path) -> int:
         return Database(db).execute("select count(*) from fetches").fetchone()[0]
     except Exception:  # the archive is still being created
         return 0
+
+
+def readme_warc_examples() -> list[str]:
+    section = README.read_text("utf-8").split("## WARC: capture, export, import", 1)[1]
+    section = section.split("\n## ", 1)[0]
+    blocks = re.findall(r"```bash\n(.*?)```", section, re.DOTALL)
+    return [line.strip() for block in blocks for line in block.splitlines()
+            if line.strip().startswith(("scrape import", "scrape export"))]
+
+
+def test_the_readme_import_and_export_examples_run_as_written(tmp_path):
+    lines = readme_warc_examples()
+    assert sum(line.startswith("scrape import") for line in lines) >= 3
+    build_crawl(tmp_path / "crawl.warc.gz", cut=False)
+    (tmp_path / "CC-NEWS-20250301000000-00000.warc.gz").write_bytes(
+        (tmp_path / "crawl.warc.gz").read_bytes())
+    build_plain(tmp_path / "plain.warc")
+    for line in sorted(lines, key=lambda line: not line.startswith("scrape import")):
+        result = subprocess.run(["bash", "-c", line], cwd=tmp_path, capture_output=True,
+                                text=True, timeout=120,
+                                env={**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"})
+        assert result.returncode == 0, (line, result.stderr)
+        assert "Traceback" not in result.stderr
+    assert Database(tmp_path / "archive.db")["articles"].count == len(PAGES) + 1  # + Cut short
+    assert set(Database(tmp_path / "blogs.db").execute("select url from articles").fetchall()) \
+        == {(url,) for url in [*PAGES, f"{B}/posts/4", f"{B}/posts/5"]
+            if url.startswith(B) and not url.endswith("/posts/3")}
 
 
 # -- export ---------------------------------------------------------------------------
