@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import json
 import random
 import subprocess
 import sys
@@ -196,3 +197,14 @@ def test_files_rotate_at_the_size_asked(tmp_path):
     assert [Path(r.file).name for r in refs] == sorted(Path(r.file).name for r in refs)
     for path in files:
         assert records(path)[0][1].rec_type == "warcinfo"
+
+
+def test_scrape_url_captures_too(captured, tmp_path):
+    server = captured[0]
+    db, warcs = tmp_path / "one.db", tmp_path / "warcs"
+    result = scrape("url", server.url("/ok/7"), "--db", str(db), "--warc", str(warcs))
+    assert result.returncode == 0, result.stderr
+    [path] = warcs.glob("*.warc.gz")
+    assert [r.rec_type for _, r, _ in records(path)] == ["warcinfo", "response", "request"]
+    shown = scrape("show", server.url("/ok/7"), "--db", str(db), "--json")
+    assert json.loads(shown.stdout)["warc"]["file"] == str(path.resolve())

@@ -118,14 +118,27 @@ def build_plain(path: Path) -> Path:
     return path
 
 
+def build_arc(path: Path) -> Path:
+    """An ARC file (the Internet Archive's format before WARC), gzipped by record, by hand:
+    warcio reads ARC but does not write it."""
+    body = page("From an ARC file")
+    http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n" + body
+    about = b"1 0 An old crawler\nURL IP-address Archive-date Content-type Archive-length\n"
+    header = b"filedesc://old.arc 0.0.0.0 20240101000000 text/plain %d\n" % len(about)
+    record = b"%s/old/arc 192.0.2.1 20240102030405 text/html %d\n" % (B.encode(), len(http))
+    path.write_bytes(gzip.compress(header + about + b"\n") + gzip.compress(record + http + b"\n"))
+    return path
+
+
 @pytest.fixture(scope="module")
 def imported(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("import")
-    crawl, plain = build_crawl(tmp / "crawl.warc.gz"), build_plain(tmp / "plain.warc")
+    files = [str(build_crawl(tmp / "crawl.warc.gz")), str(build_plain(tmp / "plain.warc")),
+             str(build_arc(tmp / "old.arc.gz"))]
     db = tmp / "archive.db"
-    first = scrape("import", str(crawl), str(plain), "--db", str(db))
+    first = scrape("import", *files, "--db", str(db))
     counts = _counts(db)
-    again = scrape("import", str(crawl), str(plain), "--db", str(db))
+    again = scrape("import", *files, "--db", str(db))
     return tmp, db, first, again, counts
 
 
@@ -139,7 +152,7 @@ def test_every_html_page_is_archived_once(imported):
     assert "Traceback" not in first.stderr
     d = Database(db)
     titles = dict(d.execute("select url, title from articles").fetchall())
-    assert titles == {**PAGES, f"{B}/posts/5": "Plain WARC"}
+    assert titles == {**PAGES, f"{B}/posts/5": "Plain WARC", f"{B}/old/arc": "From an ARC file"}
     fetched = dict(d.execute("select url, count(*) from fetches group by url").fetchall())
     assert fetched == {**{url: 1 for url in titles}, f"{B}/posts/2": 2}  # two contents
     assert [r["title"] for r in d.query(
@@ -159,7 +172,7 @@ def test_the_rest_is_skipped_by_reason(imported):
     _, _, first, _, _ = imported
     summary = " ".join(first.stdout.replace("│", " ").split())
     for reason in ("skipped: not HTML 1", "skipped: not 2xx 2", "skipped: revisit 1",
-                   "skipped: duplicate 1", "skipped: request", "skipped: warcinfo 1"):
+                   "skipped: duplicate 1", "skipped: request", "skipped: warcinfo 2"):
         assert reason in summary, summary
 
 
@@ -170,6 +183,9 @@ def test_dates_and_places_come_from_the_records(imported):
         "from articles a join fetches f on f.id = a.fetch_id where a.url = ?",
         [f"{A}/2025/03/two"]))
     assert row["first_seen"] == row["fetched_at"] == "2025-03-02T08:00:00+00:00"
+    [arc_date] = Database(db).execute("select fetched_at from fetches where url = ?",
+                                      [f"{B}/old/arc"]).fetchone()
+    assert arc_date == "2024-01-02T03:04:05+00:00"
     assert row["warc_file"] == str((tmp / "crawl.warc.gz").resolve())
     with open(row["warc_file"], "rb") as file:
         file.seek(row["warc_offset"])
@@ -279,7 +295,7 @@ def test_the_export_passes_warcio_check(exported):
     assert check.returncode == 0, check.stdout + check.stderr
     with out.open("rb") as file:
         records = [r.rec_type for r in ArchiveIterator(file)]
-    assert records[0] == "warcinfo" and records[1:] == ["response"] * 9
+    assert records[0] == "warcinfo" and records[1:] == ["response"] * 10
 
 
 def test_the_export_is_deterministic(exported):

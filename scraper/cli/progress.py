@@ -135,12 +135,18 @@ def status_line(tally: Tally, total: int) -> str:
             f"{rate:.1f} pages/s" + (f", ETA {eta}" if eta is not None else ""))
 
 
-def summary_table(tally: Tally, *, bad_lines: int = 0, failed_before: int = 0) -> Table:
-    """The end-of-run table: archived, unchanged, failed by reason, skipped, elapsed, pages/s."""
-    table = Table(title="scrape batch", title_justify="left", show_header=False,
-                  show_edge=False, pad_edge=False)
+def figures_table(title: str) -> Table:
+    """An end-of-run table: what was counted on the left, how many on the right."""
+    table = Table(title=title, title_justify="left", show_header=False, show_edge=False,
+                  pad_edge=False)
     table.add_column(style="bold")
     table.add_column(justify="right")
+    return table
+
+
+def summary_table(tally: Tally, *, bad_lines: int = 0, failed_before: int = 0) -> Table:
+    """The end-of-run table: archived, unchanged, failed by reason, skipped, elapsed, pages/s."""
+    table = figures_table("scrape batch")
     table.add_row("archived", f"{tally.archived:,}")
     table.add_row("unchanged", f"{tally.unchanged:,}")
     failed = sum(tally.failed.values())

@@ -25,6 +25,7 @@ from ..crawl.writer import HAND_ON, Written, default_workers
 from ..errors import EXIT_SOME_FAILED, WarcFileError
 from ..warc.source import ImportFilter, Problem, Reading, Seen, pages
 from .app import DB_OPTION, app, stderr, stdout
+from .progress import figures_table
 
 # Pages handed over and not yet committed, at most (the crawl's default, 16 in flight x 4).
 IMPORT_IN_FLIGHT = 64
@@ -146,10 +147,7 @@ class ImportDisplay:
 
 
 def import_summary(tally: Tally, reading: Reading) -> Table:
-    table = Table(title="scrape import", title_justify="left", show_header=False,
-                  show_edge=False, pad_edge=False)
-    table.add_column(style="bold")
-    table.add_column(justify="right")
+    table = figures_table("scrape import")
     table.add_row("records read", f"{reading.records:,}")
     table.add_row("archived", f"{tally.archived:,}")
     table.add_row("unchanged", f"{tally.unchanged:,}")

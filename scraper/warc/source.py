@@ -235,8 +235,9 @@ def _archive_time(warc_date: str | None) -> str | None:
 
 
 def _offset(records: ArchiveIterator) -> int | None:
-    """Where the record being read started (warcio keeps it while it reads one)."""
-    return getattr(records, "offset", None)
+    """Where the record being read started (warcio keeps it while it reads one), if known."""
+    offset = getattr(records, "offset", None)
+    return offset if isinstance(offset, int) and offset >= 0 else None
 
 
 def _first_line(exc: BaseException) -> str:
