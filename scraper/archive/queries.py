@@ -32,6 +32,7 @@ class StoredArticle:
     extractor_version: str | None
     content_sha256: str | None
     article: Article
+    fetch_id: int | None = None  # the fetch the article was extracted from
 
     def to_record(self) -> dict[str, Any]:
         """The shape `scrape url --json` prints."""
@@ -109,6 +110,12 @@ def stored_articles(archive: Archive, *, where: str | None = None,
     return (_stored(archive, dict(zip(columns, values))) for values in cursor)
 
 
+def fetched_at(archive: Archive, fetch_id: int | None) -> str | None:
+    """When a fetch was made (UTC ISO 8601), or None if the archive has no such fetch."""
+    row = archive.db.execute("select fetched_at from fetches where id = ?", [fetch_id]).fetchone()
+    return row[0] if row else None
+
+
 def parse_since(text: str) -> str:
     """A date or time from the command line -> the archive's UTC timestamp format."""
     value = text.strip()
@@ -172,4 +179,4 @@ def _stored(archive: Archive, row: dict) -> StoredArticle:
                          first_seen=row["first_seen"], last_seen=row["last_seen"],
                          extractor_version=row["extractor_version"],
                          content_sha256=row["content_sha256"],
-                         article=archive.article_from_row(row))
+                         article=archive.article_from_row(row), fetch_id=row["fetch_id"])

@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable, List, Optional
 
@@ -19,8 +19,8 @@ from rich.progress import Progress
 
 from .. import __version__
 from ..archive.export import ExportFormat, write_csv, write_jsonl, write_markdown
-from ..archive.queries import (archive_stats, capture_of, find_article, parse_since,
-                               stored_articles, versions)
+from ..archive.queries import (StoredArticle, archive_stats, capture_of, fetched_at,
+                               find_article, parse_since, stored_articles, versions)
 from ..archive.reextract import reextract
 from ..archive.store import Archive
 from ..crawl.batch import CrawlSettings, ListFrontier, QueueFrontier, crawl
@@ -38,7 +38,7 @@ from ..warc.export import output_name, write_warc
 from .progress import make_display, summary_table
 from .render import print_article
 from .render_archive import (archived_line, capture_line, reextract_summary, stats_view,
-                             versions_table)
+                             unchanged_line, versions_table)
 
 app = typer.Typer(
     help="Archive news articles into SQLite: headline, body, share URL, "
@@ -104,13 +104,26 @@ def url_command(
     asyncio.run(crawl(settings, frontier, db, record_queue=False, on_written=keep,
                       credentials=credentials, return_articles=True, before=local,
                       capture=capture))
+    copies = _archived_copies(db, [url for url, page in pages.items()
+                                   if page.result.not_modified])
     failed = 0
     for target in targets:
         page = pages[keys[target]]
         result, article = page.result, page.article
-        if not result.ok or article is None:
-            stderr.print(f"[red]error:[/] {escape(f'{redact(target)}: {result.error}')}",
-                         highlight=False, soft_wrap=True)
+        if result.not_modified:  # 304: the archived copy is the page
+            copy = copies.get(keys[target])
+            if copy is None:
+                _page_error(target, "the server answered 304 Not Modified, but the archive "
+                                    "holds no copy of the page")
+                failed += 1
+            elif as_json:
+                print(json.dumps({**copy.stored.to_record(), "not_modified": True},
+                                 ensure_ascii=False))
+            else:
+                stdout.print(unchanged_line(copy.fetched_at))
+                print_article(stdout, result, copy.stored.article)
+        elif not result.ok or article is None:
+            _page_error(target, str(result.error))
             failed += 1
         elif as_json:
             print(json.dumps(_json_record(result, article), ensure_ascii=False))
@@ -128,6 +141,26 @@ def _capture(folder: Path, megabytes: float, settings: CrawlSettings) -> WarcCap
         "description": "captured by scrape as it fetched; Set-Cookie, Authorization and "
                        "Transfer-Encoding headers are left out, bodies are as transferred "
                        "without the chunked coding"})
+
+
+@dataclass
+class _Copy:
+    stored: StoredArticle
+    fetched_at: str | None  # when the archived page was fetched
+
+
+def _archived_copies(db: Path, urls: list[str]) -> dict[str, _Copy]:
+    """The archived articles of pages the server said are unchanged, by URL."""
+    if not urls:
+        return {}
+    with Archive(db) as archive:
+        return {url: _Copy(stored, fetched_at(archive, stored.fetch_id))
+                for url in urls if (stored := find_article(archive, url)) is not None}
+
+
+def _page_error(target: str, reason: str) -> None:
+    stderr.print(f"[red]error:[/] {escape(f'{redact(target)}: {reason}')}",
+                 highlight=False, soft_wrap=True)
 
 
 def _local_page(path: str) -> Finished:

@@ -23,6 +23,12 @@ def capture_line(capture: WarcRef) -> Text:
                 f"({capture.length:,} bytes)", style="dim")
 
 
+def unchanged_line(fetched_at: str | None) -> Text:
+    """Said before the archived copy of a page the server reports unchanged (304)."""
+    since = f" of {_when(fetched_at)} UTC" if fetched_at else ""
+    return Text(f"Unchanged since the archived copy{since} (304 Not Modified)", style="dim")
+
+
 def versions_table(history: list[Version]) -> Table:
     table = Table(title="Versions", title_justify="left", show_edge=False, pad_edge=False)
     for column in ("#", "seen (UTC)", "cause", "content", "words", "title"):
