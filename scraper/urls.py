@@ -6,13 +6,22 @@ the same page reached as `HTTP://Example.org:80/a#top` and
 """
 from __future__ import annotations
 
+import ipaddress
+import re
 from dataclasses import dataclass
 from urllib.parse import SplitResult, urlsplit, urlunsplit
+
+import idna
 
 from .errors import FetchError
 
 FETCHABLE_SCHEMES = ("http", "https")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+# A label of a host name, once IDNA has made it ASCII: letters, digits and hyphens (RFC 1123),
+# and underscores, which real DNS names hold and every browser accepts.
+_LABEL = re.compile(r"[a-z0-9_-]+")
+_MAX_LABEL, _MAX_NAME = 63, 253  # DNS limits (RFC 1035), in ASCII characters
+_NAME = re.compile(r"(?:[a-z0-9_-]{1,63}\.)*[a-z0-9_-]{1,63}")  # the common case, in one match
 
 
 @dataclass(frozen=True)
@@ -40,9 +49,13 @@ def parse_url(url: str) -> ParsedUrl | UrlProblem:
     """`url` checked, normalized and split in one pass; or why it cannot be fetched."""
     try:
         parts = urlsplit(url.strip())
-        port = parts.port  # raises ValueError on a malformed port
-    except ValueError as exc:
+    except ValueError as exc:  # an unclosed [ of an IPv6 address, say
         return UrlProblem(FetchError.INVALID_URL, f"invalid URL: {exc}")
+    try:
+        port = parts.port
+    except ValueError:
+        return UrlProblem(FetchError.INVALID_URL,
+                          "invalid URL: the port is not a number from 0 to 65535")
     scheme = parts.scheme.lower()
     if not scheme:
         return UrlProblem(FetchError.INVALID_URL, "invalid URL: no scheme (give a full http:// or https:// URL)")
@@ -52,8 +65,61 @@ def parse_url(url: str) -> ParsedUrl | UrlProblem:
     host = parts.hostname
     if not host:
         return UrlProblem(FetchError.INVALID_URL, "invalid URL: no host")
+    problem = host_problem(host, bracketed=parts.netloc.rpartition("@")[2].startswith("["))
+    if problem is not None:
+        return UrlProblem(FetchError.INVALID_URL, f"invalid URL: {problem}")
     return ParsedUrl(_normalized(parts, scheme, host, port), host,
                      parts.netloc.rsplit("@", 1)[0] if "@" in parts.netloc else None)
+
+
+def host_problem(host: str, *, bracketed: bool = False) -> str | None:
+    """Why `host` (lower case, as urlsplit gives it) can name no machine, or None.
+
+    In brackets: an IPv6 address. Otherwise a domain name, its labels made ASCII by IDNA
+    as the HTTP client will (so nothing is sent that it would refuse), or an IPv4
+    address, which a name ending in a number must be. Checked before any request, so
+    `http://exa mple.com` never reaches DNS.
+    """
+    if bracketed:
+        try:
+            ipaddress.IPv6Address(host)
+        except ValueError:
+            return f"[{host}] is not an IPv6 address"
+        return None
+    name = host[:-1] if host.endswith(".") else host  # a fully qualified name's final dot
+    if not name.isascii():
+        try:
+            name = idna.encode(name).decode("ascii")
+        except idna.IDNAError as exc:
+            return f"the host {host!r} is not a valid international domain name ({exc})"
+    if not _NAME.fullmatch(name):
+        return _name_problem(host, name)
+    if len(name) > _MAX_NAME:
+        return f"the host is longer than {_MAX_NAME} characters"
+    if name[-1].isdigit() and name.rpartition(".")[2].isdigit():
+        # no top-level domain is a number: an IPv4 address, or nothing
+        try:
+            ipaddress.IPv4Address(name)
+        except ValueError:
+            return f"the host {host!r} is neither a domain name nor an IPv4 address"
+    return None
+
+
+def _name_problem(host: str, name: str) -> str:
+    """What is wrong with a domain name (`name`: `host` in ASCII) that _NAME refused."""
+    for label in name.split("."):
+        if not label:
+            return f"the host {host!r} has an empty label (two dots in a row, or a dot first)"
+        if not _LABEL.fullmatch(label):
+            bad = next(c for c in label if not _LABEL.fullmatch(c))
+            return f"the host {host!r} holds {_character(bad)}, which no host name can hold"
+    return f"the host {host!r} has a label longer than {_MAX_LABEL} characters"
+
+
+def _character(c: str) -> str:
+    if c == " ":
+        return "a space"
+    return repr(c) if c.isprintable() and not c.isspace() else f"U+{ord(c):04X}"
 
 
 def normalize_url(url: str) -> str:

@@ -139,7 +139,7 @@ def test_json_ld_dates_that_are_not_strings_are_not_taken_as_dates(date):
 @pytest.mark.parametrize("href", [
     "ftp://files.example.org/a", "file:///etc/passwd", "ws://example.org/", "blob:https://example.org/x", "vbscript:x",
     "example.org:8080/x", "http://:80/", "http://example.org:99999/", "\x01javascript:alert(1)",
-    "java\nscript:alert(1)",
+    "java\nscript:alert(1)", "http://exa mple.com/x", "http://a|b.example/", "http://999.1.1.1/",
 ])
 def test_links_and_share_urls_are_only_fetchable_http_urls(href):
     """urljoin keeps any scheme and checks neither host nor port: links and share URLs come out

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ..encoding import decode_html
-from ..urls import check_url, redact
+from ..urls import UrlProblem, check_url, parse_url, redact
 
 
 @dataclass
@@ -49,16 +49,16 @@ def _resolve(base_url: str | None, href: str) -> str | None:
         return None
     try:
         url = urljoin(base_url, href) if base_url else href
-        parts = urlsplit(url)
-        parts.port  # raises ValueError on a malformed port
     except ValueError:
         return None
-    # Only addresses a browser could fetch: http(s), with a host and a valid port.
-    # (Drops ftp:, file:, blob:, disguised javascript:, 'host:8080/x' read as a scheme...)
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+    # Only addresses a browser could fetch: http(s), with a valid host and port. (Drops
+    # ftp:, file:, blob:, disguised javascript:, 'host:8080/x' read as a scheme, hosts
+    # with spaces...)
+    parsed = parse_url(url)
+    if isinstance(parsed, UrlProblem):
         return None
     # Credentials (user:password@) are never kept, whichever URL they came with.
-    return redact(url) if "@" in parts.netloc else url
+    return redact(url) if parsed.userinfo is not None else url
 
 
 def parse_document(html: str | bytes, url: str | None = None) -> Document:

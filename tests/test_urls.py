@@ -1,0 +1,101 @@
+"""Which URLs can be fetched: a host no machine can have is an invalid URL, found
+before any request (no DNS lookup), on the command line and in URL lists alike."""
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+
+import pytest
+from sqlite_utils import Database
+from typer.testing import CliRunner
+
+from scraper.cli import app
+from scraper.errors import FetchError
+from scraper.urls import ParsedUrl, UrlProblem, parse_url
+
+SEED = "wp-slovak-seed.html"
+
+
+@pytest.mark.parametrize("url, key", [
+    ("https://www.example.co.uk/a?b=c#d", "https://www.example.co.uk/a?b=c"),
+    ("HTTP://Example.COM./a", "http://example.com/a"),  # a fully qualified name's dot
+    ("http://a_b.example.com/", "http://a_b.example.com/"),  # underscores: real DNS names
+    ("http://-x-.blogspot.com/", "http://-x-.blogspot.com/"),
+    ("http://localhost:8080/x", "http://localhost:8080/x"),
+    ("http://127.0.0.1:80/", "http://127.0.0.1/"),
+    ("http://[::1]:8000/", "http://[::1]:8000/"),
+    ("http://[2001:db8::7]/", "http://[2001:db8::7]/"),
+    ("http://[fe80::1%25eth0]/", "http://[fe80::1%25eth0]/"),  # a zone, as RFC 6874 writes it
+    ("http://bücher.de/", "http://bücher.de/"),  # IDNA: sent as xn--bcher-kva.de
+    ("http://пример.рф/статья", "http://пример.рф/статья"),
+    ("http://user:pass word@example.org/", "http://example.org/"),  # a space, but not in the host
+    ("http://example.org:/", "http://example.org/"),  # an empty port is the default one
+])
+def test_a_fetchable_url_is_parsed(url, key):
+    parsed = parse_url(url)
+    assert isinstance(parsed, ParsedUrl), parsed
+    assert parsed.key == key
+
+
+@pytest.mark.parametrize("url, says", [
+    ("http://exa mple.com", "holds a space"),
+    ("http://exa mple.com:8080/a", "holds a space"),
+    ("http://exa\u3000mple.com/", "international domain name"),  # an ideographic space
+    ("http://exa\x1bmple.com/", "U+001B"),
+    ("http://exa%20mple.com/", "holds '%'"),
+    ("http://exa|mple.com/", "holds '|'"),
+    ("http://exa<mple>.com/", "holds '<'"),
+    ("http://exa\"mple.com/", "holds '\"'"),
+    ("http://a*.example.com/", "holds '*'"),
+    ("http://😀.example/", "international domain name"),
+    ("http://a..b/", "empty label"),
+    ("http://.example.com/", "empty label"),
+    ("http://" + "a" * 64 + ".com/", "longer than 63"),
+    ("http://" + ".".join(["a" * 60] * 5) + "/", "longer than 253"),
+    ("http://999.1.1.1/", "nor an IPv4 address"),
+    ("http://example.123/", "nor an IPv4 address"),
+    ("http://[v1.future]/", "IPv6 address"),  # (some Pythons tell it first, in their words)
+    ("http://[::1::2]/", "IPv6 address"),
+    ("http://example.com:99999/", "port"),
+    ("http://example.com:8o/", "port"),
+    ("http://[::1/", "invalid URL"),
+    ("http://", "no host"),
+])
+def test_a_host_no_machine_can_have_is_an_invalid_url(url, says):
+    problem = parse_url(url)
+    assert isinstance(problem, UrlProblem), problem
+    assert problem.kind is FetchError.INVALID_URL
+    assert problem.message.startswith("invalid URL: ") and says in problem.message
+
+
+def test_scrape_url_reports_a_bad_host_without_asking_dns(monkeypatch, db_path):
+    asked: list[str] = []
+
+    def no_dns(host, *args, **kwargs):
+        asked.append(host)
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", no_dns)
+    result = CliRunner().invoke(app, ["url", "http://exa mple.com/a", "--db", str(db_path)])
+    assert result.exit_code == 1
+    assert asked == []
+    [line] = result.stderr.strip().splitlines()
+    assert line == ("error: http://exa mple.com/a: invalid URL: the host 'exa mple.com' holds "
+                    "a space, which no host name can hold")
+    [row] = Database(db_path).query("select error_kind, status from fetches")
+    assert row == {"error_kind": "invalid_url", "status": None}
+
+
+def test_a_url_list_skips_bad_hosts_by_line_number(server, db_path):
+    good = server.serve_file("/good/", SEED)
+    lines = [good, "http://exa|mple.com/a", "http://exa%20mple.com/", "http://[v1.x]/",
+             "http://999.1.1.1/", "http://bücher.example/"]
+    result = subprocess.run([sys.executable, "-m", "scraper", "batch", "-", "--db", str(db_path),
+                             "--ignore-robots", "--retries", "0", "--timeout", "5"],
+                            input="\n".join(lines), capture_output=True, text=True, timeout=120)
+    for number in (2, 3, 4, 5):
+        assert f"line {number}: skipped, invalid URL: " in result.stderr, result.stderr
+    assert "line 6" not in result.stderr and "line 1" not in result.stderr
+    queued = [row["url"] for row in Database(db_path).query("select url from queue order by rowid")]
+    assert queued == [good, "http://bücher.example/"]
