@@ -21,6 +21,8 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 # and underscores, which real DNS names hold and every browser accepts.
 _LABEL = re.compile(r"[a-z0-9_-]+")
 _MAX_LABEL, _MAX_NAME = 63, 253  # DNS limits (RFC 1035), in ASCII characters
+# ASCII control characters but the tab and line breaks urlsplit removes (as WHATWG's parser does)
+_ASCII_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _NAME = re.compile(r"(?:[a-z0-9_-]{1,63}\.)*[a-z0-9_-]{1,63}")  # the common case, in one match
 
 
@@ -47,8 +49,13 @@ def check_url(url: str) -> UrlProblem | None:
 
 def parse_url(url: str) -> ParsedUrl | UrlProblem:
     """`url` checked, normalized and split in one pass; or why it cannot be fetched."""
+    url = url.strip()
+    control = _ASCII_CONTROL.search(url)
+    if control is not None:  # the HTTP client refuses them; a browser would %-encode them
+        return UrlProblem(FetchError.INVALID_URL, f"invalid URL: it holds a control character "
+                                                  f"({_character(control.group())})")
     try:
-        parts = urlsplit(url.strip())
+        parts = urlsplit(url)
     except ValueError as exc:  # an unclosed [ of an IPv6 address, say
         return UrlProblem(FetchError.INVALID_URL, f"invalid URL: {exc}")
     try:

@@ -43,6 +43,7 @@ def test_a_fetchable_url_is_parsed(url, key):
     ("http://exa mple.com:8080/a", "holds a space"),
     ("http://exa\u3000mple.com/", "international domain name"),  # an ideographic space
     ("http://exa\x1bmple.com/", "U+001B"),
+    ("http://example.org/a\x1b[2J", "control character (U+001B)"),  # the HTTP client refuses it
     ("http://exa%20mple.com/", "holds '%'"),
     ("http://exa|mple.com/", "holds '|'"),
     ("http://exa<mple>.com/", "holds '<'"),
