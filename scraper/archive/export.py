@@ -40,10 +40,21 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _SLUG_BYTES = 100
 
 
+# JSON escapes C0 controls, but writes DEL and the C1 controls (U+0080-U+009F, terminal
+# commands as well) as they are. Escaped, they read back the same and do nothing on a screen.
+_UNESCAPED_CONTROLS = re.compile("[\x7f-\x9f]")
+
+
+def json_line(record: object) -> str:
+    """`record` as one line of JSON, non-ASCII text as it is, control characters escaped."""
+    return _UNESCAPED_CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}",
+                                   json.dumps(record, ensure_ascii=False))
+
+
 def write_jsonl(articles: Iterable[StoredArticle], out: TextIO) -> int:
     count = 0
     for stored in articles:
-        out.write(json.dumps(stored.to_record(), ensure_ascii=False) + "\n")
+        out.write(json_line(stored.to_record()) + "\n")
         count += 1
     return count
 

@@ -6,19 +6,17 @@ code (see errors.py); no traceback reaches the terminal.
 from __future__ import annotations
 
 import asyncio
-import json
 import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable, List, Optional
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.progress import Progress
 
 from .. import __version__
-from ..archive.export import ExportFormat, write_csv, write_jsonl, write_markdown
+from ..archive.export import ExportFormat, json_line, write_csv, write_jsonl, write_markdown
 from ..archive.queries import (StoredArticle, archive_stats, capture_of, fetched_at,
                                find_article, parse_since, stored_articles, versions)
 from ..archive.reextract import reextract
@@ -35,6 +33,7 @@ from ..models import LINK_KINDS, Article, FetchResult
 from ..urls import credentials_of, normalize_url, origin_of, redact
 from ..warc.capture import DEFAULT_MAX_SIZE, WarcCapture
 from ..warc.export import output_name, write_warc
+from .console import SafeConsole
 from .progress import make_display, summary_table
 from .render import print_article
 from .render_archive import (archived_line, capture_line, reextract_summary, stats_view,
@@ -47,8 +46,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-stdout = Console()
-stderr = Console(stderr=True)
+stdout = SafeConsole()  # page text is shown, never obeyed as terminal commands
+stderr = SafeConsole(stderr=True)
 
 DB_OPTION = typer.Option(Path("archive.db"), "--db", help="SQLite archive to write.")
 WARC_OPTION = typer.Option(None, "--warc", metavar="DIR",
@@ -117,8 +116,7 @@ def url_command(
                                     "holds no copy of the page")
                 failed += 1
             elif as_json:
-                print(json.dumps({**copy.stored.to_record(), "not_modified": True},
-                                 ensure_ascii=False))
+                print(json_line({**copy.stored.to_record(), "not_modified": True}))
             else:
                 stdout.print(unchanged_line(copy.fetched_at))
                 print_article(stdout, result, copy.stored.article)
@@ -126,7 +124,7 @@ def url_command(
             _page_error(target, str(result.error))
             failed += 1
         elif as_json:
-            print(json.dumps(_json_record(result, article), ensure_ascii=False))
+            print(json_line(_json_record(result, article)))
         else:
             print_article(stdout, result, article)
     if failed:
@@ -333,7 +331,7 @@ def show_command(
             record["versions"] = [asdict(v) for v in history]
         if capture is not None:
             record["warc"] = asdict(capture)
-        print(json.dumps(record, ensure_ascii=False))
+        print(json_line(record))
         return
     print_article(stdout, FetchResult(url=stored.url, final_url=stored.final_url), stored.article)
     stdout.print(archived_line(stored, len(history)))
@@ -414,7 +412,7 @@ def stats_command(
     with _existing_archive(db) as archive:
         stats = archive_stats(archive)
     if as_json:
-        print(json.dumps(asdict(stats), ensure_ascii=False))
+        print(json_line(asdict(stats)))
     else:
         stdout.print(stats_view(stats))
 

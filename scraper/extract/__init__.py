@@ -11,7 +11,9 @@ import logging
 import unicodedata
 from dataclasses import replace
 from typing import Callable, TypeVar
+from urllib.parse import quote
 
+from ..controls import CONTROLS, without_controls
 from ..models import Article, CommentForm
 from ..urls import redact
 from .body import extract_body
@@ -26,7 +28,7 @@ from .share import ShareUrls, extract_share_urls
 __all__ = ["extract", "EXTRACTOR_VERSION"]
 
 # Bump when extraction output changes, so `scrape reextract` can tell old rows.
-EXTRACTOR_VERSION = "3"
+EXTRACTOR_VERSION = "4"
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -133,7 +135,12 @@ def _text(value: T, limit: int = MAX_TEXT_CHARS, nfc: bool = True) -> T:
     """A text cut to `limit`, valid Unicode, and in NFC: a page may write "é" as "e" and a
     combining accent, which full-text search and comparisons take for another word."""
     # Only strings are cut; a value of the wrong type is the part's bug, left for the tests to see.
+    # Control characters leave a reader's text: no browser shows them, and in a terminal they
+    # are commands (see controls.py). The page itself is archived as it came, and names and
+    # values a server compares byte for byte (nfc=False) are kept exact.
     if isinstance(value, str):
+        if nfc:
+            value = without_controls(value)  # type: ignore[assignment]
         if nfc and not unicodedata.is_normalized("NFC", value):
             value = unicodedata.normalize("NFC", value)  # type: ignore[assignment]
         if len(value) > limit:
@@ -153,5 +160,9 @@ def _valid_unicode(text: str) -> str:
 
 def _url(value: T) -> T | None:
     if isinstance(value, str):
-        return None if len(value) > MAX_URL_CHARS else _valid_unicode(value)  # type: ignore[return-value]
+        if len(value) > MAX_URL_CHARS:
+            return None
+        # A control character in a URL is requested percent-encoded, as browsers and the
+        # HTTP client do: stored so, the URL is the same and no terminal obeys it.
+        return _valid_unicode(CONTROLS.sub(lambda m: quote(m.group()), value))  # type: ignore[return-value]
     return value
