@@ -39,18 +39,31 @@ from .render import print_article
 from .render_archive import (archived_line, capture_line, reextract_summary, stats_view,
                              unchanged_line, versions_table)
 
+
+def examples(*lines: str) -> str:
+    """The end of a command's --help: example command lines, a comment after each."""
+    return "Examples:\n\n" + "\n".join(f"  {escape(line)}" for line in lines)
+
+
 app = typer.Typer(
     help="Archive news articles into SQLite: headline, body, share URL, "
          "navigation links and comment form.",
+    epilog=examples(
+        "scrape url https://example.org/2025/05/some-article/   # archive into ./archive.db",
+        "scrape batch urls.txt --db news.db                     # crawl a list of URLs",
+        "scrape show https://example.org/2025/05/some-article/  # print what was archived",
+        "scrape export --format csv --out articles.csv          # everything, for a spreadsheet",
+        "scrape url --help                                      # a command's options"),
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode="rich",  # keeps the examples' line breaks
 )
 stdout = SafeConsole()  # page text is shown, never obeyed as terminal commands
 stderr = SafeConsole(stderr=True)
 
 DB_OPTION = typer.Option(Path("archive.db"), "--db", help="SQLite archive to write.")
-WARC_OPTION = typer.Option(None, "--warc", metavar="DIR",
+WARC_OPTION = typer.Option(None, "--warc", metavar="DIR", show_default="no WARC",
                            help="Also write every request and response as WARC records into "
                                 ".warc.gz files in DIR.")
 WARC_SIZE_OPTION = typer.Option(DEFAULT_MAX_SIZE / 1e6, "--warc-size", min=1.0, metavar="MB",
@@ -69,7 +82,11 @@ def _main(version: bool = typer.Option(False, "--version", callback=_version, is
     """Archive news articles into SQLite."""
 
 
-@app.command("url")
+@app.command("url", epilog=examples(
+    "scrape url https://example.org/2025/05/some-article/   # archive into ./archive.db",
+    "scrape url saved-page.html --db news.db                # a local file works too",
+    "scrape url URL1 URL2 --json > articles.jsonl           # JSON Lines, one per article",
+    "scrape url URL --timeout 20                            # give up on a slow site sooner"))
 def url_command(
     targets: List[str] = typer.Argument(..., metavar="URL...",
                                         help="Article URLs (http/https) or local .html files."),
@@ -170,7 +187,13 @@ def _local_page(path: str) -> Finished:
 # --- batch command (scrape batch) goes here ---
 
 
-@app.command("batch")
+@app.command("batch", epilog=examples(
+    "scrape batch urls.txt                     # one URL per line; '#' comments, blanks skipped",
+    "cat urls.txt | scrape batch -             # '-' reads standard input",
+    "scrape batch urls.txt --concurrency 64 --per-host 2 --delay 1.0 --db news.db",
+    "scrape batch urls.txt                     # again after Ctrl-C or a crash: resumes",
+    "scrape batch urls.txt --retry-failed      # give the failed ones another go",
+    "scrape batch urls.txt --refresh           # fetch archived pages again, if changed"))
 def batch_command(
     url_list: str = typer.Argument(..., metavar="FILE",
                                    help="URL list, one per line ('-' reads standard input)."),
@@ -208,11 +231,11 @@ def batch_command(
                                  help="Fetch the listed URLs already archived again "
                                       "(conditional GET)."),
     workers: Optional[int] = typer.Option(
-        None, min=0, show_default=False,
+        None, min=0, show_default="one per CPU core but one, up to 8",
         help="Processes that extract pages for the writer (0: the writer extracts them "
-             "itself). Default: one per CPU core but one, up to 8."),
+             "itself)."),
     follow: Optional[str] = typer.Option(
-        None, "--follow", metavar="KINDS",
+        None, "--follow", metavar="KINDS", show_default="none",
         help="Also archive the pages each archived page links to as prev, next and/or "
              "related (comma-separated), on the same host."),
     depth: int = typer.Option(1, "--depth", min=1, metavar="N",
@@ -304,7 +327,10 @@ def _existing_archive(db: Path) -> Archive:
     return Archive(db)
 
 
-@app.command("show")
+@app.command("show", epilog=examples(
+    "scrape show https://example.org/2025/05/some-article/",
+    "scrape show https://example.org/?p=48213 --versions   # by its shortlink; every version",
+    "scrape show saved-page.html --json --db news.db        # a local file it was read from"))
 def show_command(
     target: str = typer.Argument(..., metavar="URL",
                                  help="The article's URL (or share, canonical or short URL), "
@@ -341,7 +367,9 @@ def show_command(
         stdout.print(versions_table(history))
 
 
-@app.command("reextract")
+@app.command("reextract", epilog=examples(
+    "scrape reextract                  # every article, after upgrading scraper",
+    "scrape reextract --outdated       # only those another extractor version made"))
 def reextract_command(
     db: Path = ARCHIVE_OPTION,
     outdated: bool = typer.Option(False, "--outdated",
@@ -358,21 +386,25 @@ def reextract_command(
     stdout.print(reextract_summary(report), highlight=False)
 
 
-@app.command("export")
+@app.command("export", epilog=examples(
+    "scrape export > articles.jsonl",
+    "scrape export --format csv --since 2025-05-01 --out may.csv",
+    "scrape export --format markdown --out notes/ --where \"language = 'sk'\"",
+    "scrape export --format warc --out news.warc.gz   # the stored pages"))
 def export_command(
     export_format: ExportFormat = typer.Option(
         ExportFormat.JSONL, "--format", case_sensitive=False,
         help="jsonl (as `scrape url --json`), csv, markdown (one .md file per article "
              "into --out), or warc (the stored pages as one WARC file, --out)."),
-    where: Optional[str] = typer.Option(None, "--where", metavar="SQL",
+    where: Optional[str] = typer.Option(None, "--where", metavar="SQL", show_default="all",
                                         help="Only articles matching this SQL condition on the "
                                              "articles table, e.g. \"language = 'sk'\"."),
-    since: Optional[str] = typer.Option(None, "--since", metavar="DATE",
+    since: Optional[str] = typer.Option(None, "--since", metavar="DATE", show_default="all",
                                         help="Only articles seen on or after this date or ISO time "
                                              "(UTC unless it names a zone)."),
     out: Optional[Path] = typer.Option(None, "--out", "--output", metavar="PATH",
-                                       help="File to write (default: stdout); for markdown, "
-                                            "the folder."),
+                                       show_default="stdout",
+                                       help="File to write; for markdown, the folder."),
     db: Path = ARCHIVE_OPTION,
 ) -> None:
     """Export archived articles as JSON Lines, CSV, Markdown files, or their pages as WARC."""
@@ -403,7 +435,9 @@ def export_command(
                      highlight=False)
 
 
-@app.command("stats")
+@app.command("stats", epilog=examples(
+    "scrape stats",
+    "scrape stats --json --db news.db   # the same figures, for a script"))
 def stats_command(
     db: Path = ARCHIVE_OPTION,
     as_json: bool = typer.Option(False, "--json", help="Print the figures as one JSON object."),

@@ -7,13 +7,13 @@ discovery fills it), and prints the summary.
 from __future__ import annotations
 
 import asyncio
-import json
 from enum import Enum
 from pathlib import Path
 from typing import List, Optional
 
 import typer
 
+from ..archive.export import json_line
 from ..archive.queries import parse_since
 from ..archive.store import Archive
 from ..crawl.batch import CrawlSettings, crawl
@@ -26,7 +26,7 @@ from ..discover.scope import Scope, ScopeKind
 from ..errors import EXIT_SOME_FAILED, UsageError
 from ..fetch.http import DEFAULT_USER_AGENT, FetchPolicy, RetryPolicy
 from ..urls import ParsedUrl, parse_url
-from .app import DB_OPTION, app, stderr, stdout
+from .app import DB_OPTION, app, examples, stderr, stdout
 from .discovery_progress import DiscoveryDisplay, summary, summary_table
 
 
@@ -51,20 +51,20 @@ MAX_BODY = typer.Option(10.0, min=0.001, help="Largest page in MiB, after decomp
 USER_AGENT = typer.Option(DEFAULT_USER_AGENT, help="User-Agent header sent.")
 IGNORE_ROBOTS = typer.Option(False, "--ignore-robots", help="Fetch what robots.txt disallows "
                                                             "(its Sitemap lines are still read).")
-WORKERS = typer.Option(None, min=0, show_default=False,
-                       help="Processes that extract pages (default: one per core but one).")
+WORKERS = typer.Option(None, min=0, show_default="one per CPU core but one, up to 8",
+                       help="Processes that extract pages.")
 QUIET = typer.Option(False, "--quiet", "-q", help="No progress line, only the summary.")
 AS_JSON = typer.Option(False, "--json", help="Print the summary as one JSON object.")
 SCOPE = typer.Option(ScopeKind.HOST, "--scope", case_sensitive=False,
                      help="Which URLs may be queued: the seed's host, its domain (subdomains "
                           "too), URLs under its path (prefix), or any.")
-INCLUDE = typer.Option(None, "--include", metavar="REGEX",
+INCLUDE = typer.Option(None, "--include", metavar="REGEX", show_default="every page",
                        help="Only pages whose URL matches (repeatable).")
-EXCLUDE = typer.Option(None, "--exclude", metavar="REGEX",
+EXCLUDE = typer.Option(None, "--exclude", metavar="REGEX", show_default="none",
                        help="No pages whose URL matches (repeatable).")
-MAX_PAGES = typer.Option(None, "--max-pages", min=0, metavar="N",
+MAX_PAGES = typer.Option(None, "--max-pages", min=0, metavar="N", show_default="no limit",
                          help="Queue at most N pages for this seed, over all its runs.")
-SINCE = typer.Option(None, "--since", metavar="DATE",
+SINCE = typer.Option(None, "--since", metavar="DATE", show_default="all",
                      help="Only what sitemaps and feeds date on or after DATE (undated "
                           "entries are kept).")
 LIST_ONLY = typer.Option(False, "--list-only", help="Discover and print the pages' URLs; "
@@ -73,7 +73,11 @@ REFRESH = typer.Option(False, "--refresh", help="Also fetch again archived pages
                                                 "sitemaps or feeds date after the archived copy.")
 
 
-@app.command("site")
+@app.command("site", epilog=examples(
+    "scrape site https://example.org/                     # sitemaps, feeds...",
+    "scrape site https://example.org/ --since 2025-03-01  # dated since then",
+    "scrape site https://example.org/2025/ --scope prefix --max-pages 50",
+    "scrape site https://example.org/ --list-only > urls.txt"))
 def site_command(
     url: str = typer.Argument(..., metavar="URL", help="The site, or a section of it."),
     scope: ScopeKind = SCOPE, include: Optional[List[str]] = INCLUDE,
@@ -89,7 +93,9 @@ def site_command(
     _run_seed(SITE, url, locals())
 
 
-@app.command("feed")
+@app.command("feed", epilog=examples(
+    "scrape feed https://example.org/feed/             # RSS, Atom or JSON Feed",
+    "scrape feed https://example.org/feed/ --db news.db  # again: the new items"))
 def feed_command(
     url: str = typer.Argument(..., metavar="URL", help="An RSS, Atom or JSON feed."),
     scope: ScopeKind = typer.Option(ScopeKind.DOMAIN, "--scope", case_sensitive=False,
@@ -108,7 +114,9 @@ def feed_command(
     _run_seed(FEED_COMMAND, url, locals())
 
 
-@app.command("follow")
+@app.command("follow", epilog=examples(
+    "scrape follow https://example.org/2025/01/day-12/  # back to the first",
+    "scrape follow URL --direction both --max-pages 200  # the whole series"))
 def follow_command(
     url: str = typer.Argument(..., metavar="URL", help="An article of the series."),
     direction: Direction = typer.Option(Direction.PREV, "--direction", case_sensitive=False,
@@ -197,7 +205,7 @@ def _run(plan: Plan, db: Path, settings: CrawlSettings, *, workers: int | None, 
     for url in urls:
         print(url)
     if as_json:
-        print(json.dumps(figures, ensure_ascii=False))
+        print(json_line(figures))
     elif not (list_only and quiet):
         (stderr if list_only else stdout).print(summary_table(figures))
     if interrupted:

@@ -24,7 +24,7 @@ from ..crawl.batch import Tally, archive_pages
 from ..crawl.writer import HAND_ON, Written, default_workers
 from ..errors import EXIT_SOME_FAILED, WarcFileError
 from ..warc.source import ImportFilter, Problem, Reading, Seen, pages
-from .app import DB_OPTION, app, stderr, stdout
+from .app import DB_OPTION, app, examples, stderr, stdout
 from .progress import figures_table
 
 # Pages handed over and not yet committed, at most (the crawl's default, 16 in flight x 4).
@@ -32,23 +32,26 @@ IMPORT_IN_FLIGHT = 64
 MAX_PROBLEMS_SHOWN = 20
 
 
-@app.command("import")
+@app.command("import", epilog=examples(
+    "scrape import crawl.warc.gz",
+    "scrape import CC-NEWS-20250301000000-00000.warc.gz --since 2025-03-01",
+    "scrape import crawl.warc.gz --include 'https://example.org/*' --db blogs.db"))
 def import_command(
     files: List[Path] = typer.Argument(..., metavar="FILE...",
                                        help="WARC files (.warc.gz, .warc; ARC too)."),
     db: Path = DB_OPTION,
-    since: Optional[str] = typer.Option(None, "--since", metavar="DATE",
+    since: Optional[str] = typer.Option(None, "--since", metavar="DATE", show_default="all",
                                         help="Only records captured on or after this date or "
                                              "ISO time (UTC unless it names a zone)."),
-    include: List[str] = typer.Option([], "--include", metavar="GLOB",
+    include: List[str] = typer.Option([], "--include", metavar="GLOB", show_default="every URL",
                                       help="Only URLs matching this glob (repeatable)."),
-    exclude: List[str] = typer.Option([], "--exclude", metavar="GLOB",
+    exclude: List[str] = typer.Option([], "--exclude", metavar="GLOB", show_default="none",
                                       help="Skip URLs matching this glob (repeatable)."),
     max_body: float = typer.Option(10.0, min=0.001, help="Largest page in MiB, decoded."),
     workers: Optional[int] = typer.Option(
-        None, min=0, show_default=False,
+        None, min=0, show_default="one per CPU core but one, up to 8",
         help="Processes that extract pages for the writer (0: the writer extracts them "
-             "itself). Default: one per CPU core but one, up to 8."),
+             "itself)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or log lines."),
 ) -> None:
     """Archive every HTML response in WARC files, as if fetched. No network."""
