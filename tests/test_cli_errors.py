@@ -76,3 +76,21 @@ def test_http_status_reason_is_stored(server, db_path):
     assert "404" in result.stderr
     [row] = list(Database(db_path)["fetches"].rows)
     assert row["status"] == 404 and "404" in row["error"]
+
+
+def test_a_bare_domain_is_taken_for_a_file_and_the_error_says_what_a_url_needs(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "scraper", "url", "example.org", "--db",
+                             str(tmp_path / "a.db")], capture_output=True, text=True,
+                            timeout=120, cwd=tmp_path)
+    assert result.returncode == 1
+    [line] = result.stderr.strip().splitlines()
+    assert line == ("error: example.org: no such file: example.org (a web page needs its full "
+                    "URL, with http:// or https://)")
+
+
+@pytest.mark.parametrize("timeout", ["0", "-1"])
+def test_a_timeout_that_leaves_no_time_is_bad_usage(timeout, server, db_path):
+    url = server.serve_file("/good/", SEED)
+    result = scrape("url", url, "--db", str(db_path), "--timeout", timeout)
+    assert result.returncode == 2 and "--timeout" in result.stderr
+    assert server.requests == []

@@ -60,6 +60,12 @@ def test_help_has_examples_that_parse(path):
         command.make_context(words[1], words[2:])  # raises on an unknown option or bad value
 
 
+@pytest.mark.parametrize("path", COMMANDS, ids=lambda p: " ".join(p) or "scrape")
+def test_examples_fit_an_80_column_terminal(path):
+    epilog = (ROOT.commands[path[0]] if path else ROOT).epilog
+    assert [line for line in epilog.splitlines() if len(line) > 76] == []
+
+
 @pytest.mark.parametrize("path", [p for p in COMMANDS if p], ids=" ".join)
 def test_help_shows_every_default(path):
     rows = option_rows(help_text(path))

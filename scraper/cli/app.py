@@ -49,11 +49,11 @@ app = typer.Typer(
     help="Archive news articles into SQLite: headline, body, share URL, "
          "navigation links and comment form.",
     epilog=examples(
-        "scrape url https://example.org/2025/05/some-article/   # archive into ./archive.db",
-        "scrape batch urls.txt --db news.db                     # crawl a list of URLs",
-        "scrape show https://example.org/2025/05/some-article/  # print what was archived",
-        "scrape export --format csv --out articles.csv          # everything, for a spreadsheet",
-        "scrape url --help                                      # a command's options"),
+        "scrape url https://example.org/2025/05/article/   # into ./archive.db",
+        "scrape batch urls.txt --db news.db                # crawl a list of URLs",
+        "scrape show https://example.org/2025/05/article/  # what was archived",
+        "scrape export --format csv --out articles.csv     # for a spreadsheet",
+        "scrape url --help                                 # a command's options"),
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -83,16 +83,16 @@ def _main(version: bool = typer.Option(False, "--version", callback=_version, is
 
 
 @app.command("url", epilog=examples(
-    "scrape url https://example.org/2025/05/some-article/   # archive into ./archive.db",
-    "scrape url saved-page.html --db news.db                # a local file works too",
-    "scrape url URL1 URL2 --json > articles.jsonl           # JSON Lines, one per article",
-    "scrape url URL --timeout 20                            # give up on a slow site sooner"))
+    "scrape url https://example.org/2025/05/article/   # into ./archive.db",
+    "scrape url saved-page.html --db news.db           # a local file works too",
+    "scrape url URL1 URL2 --json > articles.jsonl      # JSON Lines, one each",
+    "scrape url URL --timeout 20                       # give up sooner"))
 def url_command(
     targets: List[str] = typer.Argument(..., metavar="URL...",
                                         help="Article URLs (http/https) or local .html files."),
     db: Path = DB_OPTION,
     as_json: bool = typer.Option(False, "--json", help="Print JSON Lines, one object per article."),
-    timeout: float = typer.Option(60.0, help="Total seconds one request may take."),
+    timeout: float = typer.Option(60.0, min=0.001, help="Total seconds one request may take."),
     warc: Optional[Path] = WARC_OPTION,
     warc_size: float = WARC_SIZE_OPTION,
 ) -> None:
@@ -188,12 +188,12 @@ def _local_page(path: str) -> Finished:
 
 
 @app.command("batch", epilog=examples(
-    "scrape batch urls.txt                     # one URL per line; '#' comments, blanks skipped",
-    "cat urls.txt | scrape batch -             # '-' reads standard input",
-    "scrape batch urls.txt --concurrency 64 --per-host 2 --delay 1.0 --db news.db",
-    "scrape batch urls.txt                     # again after Ctrl-C or a crash: resumes",
-    "scrape batch urls.txt --retry-failed      # give the failed ones another go",
-    "scrape batch urls.txt --refresh           # fetch archived pages again, if changed"))
+    "scrape batch urls.txt                 # one URL per line, '#' comments",
+    "cat urls.txt | scrape batch -         # '-' reads standard input",
+    "scrape batch urls.txt --concurrency 64 --per-host 2 --delay 1.0",
+    "scrape batch urls.txt                 # after Ctrl-C or a crash: resumes",
+    "scrape batch urls.txt --retry-failed  # the failed ones again",
+    "scrape batch urls.txt --refresh       # archived pages again, if changed"))
 def batch_command(
     url_list: str = typer.Argument(..., metavar="FILE",
                                    help="URL list, one per line ('-' reads standard input)."),
@@ -328,9 +328,9 @@ def _existing_archive(db: Path) -> Archive:
 
 
 @app.command("show", epilog=examples(
-    "scrape show https://example.org/2025/05/some-article/",
-    "scrape show https://example.org/?p=48213 --versions   # by its shortlink; every version",
-    "scrape show saved-page.html --json --db news.db        # a local file it was read from"))
+    "scrape show https://example.org/2025/05/article/",
+    "scrape show https://example.org/?p=48213 --versions  # by shortlink",
+    "scrape show saved-page.html --json --db news.db       # a local file"))
 def show_command(
     target: str = typer.Argument(..., metavar="URL",
                                  help="The article's URL (or share, canonical or short URL), "
@@ -368,8 +368,8 @@ def show_command(
 
 
 @app.command("reextract", epilog=examples(
-    "scrape reextract                  # every article, after upgrading scraper",
-    "scrape reextract --outdated       # only those another extractor version made"))
+    "scrape reextract               # every article, after an upgrade",
+    "scrape reextract --outdated    # those an older extractor made"))
 def reextract_command(
     db: Path = ARCHIVE_OPTION,
     outdated: bool = typer.Option(False, "--outdated",
@@ -437,7 +437,7 @@ def export_command(
 
 @app.command("stats", epilog=examples(
     "scrape stats",
-    "scrape stats --json --db news.db   # the same figures, for a script"))
+    "scrape stats --json --db news.db   # the same figures, for scripts"))
 def stats_command(
     db: Path = ARCHIVE_OPTION,
     as_json: bool = typer.Option(False, "--json", help="Print the figures as one JSON object."),

@@ -35,7 +35,7 @@ MAX_PROBLEMS_SHOWN = 20
 @app.command("import", epilog=examples(
     "scrape import crawl.warc.gz",
     "scrape import CC-NEWS-20250301000000-00000.warc.gz --since 2025-03-01",
-    "scrape import crawl.warc.gz --include 'https://example.org/*' --db blogs.db"))
+    "scrape import crawl.warc.gz --include 'https://example.org/*' --db a.db"))
 def import_command(
     files: List[Path] = typer.Argument(..., metavar="FILE...",
                                        help="WARC files (.warc.gz, .warc; ARC too)."),

@@ -526,7 +526,10 @@ def read_local(path: str | Path) -> FetchResult:
     try:
         body = path.read_bytes()
     except FileNotFoundError:
-        return _failed(str(path), FetchError.FILE_NOT_FOUND, f"no such file: {path}")
+        # 'scrape url example.org' lands here too: say what a web page needs
+        return _failed(str(path), FetchError.FILE_NOT_FOUND,
+                       f"no such file: {path} (a web page needs its full URL, with http:// "
+                       f"or https://)")
     except (OSError, ValueError) as exc:
         return _failed(str(path), FetchError.FILE_UNREADABLE,
                        f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}")
