@@ -96,6 +96,7 @@ def test_batch_refresh_counts_an_unchanged_page_as_unchanged(static_site, db_pat
     rows = {name.strip(): value.strip() for name, value in rows.items()}
     assert (rows["archived"], rows["unchanged"], rows["failed"]) == ("0", "1", "0")
     assert "failed:" not in again.stderr and "1/1 done (100%), 0 failed" in again.stderr
+    assert again.stderr.startswith("1 URL to fetch\n")  # one URL, not "1 URLs"
     assert statuses(db_path) == [(200, 0, None), (304, 1, None)]
     [queued] = Database(db_path).query("select state, last_error from queue")
     assert queued == {"state": "done", "last_error": None}

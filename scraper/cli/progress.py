@@ -66,7 +66,7 @@ class LogDisplay(Display):
             self.console.print(f"... {self.bad_lines - MAX_BAD_LINES_SHOWN} more lines skipped",
                                highlight=False)
         self._last_status = time.monotonic()
-        self.console.print(f"{total:,} URLs to fetch", highlight=False)
+        self.console.print(f"{total:,} URL{'s' if total != 1 else ''} to fetch", highlight=False)
 
     def written(self, batch: list[Written]) -> None:
         for item in batch:
