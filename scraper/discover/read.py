@@ -42,7 +42,9 @@ def prepare_discovered(finished: Finished) -> Prepared:
     if not result.ok or not result.body:
         if (context.via == GUESS and result.status and 400 <= result.status < 500):
             finished = replace(finished, state=SKIPPED)  # not there: that was the question
-        return Prepared(_without_body(finished), None, None)
+        # found nothing, but recorded all the same: the last of a seed's documents to end
+        # may be this one, and then it is the one to call the last resort (record.py)
+        return Prepared(_without_body(finished), None, None, Found(context, finished.url))
     found = Found(context, finished.url)
     packed = None
     if context.kind == ROBOTS:
