@@ -109,7 +109,13 @@ def read_alone(library: str, path: Path) -> None:
 
 def report(name: str, figures: dict, pages: int) -> None:
     print(f"{name:<16} {figures['elapsed']:7.1f} s  {pages / figures['elapsed']:8.1f} pages/s  "
-          f"CPU {figures['cpu']:7.1f} s  peak RSS {figures['rss_mb']:6.1f} MB", flush=True)
+          f"CPU {figures['cpu']:7.1f} s ({figures['cpu'] / pages * 1000:.1f} ms a page)  "
+          f"peak RSS {figures['rss_mb']:6.1f} MB", flush=True)
+    stages = {("reading" if stage == "crawl" else stage): seconds
+              for stage, seconds in figures["by_process"].items() if seconds}
+    if len(stages) > 1:  # scrape import: its processes name themselves
+        print(" " * 17 + "CPU a page: " + ", ".join(
+            f"{stage} {seconds / pages * 1000:.1f} ms" for stage, seconds in stages.items()))
 
 
 def main() -> None:
