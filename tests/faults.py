@@ -77,6 +77,7 @@ class FaultServer:
     robots_failures: int = 0  # the first requests for /robots.txt get a 503
     requests: list[Request] = field(default_factory=list)
     etag: str = '"v1"'
+    release: threading.Event = field(default_factory=threading.Event)  # lets /held answer
 
     def __post_init__(self) -> None:
         self._stopping = threading.Event()
@@ -154,6 +155,12 @@ class FaultServer:
             page = ('<html><head><meta http-equiv="refresh" content="0; url=/ok/real">'
                     '</head><body>Moved</body></html>')
             return self.send(h, 200, page.encode())
+        if path == "/held":  # answered when the test sets `release` (at most 60 s on)
+            deadline = time.monotonic() + 60
+            while not self.release.wait(0.05) and time.monotonic() < deadline:
+                if self._stopping.is_set():
+                    return None
+            return self.send(h, 200, article("Held").encode())
         if path == "/hang":  # headers never sent
             self._stopping.wait(30)
             return None
