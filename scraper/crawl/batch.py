@@ -39,7 +39,7 @@ from ..fetch.robots import Robots, RobotsCache, robots_policy
 from ..models import FetchResult
 from ..urls import host_of, origin_of, with_credentials
 from .queue import DONE, FAILED, SKIPPED, UrlQueue
-from .writer import HAND_ON, LINGER, Finished, Writer, Written
+from .writer import HAND_ON, LINGER, Finished, Prepared, Writer, Written, handed_size
 
 if TYPE_CHECKING:
     from ..warc.capture import WarcCapture
@@ -82,6 +82,36 @@ class Job:
     context: Any = None  # what the frontier attached, handed on with the page to the archive
 
 
+def state_of(result: FetchResult) -> str:
+    """The queue state a URL ends in with this result."""
+    if result.ok:
+        return DONE
+    return SKIPPED if result.error_kind in SKIP_KINDS else FAILED
+
+
+@dataclass
+class Fetched:
+    """One attempt at a job's URL. Made elsewhere (a Remote), it comes back with the page
+    prepared for the writer, as crawl() would have handed it over and an extraction
+    process prepared it."""
+
+    result: FetchResult  # what the crawler decides a retry on
+    prepared: Prepared | None = None
+
+
+class Remote(Protocol):
+    """Makes attempts somewhere other than this loop (scraper/cluster: on Dask workers).
+
+    `attempt` is called exactly when the crawler would have fetched the URL itself, and
+    the request counts as in flight at its host until it returns. `url` carries the
+    credentials to send; `host_delay` is the host's pause between requests, for an
+    attempt the remote has to make again; `robots` gives the rules of an origin a
+    redirect leads to (None: robots.txt is ignored)."""
+
+    async def attempt(self, job: Job, url: str, deadline: float, host_delay: float,
+                      robots: Callable[[str], Awaitable[Robots | None]]) -> Fetched: ...
+
+
 @dataclass
 class Outcome:
     """A URL the crawler is done with."""
@@ -89,12 +119,11 @@ class Outcome:
     job: Job
     result: FetchResult
     requested: bool = True  # False when robots.txt kept it from being requested
+    prepared: Prepared | None = None  # ready for the writer already (made by a Remote)
 
     @property
     def state(self) -> str:
-        if self.result.ok:
-            return DONE
-        return SKIPPED if self.result.error_kind in SKIP_KINDS else FAILED
+        return state_of(self.result)
 
 
 class Frontier(Protocol):
@@ -217,15 +246,17 @@ class Crawler:
         expecting: True while work may still come into a frontier that has none now (the
             archive side is reading a sitemap that may add URLs); see `wake`.
         capture: given every request and response, robots.txt included (a WARC capture).
+        remote: where attempts are made, when not in this loop.
     """
 
     def __init__(self, settings: CrawlSettings, frontier: Frontier,
                  on_finished: Callable[[Outcome], Awaitable[None]], *,
                  credentials: dict[str, str] | None = None, max_held: int | None = None,
                  expecting: Callable[[], bool] = lambda: False,
-                 capture: Capture | None = None) -> None:
+                 capture: Capture | None = None, remote: Remote | None = None) -> None:
         self.settings = settings
         self._capture = capture
+        self._remote = remote
         self._frontier = frontier
         self._expecting = expecting
         # When hosts that went out of play with a delay may be asked again: a host whose
@@ -248,11 +279,14 @@ class Crawler:
         self._frontier_done = False
         self._tasks: set[asyncio.Task] = set()
         self._wake = asyncio.Event()
+        self._failure: BaseException | None = None  # a task's: it stops the crawl
 
     async def run(self) -> None:
         """Crawl until the frontier is empty and every URL is finished."""
         try:
             while True:
+                if self._failure is not None:
+                    raise self._failure
                 self._dispatch()
                 if (self._frontier_done and not self._hosts and not self._tasks
                         and not self._expecting()):
@@ -362,6 +396,8 @@ class Crawler:
 
     def _task_done(self, task: asyncio.Task) -> None:
         self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None and self._failure is None:
+            self._failure = task.exception()  # e.g. a Remote that lost its cluster
         self._wake.set()
 
     def _delay(self, robots: Robots) -> float:
@@ -448,14 +484,13 @@ class Crawler:
             job.attempts += 1
             left = retry.budget - (time.monotonic() - job.first_try)
             if left <= 0:  # the host's pauses used up what was left for this URL
-                result = FetchResult(url=job.url, error_kind=FetchError.TIMEOUT.value,
-                                     error=f"gave up: {retry.budget:g} s spent on this URL")
+                fetched = Fetched(FetchResult(
+                    url=job.url, error_kind=FetchError.TIMEOUT.value,
+                    error=f"gave up: {retry.budget:g} s spent on this URL"))
             else:
                 url = with_credentials(job.url, self._credentials.get(origin_of(job.url)))
-                result = await fetch(
-                    self._clients.get(host.name), url, job.policy or self.settings.fetch,
-                    etag=job.etag, last_modified=job.last_modified, deadline=left,
-                    check_hop=self._check_hop, charge=body, capture=self._capture)
+                fetched = await self._attempt(host, job, url, left, body)
+            result = fetched.result
         except BaseException:
             self._held -= 1
             body.release()
@@ -472,7 +507,20 @@ class Crawler:
             self._list(host)
             return
         result.attempts = job.attempts
-        await self._finish(Outcome(job, result), body)
+        await self._finish(Outcome(job, result, prepared=fetched.prepared), body)
+
+    async def _attempt(self, host: _Host, job: Job, url: str, deadline: float,
+                       body: BodyCharge) -> Fetched:
+        if self._remote is not None:
+            return await self._remote.attempt(job, url, deadline, host.delay, self._rules)
+        return Fetched(await fetch(
+            self._clients.get(host.name), url, job.policy or self.settings.fetch,
+            etag=job.etag, last_modified=job.last_modified, deadline=deadline,
+            check_hop=self._check_hop, charge=body, capture=self._capture))
+
+    async def _rules(self, origin: str) -> Robots | None:
+        """The robots.txt rules a Remote checks redirects to `origin` against."""
+        return await self._robots.get(origin) if self.settings.obey_robots else None
 
     async def _finish(self, outcome: Outcome, body: BodyCharge | None = None) -> None:
         try:
@@ -599,9 +647,9 @@ async def archive_pages(produce: Callable[[HandOver], Awaitable[None]],
             writer.put(handing.copy())
             handing.clear()
 
-    async def hand_over(finished: Finished) -> None:
-        await room.take(len(finished.result.body))
-        handing.append(finished)
+    async def hand_over(page: Finished | Prepared) -> None:
+        await room.take(handed_size(page))
+        handing.append(page)
         if len(handing) >= HAND_ON:
             pass_on()
         elif len(handing) == 1:
@@ -626,10 +674,12 @@ async def crawl(settings: CrawlSettings, frontier: Frontier, archive_path: str |
                 workers: int = 0, before: Iterable[Finished] = (),
                 tally: Tally | None = None,
                 expecting: Callable[[], bool] = lambda: False,
-                capture: WarcCapture | None = None) -> Tally:
+                capture: WarcCapture | None = None, remote: Remote | None = None) -> Tally:
     """Crawl `frontier` into the archive: fetch here, extract and write in the writer process.
 
     `workers` extraction processes serve the writer (0: it extracts itself).
+    With a `remote`, attempts are made there and pages come back prepared: the writer
+    only stores them.
     `before` are pages already in hand (local files), written first by the same writer.
     `on_written` is called in the loop after each commit, once `tally` counts it.
     `expecting` keeps the crawl going while the archive side may still add work to
@@ -645,13 +695,15 @@ async def crawl(settings: CrawlSettings, frontier: Frontier, archive_path: str |
     async def produce(hand_over: HandOver) -> None:
         async def on_finished(outcome: Outcome) -> None:
             job = outcome.job
-            await hand_over(Finished(job.url, outcome.result, outcome.state, outcome.requested,
-                                     kind=job.kind, context=job.context))
+            await hand_over(outcome.prepared or Finished(
+                job.url, outcome.result, outcome.state, outcome.requested, kind=job.kind,
+                context=job.context))
 
         nonlocal crawler
         crawler = Crawler(settings, frontier, on_finished, credentials=credentials,
                           expecting=expecting,
-                          capture=capture.record if capture is not None else None)
+                          capture=capture.record if capture is not None else None,
+                          remote=remote)
         for finished in before:
             await hand_over(finished)
         if capture is not None:

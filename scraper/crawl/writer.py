@@ -97,6 +97,13 @@ class Prepared:
     found: Any = None  # what discovery found in the page, recorded with it (discover/record.py)
 
 
+def handed_size(page: Finished | Prepared) -> int:
+    """Bytes a page counts for while it is in the writer's hands (see Written.size)."""
+    if isinstance(page, Prepared):
+        return page.packed.size if page.packed is not None else len(page.finished.result.body)
+    return len(page.result.body)
+
+
 @dataclass
 class Written:
     """What the archive did with a Finished page. `result` comes back without its body."""
@@ -160,14 +167,15 @@ class Writer:
         for extractor in self._extractors:
             extractor.start()
 
-    def put(self, pages: list[Finished]) -> None:
+    def put(self, pages: list[Finished | Prepared]) -> None:
         """Hand pages over, a few at a time (see LINGER). Never blocks: the caller bounds
-        how many are in its hands.
+        how many are in its hands. Pages may come prepared already (on a cluster).
 
         The decoded text stays behind: the body is decoded again where it is extracted,
         which costs less than pickling the page twice across the process boundary."""
         pages = [replace(page, result=replace(page.result, text=None))
-                 if page.result.text is not None else page for page in pages]
+                 if isinstance(page, Finished) and page.result.text is not None else page
+                 for page in pages]
         (self._to_extract or self._inbox).put(pages)
 
     def close(self) -> None:
@@ -286,7 +294,8 @@ def _extract_pages(pages: multiprocessing.Queue, writer: multiprocessing.Queue,
         for finished in handed or ():
             if not ready:
                 since = time.monotonic()
-            ready.append(_prepare_naming(finished, extracting))
+            ready.append(finished if isinstance(finished, Prepared)
+                         else _prepare_naming(finished, extracting))
         if ready and (handed is None or len(ready) >= HAND_ON
                       or time.monotonic() - since >= LINGER):
             writer.put(ready)
@@ -420,7 +429,7 @@ def _write(archive: Archive, pages: list[Prepared], record_queue: bool,
     refused: list[PageWrite] = []
     for n, (page, outcome) in enumerate(zip(pages, outcomes)):
         item = page.finished
-        size = page.packed.size if page.packed is not None else len(item.result.body)
+        size = handed_size(page)
         light = replace(item.result, body=b"", text=None)
         if isinstance(outcome, sqlite3.Error):
             reason = f"the archive refused the page: {outcome}"
