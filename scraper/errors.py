@@ -77,5 +77,11 @@ class ArchiveTooNew(ArchiveError):
     exit_code = 6
 
 
+class ClusterError(ScraperError):
+    """The Dask cluster cannot be reached, was lost, or its workers cannot do the work."""
+
+    exit_code = 7
+
+
 # Exit code when the command ran but some pages failed.
 EXIT_SOME_FAILED = 1

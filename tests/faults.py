@@ -78,6 +78,7 @@ class FaultServer:
     requests: list[Request] = field(default_factory=list)
     etag: str = '"v1"'
     release: threading.Event = field(default_factory=threading.Event)  # lets /held answer
+    redirects: dict[str, str] = field(default_factory=dict)  # path -> where a 301 sends it
 
     def __post_init__(self) -> None:
         self._stopping = threading.Event()
@@ -128,6 +129,8 @@ class FaultServer:
     # -- answers -----------------------------------------------------------
 
     def answer(self, h: BaseHTTPRequestHandler, path: str, hits: int) -> None:
+        if path in self.redirects:  # to another host, say
+            return self.send(h, 301, b"", headers={"Location": self.redirects[path]})
         if path == "/robots.txt":
             self._stopping.wait(self.robots_delay)
             if hits <= self.robots_failures:

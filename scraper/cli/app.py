@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from contextlib import ExitStack
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable, List, Optional
@@ -186,6 +187,11 @@ def _local_page(path: str) -> Finished:
 
 # --- batch command (scrape batch) goes here ---
 
+CLUSTER_OPTION = typer.Option(
+    None, "--cluster", metavar="ADDRESS",
+    help="Fetch and extract on a Dask cluster: its scheduler's address (tcp://HOST:8786), "
+         "or local:N for N worker processes on this machine. Needs scraper[cluster].")
+
 
 @app.command("batch", epilog=examples(
     "scrape batch urls.txt                 # one URL per line, '#' comments",
@@ -244,8 +250,11 @@ def batch_command(
     warc: Optional[Path] = WARC_OPTION,
     warc_size: float = WARC_SIZE_OPTION,
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or log lines."),
+    cluster: Optional[str] = CLUSTER_OPTION,
 ) -> None:
     """Crawl a list of URLs into the archive: polite, concurrent, resumable."""
+    if cluster is not None and warc is not None:  # the bytes are received on the workers
+        raise UsageError("--warc does not work with --cluster yet")
     following = _link_kinds(follow) if follow is not None else ()
     settings = CrawlSettings(
         concurrency=concurrency, per_host=per_host, delay=delay, obey_robots=not ignore_robots,
@@ -274,12 +283,20 @@ def batch_command(
                 expecting = frontier.expecting
             display.start(queue.counts()["pending"])
             interrupted = False
+            options = dict(record_queue=True, on_written=on_written,
+                           credentials=listed.credentials, tally=display.tally,
+                           expecting=expecting,
+                           workers=default_workers() if workers is None else workers)
             try:
-                asyncio.run(crawl(settings, frontier, db, record_queue=True,
-                                  on_written=on_written, credentials=listed.credentials,
-                                  workers=default_workers() if workers is None else workers,
-                                  tally=display.tally, expecting=expecting,
-                                  capture=capture))
+                if cluster is None:
+                    asyncio.run(crawl(settings, frontier, db, capture=capture, **options))
+                else:
+                    from ..cluster.connect import cluster_address
+                    from ..cluster.head import crawl_on_cluster
+
+                    with cluster_address(cluster) as address:
+                        asyncio.run(crawl_on_cluster(address, settings, frontier, db,
+                                                     **options))
             except KeyboardInterrupt:  # what was committed stays; the rest is still pending
                 interrupted = True
             finally:
@@ -375,12 +392,23 @@ def reextract_command(
     outdated: bool = typer.Option(False, "--outdated",
                                   help="Only articles made by another extractor version "
                                        "(finishes an interrupted run)."),
+    cluster: Optional[str] = CLUSTER_OPTION,
 ) -> None:
     """Re-run the current extractor over the raw pages kept in the archive. No network."""
-    with _existing_archive(db) as archive, Progress(console=stderr, transient=True,
-                                                   disable=not stderr.is_terminal) as bar:
+    with ExitStack() as stack:
+        archive = stack.enter_context(_existing_archive(db))
+        extraction = None
+        if cluster is not None:
+            from ..cluster.connect import cluster_address, connect_blocking
+            from ..cluster.reextract import ClusterExtraction
+
+            address = stack.enter_context(cluster_address(cluster))
+            client = stack.enter_context(connect_blocking(address))
+            extraction = ClusterExtraction(client, address)
+        bar = stack.enter_context(Progress(console=stderr, transient=True,
+                                           disable=not stderr.is_terminal))
         task = bar.add_task("Re-extracting", total=None)
-        report = reextract(archive, outdated_only=outdated,
+        report = reextract(archive, outdated_only=outdated, extraction=extraction,
                            progress=lambda done, total: bar.update(task, completed=done,
                                                                     total=total))
     stdout.print(reextract_summary(report), highlight=False)

@@ -81,6 +81,9 @@ def reextract_summary(report: ReextractReport) -> str:
         lines.append(f"{report.without_body:,} had no stored page and were left as they were.")
     if report.superseded:
         lines.append(f"{report.superseded:,} were fetched again meanwhile; the fresh fetch stands.")
+    if report.crashed:
+        lines.append(f"{report.crashed:,} killed the worker extracting them and were left as "
+                     "they were.")
     return "\n".join(lines)
 
 

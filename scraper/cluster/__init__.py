@@ -1,0 +1,13 @@
+"""Past one machine: the CPU-heavy stages on a Dask cluster, the archive still one file.
+
+The head (the `scrape` process the user started) keeps the durable queue,
+robots.txt, every politeness decision and the one SQLite writer; Dask workers
+fetch and extract (work.py), and send back pages ready to store.
+
+    connect.py   what --cluster names: a scheduler's address, or local:N (a LocalCluster)
+    head.py      a crawl whose attempts are made on the workers, in batches
+    reextract.py stored pages extracted again on the workers, written at the head
+    work.py      what runs on a worker
+
+Needs the `cluster` extra (Dask's distributed); nothing else imports this package.
+"""

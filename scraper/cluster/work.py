@@ -1,0 +1,200 @@
+"""What a Dask worker does: fetch a batch of URLs and extract each page.
+
+The head decides which URLs are requested and when (politeness lives there);
+a worker makes the requests it is sent, each with the head's fetch policy,
+and extracts and packs each page with the very code the crawl's extraction
+processes run (crawl.writer.prepare), so the head only stores what comes back.
+
+Requests are made by one asyncio loop per worker process (a thread of its
+own), which keeps connections to each host alive from one batch to the next;
+the task's thread extracts each page as soon as it arrives, while the rest of
+the batch is still downloading. Bodies being read in one process share one
+budget (fetch.budget), as in the crawl's own loop.
+
+A redirect to an origin whose robots.txt rules the head did not send ends the
+attempt with `needs_robots`: the head reads that robots.txt (it alone fetches
+robots.txt) and sends the job again with the rules.
+"""
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, replace
+
+import httpx
+
+from .. import __version__
+from ..archive.reextract import extract_stored
+from ..archive.store import StoredPage
+from ..crawl.batch import Fetched
+from ..crawl.writer import Finished, prepare
+from ..extract import EXTRACTOR_VERSION
+from ..fetch.budget import BodyBudget, BodyCharge
+from ..fetch.http import FetchPolicy, fetch, make_client
+from ..fetch.robots import Robots
+from ..models import Article, FetchResult
+from ..urls import host_of, origin_of
+
+# Which code a worker runs must be the head's: the archive records the extractor version
+# the head knows, and a worker with another would make rows that lie about it.
+RELEASE = f"scraper {__version__}, extractor {EXTRACTOR_VERSION}"
+# Connections kept open per worker process: one small pool per host, the least recently
+# used idle ones closed beyond this many hosts.
+MAX_CLIENTS = 256
+
+
+class WrongRelease(RuntimeError):
+    """This worker runs another version of scraper than the head."""
+
+
+@dataclass(frozen=True)
+class PageJob:
+    url: str  # to request: credentials included when the list gave some
+    etag: str | None
+    last_modified: str | None
+    deadline: float  # seconds this attempt may take
+
+
+@dataclass(frozen=True)
+class JobBatch:
+    """Jobs the head sends together, with what every request needs to know."""
+
+    release: str
+    policy: FetchPolicy
+    per_host: int  # connections the head lets one host have at once
+    # origin -> rules for every origin the head expects redirects to reach;
+    # None when robots.txt is ignored.
+    robots: dict[str, Robots] | None
+    max_crawl_delay: float
+    jobs: tuple[PageJob, ...]
+
+
+@dataclass
+class Done:
+    """One job's attempt, back to the head."""
+
+    fetched: Fetched | None
+    needs_robots: str | None = None  # origin a redirect led to, whose rules the head must read
+
+
+def fetch_pages(batch: JobBatch) -> list[Done]:
+    """A Dask task: the batch's attempts, each page extracted and packed; in job order."""
+    _check(batch.release)
+    station = _station()
+    attempts = {station.submit(job, batch): n for n, job in enumerate(batch.jobs)}
+    done: list[Done | None] = [None] * len(batch.jobs)
+    for attempt in concurrent.futures.as_completed(attempts):
+        result, needs_robots, charge = attempt.result()
+        try:
+            done[attempts[attempt]] = (Done(None, needs_robots) if result is None
+                                       else Done(_prepared(result)))
+        finally:
+            station.release(charge)
+    return done
+
+
+def extract_pages(release: str, pages: list[StoredPage]) -> list[Article]:
+    """A Dask task for `scrape reextract`: each stored page extracted again, in order."""
+    _check(release)
+    return [extract_stored(page) for page in pages]
+
+
+def _check(release: str) -> None:
+    if release != RELEASE:
+        raise WrongRelease(f"the worker runs {RELEASE}, the head {release}: install the "
+                           "same scraper on every machine")
+
+
+def _prepared(result: FetchResult) -> Fetched:
+    """The page extracted and packed, its body dropped: what the head's writer stores.
+    A page with nothing to extract goes back as it came (a failed fetch keeps its body's
+    size on record, as in a crawl without a cluster)."""
+    if not result.ok or not result.body:
+        return Fetched(replace(result, text=None))
+    prepared = prepare(Finished(result.url, result))
+    return Fetched(prepared.finished.result, prepared.article, prepared.packed)
+
+
+class _NeedsRobots(Exception):
+    def __init__(self, origin: str) -> None:
+        super().__init__(origin)
+        self.origin = origin
+
+
+class _Station:
+    """The worker process's fetching loop, in a thread of its own, and its connections."""
+
+    def __init__(self) -> None:
+        self._loop = asyncio.new_event_loop()
+        self._clients: OrderedDict[tuple[str, FetchPolicy], httpx.AsyncClient] = OrderedDict()
+        self._busy: dict[tuple[str, FetchPolicy], int] = {}
+        self._ssl = httpx.create_ssl_context()
+        self._budget: BodyBudget | None = None
+        threading.Thread(target=self._loop.run_forever, name="scrape-fetch",
+                         daemon=True).start()
+
+    def submit(self, job: PageJob, batch: JobBatch) -> concurrent.futures.Future:
+        return asyncio.run_coroutine_threadsafe(self._attempt(job, batch), self._loop)
+
+    def release(self, charge: BodyCharge) -> None:
+        self._loop.call_soon_threadsafe(charge.release)
+
+    async def _attempt(self, job: PageJob, batch: JobBatch
+                       ) -> tuple[FetchResult | None, str | None, BodyCharge]:
+        if self._budget is None:
+            self._budget = BodyBudget()
+        charge = self._budget.open()
+
+        async def check_hop(url: str) -> tuple[str, str] | None:
+            if batch.robots is None:
+                return None
+            rules = batch.robots.get(origin_of(url))
+            if rules is None:
+                raise _NeedsRobots(origin_of(url))
+            refusal = rules.refusal(url, batch.max_crawl_delay)
+            return (refusal.kind, refusal.message) if refusal is not None else None
+
+        key = (host_of(job.url), batch.policy)
+        client = self._client(key, batch.per_host)
+        self._busy[key] = self._busy.get(key, 0) + 1
+        try:
+            result = await fetch(client, job.url, batch.policy, etag=job.etag,
+                                 last_modified=job.last_modified, deadline=job.deadline,
+                                 check_hop=check_hop, charge=charge)
+            return result, None, charge
+        except _NeedsRobots as needs:
+            return None, needs.origin, charge
+        finally:
+            self._busy[key] -= 1
+
+    def _client(self, key: tuple[str, FetchPolicy], per_host: int) -> httpx.AsyncClient:
+        client = self._clients.get(key)
+        if client is None:
+            client = self._clients[key] = make_client(
+                key[1], max_connections=per_host + 2, ssl_context=self._ssl)
+            self._close_idle()
+        self._clients.move_to_end(key)
+        return client
+
+    def _close_idle(self) -> None:
+        for key in list(self._clients):
+            if len(self._clients) <= MAX_CLIENTS:
+                return
+            if not self._busy.get(key):
+                self._busy.pop(key, None)
+                self._loop.create_task(self._clients.pop(key).aclose())
+
+
+_running: _Station | None = None
+_lock = threading.Lock()
+
+
+def _station() -> _Station:
+    """This process's station, started by the first task that needs it."""
+    global _running
+    with _lock:
+        if _running is None:
+            _running = _Station()
+        return _running

@@ -1,0 +1,286 @@
+"""`scrape batch` and `scrape reextract` on a Dask cluster: a LocalCluster of worker
+processes started here, loopback servers, real archives, the real CLI."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from faults import FaultServer
+from sqlite_utils import Database
+
+pytest.importorskip("distributed")
+
+from test_batch import QUICK, in_flight_peak, scrape, wait_until_done, write_list  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    """Two worker processes, as `--cluster local:2` starts them; their address."""
+    from scraper.cluster.connect import cluster_address
+
+    with cluster_address("local:2") as address:
+        yield address
+
+
+def worker_pids(address: str) -> list[int]:
+    from distributed import Client
+
+    with Client(address) as client:
+        return sorted(client.run(os.getpid).values())
+
+
+# -- what an archive holds, without the ids and times that differ between runs ------
+
+_TIMES = {"fetched_at", "first_seen", "last_seen", "seen_at", "stored_at", "added_at",
+          "updated_at", "elapsed_ms"}
+
+
+def contents(path: Path) -> dict[str, Counter]:
+    """Every table's rows, as a multiset: times dropped, ids replaced by the URL of the row
+    they point to (so the rows must also point the same way), the Date header dropped."""
+    db = sqlite3.connect(path)
+    tables = [name for (name,) in db.execute(
+        "select name from sqlite_master where type = 'table' and name not like '%fts%'")]
+    keys: dict[tuple[str, int], str] = {}
+
+    def key(table: str, row_id: int | None):
+        if row_id is None:
+            return None
+        if (table, row_id) not in keys:
+            columns = [c[1] for c in db.execute(f"pragma table_info([{table}])")]
+            if "url" in columns:
+                [found] = db.execute(f"select url from [{table}] where id = ?", [row_id])
+                keys[table, row_id] = found[0]
+            else:  # a row without a URL of its own: named by the row it belongs to
+                [fk] = db.execute(f"pragma foreign_key_list([{table}])").fetchall()[:1]
+                [parent] = db.execute(f"select [{fk[3]}] from [{table}] where id = ?", [row_id])
+                keys[table, row_id] = f"{key(fk[2], parent[0])}#{table}"
+        return keys[table, row_id]
+
+    found = {}
+    for table in tables:
+        columns = [c[1] for c in db.execute(f"pragma table_info([{table}])")]
+        links = {fk[3]: fk[2] for fk in db.execute(f"pragma foreign_key_list([{table}])")
+                 if fk[4] == "id"}
+        rows = Counter()
+        for row in db.execute(f"select * from [{table}]"):
+            kept = []
+            for column, value in zip(columns, row):
+                if column in _TIMES or column == "id":
+                    continue
+                if column in links:
+                    value = key(links[column], value)
+                elif column == "headers" and value:
+                    value = json.dumps({k: v for k, v in json.loads(value).items()
+                                        if k != "date"}, sort_keys=True)
+                kept.append((column, value))
+            rows[tuple(kept)] += 1
+        found[table] = rows
+    return found
+
+
+def assert_sound(db: Path) -> None:
+    conn = sqlite3.connect(db)
+    assert conn.execute("pragma integrity_check").fetchall() == [("ok",)]
+    assert conn.execute("pragma foreign_key_check").fetchall() == []
+
+
+# -- the crawl ------------------------------------------------------------------------
+
+def test_every_page_once_and_politeness_held_from_the_servers_side(cluster, tmp_path,
+                                                                   db_path):
+    hosts = [FaultServer(host="127.0.0.1", latency=0.1).start(),
+             FaultServer(host="127.0.0.2", latency=0.1).start(),
+             FaultServer(host="127.0.0.3", latency=0.05,
+                         robots="User-agent: *\nCrawl-delay: 0.3\n").start()]
+    try:
+        urls = [server.url(f"/ok/{n}") for n in range(12) for server in hosts[:2]]
+        urls += [hosts[2].url(f"/ok/{n}") for n in range(4)]
+        result = scrape("batch", str(write_list(tmp_path / "urls.txt", urls)), "--db",
+                        str(db_path), "--per-host", "2", "--concurrency", "16", "--quiet",
+                        "--cluster", cluster)
+        assert result.returncode == 0, result.stderr
+        archive = Database(db_path)
+        assert archive["articles"].count == len(urls)
+        assert archive.execute("select count(distinct url), count(*) from fetches"
+                               ).fetchone() == (len(urls), len(urls))
+        for server in hosts:
+            assert server.paths().count("/robots.txt") == 1  # read once, by the head
+            pages = [r for r in server.requests if r.path.startswith("/ok/")]
+            assert sorted(r.path for r in pages) == sorted(set(r.path for r in pages))
+            assert in_flight_peak(pages) <= 2
+        requests = sorted(hosts[2].requests, key=lambda r: r.started)
+        assert len(requests) == 5  # robots.txt and four pages, each after the delay
+        assert min(b.started - a.finished for a, b in zip(requests, requests[1:])) >= 0.3
+        assert_sound(db_path)
+    finally:
+        for server in hosts:
+            server.stop()
+
+
+def test_a_worker_killed_mid_batch_loses_nothing_and_duplicates_nothing(cluster, tmp_path):
+    server = FaultServer(latency=0.05).start()
+    try:
+        db = tmp_path / "archive.db"
+        urls = [server.url(f"/ok/{n}") for n in range(80)]
+        crawl = subprocess.Popen(
+            [sys.executable, "-m", "scraper", "batch", str(write_list(tmp_path / "urls.txt",
+                                                                      urls)),
+             "--db", str(db), "--per-host", "4", "--quiet", "--cluster", cluster],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        wait_until_done(db, crawl, 15)
+        assert crawl.poll() is None, "the batch ended before a worker could be killed"
+        os.kill(worker_pids(cluster)[0], signal.SIGKILL)
+        out, err = crawl.communicate(timeout=60)
+        assert crawl.returncode == 0, err
+        assert "Traceback" not in err
+        archive = Database(db)
+        assert dict(archive.execute("select state, count(*) from queue group by state")
+                    .fetchall()) == {"done": len(urls)}
+        assert archive["articles"].count == len(urls)
+        assert archive.execute("select count(distinct url), count(*) from fetches"
+                               ).fetchone() == (len(urls), len(urls))
+        assert archive.execute("select count(*) from article_versions").fetchone()[0] == len(urls)
+        assert_sound(db)
+    finally:
+        server.stop()
+
+
+def test_the_same_rows_as_a_crawl_without_the_cluster(tmp_path):
+    """Acceptance: `--cluster local:2` stores what a crawl without it stores, table by table.
+    The pages include a redirect to another host (whose robots.txt the head reads)."""
+    site, other = (FaultServer(host="127.0.0.1").start(),
+                   FaultServer(host="127.0.0.2", robots="User-agent: *\nDisallow: /private/\n"
+                               ).start())
+    site.redirects = {"/away": other.url("/ok/elsewhere"),
+                      "/away-private": other.url("/private/page")}
+    try:
+        paths = [f"/ok/{n}" for n in range(8)] + [
+            "/cp1250", "/sjis", "/chain/3", "/refresh", "/status/404", "/pdf", "/empty",
+            "/private/no", "/away", "/away-private"]
+        url_list = write_list(tmp_path / "urls.txt", [site.url(p) for p in paths])
+        archives = {}
+        for name, extra in (("here", []), ("cluster", ["--cluster", "local:2"])):
+            archives[name] = tmp_path / f"{name}.db"
+            result = scrape("batch", str(url_list), "--db", str(archives[name]), *QUICK,
+                            *extra)
+            assert result.returncode == 1, result.stderr  # the 404 and the empty page
+            assert "Traceback" not in result.stderr
+        here, there = contents(archives["here"]), contents(archives["cluster"])
+        assert set(here) == set(there)
+        for table in here:
+            assert here[table] == there[table], table
+        assert sum(here["articles"].values()) == 13
+        assert other.paths().count("/robots.txt") == 2  # once per run
+        assert "/private/page" not in other.paths()
+    finally:
+        site.stop()
+        other.stop()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_a_scheduler_that_cannot_be_reached_is_one_line_and_a_rerun_resumes(faults, tmp_path,
+                                                                            db_path):
+    url_list = write_list(tmp_path / "urls.txt", [faults.url(f"/ok/{n}") for n in range(3)])
+    address = f"tcp://127.0.0.1:{free_port()}"
+    result = subprocess.run(
+        [sys.executable, "-m", "scraper", "batch", str(url_list), "--db", str(db_path),
+         "--cluster", address, "--quiet"], capture_output=True, text=True, timeout=60,
+        env={**os.environ, "DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT": "1s"})
+    assert result.returncode == 7
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith(f"error: cannot reach the Dask scheduler at {address}"), line
+    assert Database(db_path).execute(
+        "select count(*) from queue where state = 'pending'").fetchone()[0] == 3
+    rerun = scrape("batch", str(url_list), "--db", str(db_path), "--quiet")
+    assert rerun.returncode == 0, rerun.stderr
+    assert Database(db_path)["articles"].count == 3
+
+
+# -- re-extraction --------------------------------------------------------------------
+
+def test_reextract_on_the_cluster_rebuilds_every_article_as_extracted_here(cluster, faults,
+                                                                           tmp_path):
+    url_list = write_list(tmp_path / "urls.txt",
+                          [faults.url(p) for p in ("/ok/1", "/ok/2", "/cp1250", "/sjis")])
+    crawled = tmp_path / "crawled.db"
+    assert scrape("batch", str(url_list), "--db", str(crawled), "--quiet").returncode == 0
+    db = tmp_path / "reextracted.db"
+    db.write_bytes(crawled.read_bytes())
+    with sqlite3.connect(db) as conn:  # as after an extractor upgrade: every article is redone
+        conn.execute("update articles set title = 'old', extractor_version = '0'")
+    result = scrape("reextract", "--db", str(db), "--cluster", cluster)
+    assert result.returncode == 0, result.stderr
+    assert "Re-extracted 4 articles" in result.stdout and "4 changed" in result.stdout
+    assert contents(db) == contents(crawled)  # made by the workers as the crawl made them
+    assert_sound(db)
+
+
+# -- narrow logic: a job that kills workers -------------------------------------------
+
+def test_a_page_that_kills_its_worker_is_failed_and_its_batch_mates_are_not():
+    """A stand-in for the cluster: any task holding the poison page dies, as a worker
+    would. Its batch mates are sent again and fetched; the poison page, once it has
+    killed a worker alone, is recorded as extraction_crashed, not sent forever."""
+    import asyncio
+
+    from distributed import KilledWorker
+
+    from scraper.cluster.head import ClusterAttempts
+    from scraper.cluster.work import Done
+    from scraper.crawl.batch import CrawlSettings, Fetched, Job
+    from scraper.models import FetchResult
+
+    sent: list[list[str]] = []
+
+    class Dying:
+        def __init__(self, batch) -> None:
+            self.batch = batch
+
+        def __await__(self):
+            async def run():
+                await asyncio.sleep(0)
+                urls = [job.url for job in self.batch.jobs]
+                sent.append(urls)
+                if "http://a.test/poison" in urls:
+                    raise KilledWorker("fetch_pages", None, 0)
+                return [Done(Fetched(FetchResult(url, status=200))) for url in urls]
+            return run().__await__()
+
+        def release(self) -> None:
+            pass
+
+    class Cluster:
+        def submit(self, function, batch, pure):
+            return Dying(batch)
+
+    async def crawl() -> list[Fetched]:
+        attempts = ClusterAttempts(Cluster(), "tcp://stand-in", CrawlSettings(), batch=4)
+
+        async def rules(origin):
+            return None
+
+        urls = ["http://a.test/1", "http://a.test/poison", "http://a.test/2"]
+        return await asyncio.gather(*(attempts.attempt(Job(url), url, 30, 0.0, rules)
+                                      for url in urls))
+
+    one, poison, two = asyncio.run(crawl())
+    assert (one.result.status, two.result.status) == (200, 200)
+    assert poison.result.error_kind == "extraction_crashed"
+    assert sent[0] == ["http://a.test/1", "http://a.test/poison", "http://a.test/2"]
+    assert sorted(map(tuple, sent[1:])) == [("http://a.test/1",), ("http://a.test/2",),
+                                           ("http://a.test/poison",)]
