@@ -131,13 +131,13 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_duplicates_nothing(cluster,
     server = FaultServer(latency=0.05).start()
     try:
         db = tmp_path / "archive.db"
-        urls = [server.url(f"/ok/{n}") for n in range(80)]
+        urls = [server.url(f"/ok/{n}") for n in range(50)]
         crawl = subprocess.Popen(
             [sys.executable, "-m", "scraper", "batch", str(write_list(tmp_path / "urls.txt",
                                                                       urls)),
              "--db", str(db), "--per-host", "4", "--quiet", "--cluster", cluster],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        wait_until_done(db, crawl, 15)
+        wait_until_done(db, crawl, 10)
         assert crawl.poll() is None, "the batch ended before a worker could be killed"
         os.kill(worker_pids(cluster)[0], signal.SIGKILL)
         out, err = crawl.communicate(timeout=60)
@@ -156,8 +156,9 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_duplicates_nothing(cluster,
 
 
 def test_the_same_rows_as_a_crawl_without_the_cluster(tmp_path):
-    """Acceptance: `--cluster local:2` stores what a crawl without it stores, table by table.
-    The pages include a redirect to another host (whose robots.txt the head reads)."""
+    """`--cluster local:2` stores what a crawl without it stores, table by table. The pages
+    include redirects to another host, whose robots.txt the head reads when a worker finds
+    it needs it."""
     site, other = (FaultServer(host="127.0.0.1").start(),
                    FaultServer(host="127.0.0.2", robots="User-agent: *\nDisallow: /private/\n"
                                ).start())
@@ -209,6 +210,55 @@ def test_a_scheduler_that_cannot_be_reached_is_one_line_and_a_rerun_resumes(faul
     rerun = scrape("batch", str(url_list), "--db", str(db_path), "--quiet")
     assert rerun.returncode == 0, rerun.stderr
     assert Database(db_path)["articles"].count == 3
+
+
+def test_a_lost_scheduler_is_one_line_the_archive_stays_sound_and_a_rerun_resumes(tmp_path):
+    """A scheduler and a worker started with Dask's own commands, as on several machines;
+    the scheduler is killed mid-batch."""
+    dask = Path(sys.executable).parent / "dask"
+    address = f"tcp://127.0.0.1:{free_port()}"
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    scheduler = subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port",
+                                  address.rsplit(":", 1)[1], "--dashboard-address",
+                                  "127.0.0.1:0"], **quiet)
+    worker = subprocess.Popen([dask, "worker", address, "--nthreads", "2",
+                               "--dashboard-address", "127.0.0.1:0"], **quiet)
+    server = FaultServer(latency=0.1).start()
+    try:
+        db = tmp_path / "archive.db"
+        urls = [server.url(f"/ok/{n}") for n in range(30)]
+        url_list = write_list(tmp_path / "urls.txt", urls)
+        crawl = subprocess.Popen(
+            [sys.executable, "-m", "scraper", "batch", str(url_list), "--db", str(db),
+             "--quiet", "--cluster", address], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            text=True)
+        wait_until_done(db, crawl, 5, timeout=60)
+        assert crawl.poll() is None, "the batch ended before the scheduler could be killed"
+        scheduler.kill()
+        out, err = crawl.communicate(timeout=60)
+        assert crawl.returncode == 7, err
+        assert err.strip().splitlines() == [
+            f"error: lost the connection to the Dask scheduler at {address}; what was "
+            "archived stays: run the same command again to resume"]
+        assert_sound(db)
+        archive = Database(db)
+        done = archive.execute("select count(*) from queue where state = 'done'").fetchone()[0]
+        assert 5 <= done < len(urls) and archive["articles"].count == done
+
+        rerun = scrape("batch", str(url_list), "--db", str(db), "--quiet")
+        assert rerun.returncode == 0, rerun.stderr
+        assert archive["articles"].count == len(urls)
+        assert archive.execute("select count(distinct url), count(*) from fetches"
+                               ).fetchone() == (len(urls), len(urls))
+    finally:
+        server.stop()
+        for process in (worker, scheduler):
+            process.terminate()
+            try:
+                process.wait(10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
 # -- re-extraction --------------------------------------------------------------------

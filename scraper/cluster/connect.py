@@ -30,8 +30,16 @@ def _distributed():
     except ImportError:
         raise UsageError("--cluster needs Dask's distributed scheduler: "
                          "pip install 'scraper[cluster]'") from None
-    logging.getLogger("distributed").setLevel(logging.CRITICAL)
+    _quiet_logs()
     return distributed
+
+
+def _quiet_logs() -> None:
+    """Dask's log lines stay off the terminal (a lost scheduler logs a traceback): the run's
+    display and its one error line say what happened."""
+    for name in ["distributed", "tornado", *logging.root.manager.loggerDict]:
+        if name.split(".")[0] in ("distributed", "tornado"):
+            logging.getLogger(name).setLevel(logging.CRITICAL + 1)
 
 
 @contextmanager
@@ -113,7 +121,11 @@ def task_failure(exc: Exception, address: str) -> ClusterError:
     """A Dask task's failure (other than a worker dying on it) as the run's one error."""
     from concurrent.futures import CancelledError
 
-    if isinstance(exc, CancelledError):
+    from distributed.comm.core import CommClosedError
+
+    # The client cancels its futures when it loses the scheduler; a result being
+    # gathered just then fails with the closed connection.
+    if isinstance(exc, (CancelledError, CommClosedError)):
         return ClusterError(f"lost the connection to the Dask scheduler at {address}; what "
                             "was archived stays: run the same command again to resume")
     return ClusterError(f"a Dask worker could not do the work: {type(exc).__name__}: "
