@@ -84,7 +84,8 @@ class ClusterAttempts:
         while True:
             rules = await self._rules(origin, needed, robots)
             left = max(0.001, deadline - (time.monotonic() - started))
-            page = PageJob(url, job.etag, job.last_modified, left)
+            page = PageJob(job.url, url, job.etag, job.last_modified, left, job.attempts,
+                           job.kind, job.context, job.policy)
             try:
                 done = await (self._send_alone(page, rules) if alone
                               else self._send(page, rules))

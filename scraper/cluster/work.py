@@ -1,9 +1,11 @@
-"""What a Dask worker does: fetch a batch of URLs and extract each page.
+"""What a Dask worker does: fetch a batch of URLs and prepare each page for the writer.
 
 The head decides which URLs are requested and when (politeness lives there);
 a worker makes the requests it is sent, each with the head's fetch policy,
-and extracts and packs each page with the very code the crawl's extraction
-processes run (crawl.writer.prepare), so the head only stores what comes back.
+and prepares each page (extracted, body packed; a discovery's document read)
+with the very code the crawl's extraction processes run (crawl.writer.prepare),
+from the very Finished page the crawl would have handed them, so the head
+only stores what comes back.
 
 Requests are made by one asyncio loop per worker process (a thread of its
 own), which keeps connections to each host alive from one batch to the next;
@@ -22,13 +24,14 @@ import concurrent.futures
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, replace
+from typing import Any
 
 import httpx
 
 from .. import __version__
 from ..archive.reextract import extract_stored
 from ..archive.store import StoredPage
-from ..crawl.batch import Fetched
+from ..crawl.batch import Fetched, state_of
 from ..crawl.writer import Finished, prepare
 from ..extract import EXTRACTOR_VERSION
 from ..fetch.budget import BodyBudget, BodyCharge
@@ -51,10 +54,17 @@ class WrongRelease(RuntimeError):
 
 @dataclass(frozen=True)
 class PageJob:
+    """One attempt at a crawl.batch.Job's URL."""
+
+    key: str  # the URL as the archive knows it
     url: str  # to request: credentials included when the list gave some
     etag: str | None
     last_modified: str | None
     deadline: float  # seconds this attempt may take
+    attempts: int  # counting this one: recorded with the page
+    kind: str | None = None  # as Job: a discovery's document rather than an article
+    context: Any = None
+    policy: FetchPolicy | None = None  # the job's own, else the batch's
 
 
 @dataclass(frozen=True)
@@ -75,7 +85,7 @@ class JobBatch:
 class Done:
     """One job's attempt, back to the head."""
 
-    fetched: Fetched | None
+    fetched: Fetched | None  # the result, and the page prepared for the writer
     needs_robots: str | None = None  # origin a redirect led to, whose rules the head must read
 
 
@@ -87,9 +97,10 @@ def fetch_pages(batch: JobBatch) -> list[Done]:
     done: list[Done | None] = [None] * len(batch.jobs)
     for attempt in concurrent.futures.as_completed(attempts):
         result, needs_robots, charge = attempt.result()
+        job = batch.jobs[attempts[attempt]]
         try:
             done[attempts[attempt]] = (Done(None, needs_robots) if result is None
-                                       else Done(_prepared(result)))
+                                       else Done(_prepared(job, result)))
         finally:
             station.release(charge)
     return done
@@ -107,14 +118,16 @@ def _check(release: str) -> None:
                            "same scraper on every machine")
 
 
-def _prepared(result: FetchResult) -> Fetched:
-    """The page extracted and packed, its body dropped: what the head's writer stores.
-    A page with nothing to extract goes back as it came (a failed fetch keeps its body's
-    size on record, as in a crawl without a cluster)."""
-    if not result.ok or not result.body:
-        return Fetched(replace(result, text=None))
-    prepared = prepare(Finished(result.url, result))
-    return Fetched(prepared.finished.result, prepared.article, prepared.packed)
+def _prepared(job: PageJob, result: FetchResult) -> Fetched:
+    """The page as crawl() would hand it over (its decoded text left behind, as
+    Writer.put does), prepared as an extraction process would: what the head's writer
+    stores, unless the head tries the URL again. The result alone, without its body, is
+    what the head decides that on."""
+    result.attempts = job.attempts
+    page = replace(result, text=None)
+    prepared = prepare(Finished(job.key, page, state_of(page), kind=job.kind,
+                                context=job.context))
+    return Fetched(replace(result, body=b"", text=None), prepared)
 
 
 class _NeedsRobots(Exception):
@@ -156,11 +169,12 @@ class _Station:
             refusal = rules.refusal(url, batch.max_crawl_delay)
             return (refusal.kind, refusal.message) if refusal is not None else None
 
-        key = (host_of(job.url), batch.policy)
+        policy = job.policy or batch.policy
+        key = (host_of(job.url), policy)
         client = self._client(key, batch.per_host)
         self._busy[key] = self._busy.get(key, 0) + 1
         try:
-            result = await fetch(client, job.url, batch.policy, etag=job.etag,
+            result = await fetch(client, job.url, policy, etag=job.etag,
                                  last_modified=job.last_modified, deadline=job.deadline,
                                  check_hop=check_hop, charge=charge)
             return result, None, charge
