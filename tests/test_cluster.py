@@ -41,7 +41,7 @@ def worker_pids(address: str) -> list[int]:
 # -- what an archive holds, without the ids and times that differ between runs ------
 
 _TIMES = {"fetched_at", "first_seen", "last_seen", "seen_at", "stored_at", "added_at",
-          "updated_at", "elapsed_ms"}
+          "updated_at", "elapsed_ms", "found_at", "first_run", "run_started", "run_finished"}
 
 
 def contents(path: Path) -> dict[str, Counter]:
@@ -186,6 +186,28 @@ def test_the_same_rows_as_a_crawl_without_the_cluster(tmp_path):
     finally:
         site.stop()
         other.stop()
+
+
+def test_discovery_reads_pages_on_the_workers_as_it_does_here(cluster, tmp_path):
+    """`batch --follow`: the pages a followed page links to are found where it is prepared
+    (on a worker), and queued at the head, as without a cluster."""
+    from newssite import Site
+
+    site = Site(articles=8).start()
+    try:
+        url_list = write_list(tmp_path / "urls.txt", site.post_urls()[3:5])
+        archives = {}
+        for name, extra in (("here", []), ("cluster", ["--cluster", cluster])):
+            archives[name] = tmp_path / f"{name}.db"
+            result = scrape("batch", str(url_list), "--db", str(archives[name]), "--follow",
+                            "prev,next,related", "--quiet", *extra)
+            assert result.returncode == 0, result.stderr
+        here, there = contents(archives["here"]), contents(archives["cluster"])
+        assert sum(here["discoveries"].values()) > 2 and sum(here["articles"].values()) > 2
+        for table in here:
+            assert here[table] == there[table], table
+    finally:
+        site.stop()
 
 
 def free_port() -> int:
