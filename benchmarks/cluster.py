@@ -142,17 +142,27 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             tmp = Path(tmp)
             configurations = [None, *args.workers]
+            clusters = []
             for n, workers in enumerate(configurations):
                 name = "scrape batch" if workers is None else f"--cluster local:{workers}"
                 result = run(tmp, port, server.pid, args, workers,
                              first=n * (args.urls + args.sites))
                 print(line(name, result), flush=True)
+                if workers is not None:
+                    clusters.append(result)
             rate, cpu = writer_ceiling(tmp, args.writer_pages)
             print(f"  {'writer alone':<20} {rate:7.1f} pages/s   CPU {cpu:5.2f} ms/page "
                   f"(pages arriving extracted and packed, {args.writer_pages:,} of them)")
     finally:
         server.kill()
         server.wait()
+    # The least disturbed figures: more workers than cores only add waiting.
+    workers = min(result["by_role"]["workers"] for result in clusters)
+    head = min(result["by_role"]["head"] for result in clusters)
+    print(f"a page costs the workers {workers:.2f} ms of CPU: {rate:.0f} pages/s, the writer's "
+          f"ceiling, is the work of {workers * rate / 1000:.1f} worker cores")
+    print(f"the head's process costs {head:.2f} ms a page (its loop, the Dask client, and for "
+          f"local:N the scheduler and nannies): {1000 / head:.0f} pages/s on one core")
 
 
 if __name__ == "__main__":

@@ -23,7 +23,9 @@ Faults:
 from __future__ import annotations
 
 import asyncio
+import pickle
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Awaitable, Callable
@@ -45,6 +47,8 @@ MAX_BATCH = 16
 # Origins whose robots.txt rules go along with a host's jobs, besides its own: where its
 # redirects were seen to lead (http -> https, example.org -> www.example.org).
 MAX_HOPS = 16
+# Origins whose rules are kept pickled (see ClusterAttempts._rules).
+MAX_PACKED = 4096
 
 
 def batch_size(concurrency: int, threads: int) -> int:
@@ -56,7 +60,7 @@ def batch_size(concurrency: int, threads: int) -> int:
 @dataclass
 class _Waiting:
     job: PageJob
-    robots: dict[str, Robots] | None
+    robots: dict[str, bytes] | None
     answer: asyncio.Future
 
 
@@ -71,6 +75,7 @@ class ClusterAttempts:
         self._batch = batch
         self._waiting: list[_Waiting] = []
         self._hops: dict[str, set[str]] = {}  # origin -> origins its redirects led to
+        self._packed: OrderedDict[str, tuple[Robots, bytes]] = OrderedDict()
         self._alone = asyncio.Lock()  # jobs a dead worker held go one at a time
         self._collecting: set[asyncio.Task] = set()
 
@@ -112,16 +117,24 @@ class ClusterAttempts:
 
     async def _rules(self, origin: str, needed: set[str],
                      robots: Callable[[str], Awaitable[Robots | None]]
-                     ) -> dict[str, Robots] | None:
-        rules: dict[str, Robots] = {}
+                     ) -> dict[str, bytes] | None:
+        """The rules a job's redirects may need, pickled: each origin's once, not once per
+        batch (a site's rules can run to kilobytes, and most batches carry a dozen sites)."""
+        rules: dict[str, bytes] = {}
         for each in (origin, *self._hops.get(origin, ()), *needed):
             found = await robots(each)
             if found is None:  # robots.txt is ignored
                 return None
-            rules[each] = found
+            packed = self._packed.get(each)
+            if packed is None or packed[0] is not found:
+                packed = self._packed[each] = (found, pickle.dumps(found))
+                if len(self._packed) > MAX_PACKED:
+                    self._packed.popitem(last=False)
+            self._packed.move_to_end(each)
+            rules[each] = packed[1]
         return rules
 
-    async def _send(self, job: PageJob, robots: dict[str, Robots] | None) -> Done:
+    async def _send(self, job: PageJob, robots: dict[str, bytes] | None) -> Done:
         """Send with the others started in this turn of the loop."""
         answer = asyncio.get_running_loop().create_future()
         self._waiting.append(_Waiting(job, robots, answer))
@@ -129,7 +142,7 @@ class ClusterAttempts:
             asyncio.get_running_loop().call_soon(self._flush)
         return await answer
 
-    async def _send_alone(self, job: PageJob, robots: dict[str, Robots] | None) -> Done:
+    async def _send_alone(self, job: PageJob, robots: dict[str, bytes] | None) -> Done:
         async with self._alone:
             answer = asyncio.get_running_loop().create_future()
             self._submit([_Waiting(job, robots, answer)])
@@ -142,7 +155,7 @@ class ClusterAttempts:
             self._submit(waiting[start:start + self._batch])
 
     def _submit(self, group: list[_Waiting]) -> None:
-        robots: dict[str, Robots] | None = {}
+        robots: dict[str, bytes] | None = {}
         for each in group:
             if each.robots is None:
                 robots = None

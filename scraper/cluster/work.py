@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import pickle
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, replace
@@ -46,6 +47,8 @@ RELEASE = f"scraper {__version__}, extractor {EXTRACTOR_VERSION}"
 # Connections kept open per worker process: one small pool per host, the least recently
 # used idle ones closed beyond this many hosts.
 MAX_CLIENTS = 256
+# Sites whose robots.txt rules a worker process keeps unpickled.
+MAX_RULES = 4096
 
 
 class WrongRelease(RuntimeError):
@@ -74,9 +77,9 @@ class JobBatch:
     release: str
     policy: FetchPolicy
     per_host: int  # connections the head lets one host have at once
-    # origin -> rules for every origin the head expects redirects to reach;
-    # None when robots.txt is ignored.
-    robots: dict[str, Robots] | None
+    # origin -> pickled rules (a Robots) for every origin the head expects redirects to
+    # reach; None when robots.txt is ignored.
+    robots: dict[str, bytes] | None
     max_crawl_delay: float
     jobs: tuple[PageJob, ...]
 
@@ -93,7 +96,9 @@ def fetch_pages(batch: JobBatch) -> list[Done]:
     """A Dask task: the batch's attempts, each page extracted and packed; in job order."""
     _check(batch.release)
     station = _station()
-    attempts = {station.submit(job, batch): n for n, job in enumerate(batch.jobs)}
+    rules = None if batch.robots is None else {
+        origin: _unpickled(packed) for origin, packed in batch.robots.items()}
+    attempts = {station.submit(job, batch, rules): n for n, job in enumerate(batch.jobs)}
     done: list[Done | None] = [None] * len(batch.jobs)
     for attempt in concurrent.futures.as_completed(attempts):
         result, needs_robots, charge = attempt.result()
@@ -148,25 +153,26 @@ class _Station:
         threading.Thread(target=self._loop.run_forever, name="scrape-fetch",
                          daemon=True).start()
 
-    def submit(self, job: PageJob, batch: JobBatch) -> concurrent.futures.Future:
-        return asyncio.run_coroutine_threadsafe(self._attempt(job, batch), self._loop)
+    def submit(self, job: PageJob, batch: JobBatch, rules: dict[str, Robots] | None
+               ) -> concurrent.futures.Future:
+        return asyncio.run_coroutine_threadsafe(self._attempt(job, batch, rules), self._loop)
 
     def release(self, charge: BodyCharge) -> None:
         self._loop.call_soon_threadsafe(charge.release)
 
-    async def _attempt(self, job: PageJob, batch: JobBatch
+    async def _attempt(self, job: PageJob, batch: JobBatch, rules: dict[str, Robots] | None
                        ) -> tuple[FetchResult | None, str | None, BodyCharge]:
         if self._budget is None:
             self._budget = BodyBudget()
         charge = self._budget.open()
 
         async def check_hop(url: str) -> tuple[str, str] | None:
-            if batch.robots is None:
-                return None
-            rules = batch.robots.get(origin_of(url))
             if rules is None:
+                return None
+            robots = rules.get(origin_of(url))
+            if robots is None:
                 raise _NeedsRobots(origin_of(url))
-            refusal = rules.refusal(url, batch.max_crawl_delay)
+            refusal = robots.refusal(url, batch.max_crawl_delay)
             return (refusal.kind, refusal.message) if refusal is not None else None
 
         policy = job.policy or batch.policy
@@ -188,20 +194,19 @@ class _Station:
         if client is None:
             client = self._clients[key] = make_client(
                 key[1], max_connections=per_host + 2, ssl_context=self._ssl)
-            self._close_idle()
         self._clients.move_to_end(key)
+        for old in list(self._clients)[:-1]:  # the least recently used first
+            if len(self._clients) <= MAX_CLIENTS:
+                break
+            if not self._busy.get(old):
+                self._busy.pop(old, None)
+                self._loop.create_task(self._clients.pop(old).aclose())
         return client
 
-    def _close_idle(self) -> None:
-        for key in list(self._clients):
-            if len(self._clients) <= MAX_CLIENTS:
-                return
-            if not self._busy.get(key):
-                self._busy.pop(key, None)
-                self._loop.create_task(self._clients.pop(key).aclose())
 
-
+# What a worker process keeps between tasks.
 _running: _Station | None = None
+_rules: OrderedDict[bytes, Robots] = OrderedDict()
 _lock = threading.Lock()
 
 
@@ -212,3 +217,15 @@ def _station() -> _Station:
         if _running is None:
             _running = _Station()
         return _running
+
+
+def _unpickled(packed: bytes) -> Robots:
+    """A site's rules, unpickled once per worker process (and again once forgotten)."""
+    with _lock:
+        rules = _rules.get(packed)
+        if rules is None:
+            rules = _rules[packed] = pickle.loads(packed)
+            if len(_rules) > MAX_RULES:
+                _rules.popitem(last=False)
+        _rules.move_to_end(packed)
+        return rules
