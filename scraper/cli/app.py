@@ -188,7 +188,7 @@ def _local_page(path: str) -> Finished:
 # --- batch command (scrape batch) goes here ---
 
 CLUSTER_OPTION = typer.Option(
-    None, "--cluster", metavar="ADDRESS",
+    None, "--cluster", metavar="ADDRESS", show_default="no cluster",
     help="Fetch and extract on a Dask cluster: its scheduler's address (tcp://HOST:8786), "
          "or local:N for N worker processes on this machine. Needs scraper[cluster].")
 
