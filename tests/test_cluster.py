@@ -173,7 +173,7 @@ def test_the_same_rows_as_a_crawl_without_the_cluster(tmp_path):
         for name, extra in (("here", []), ("cluster", ["--cluster", "local:2"])):
             archives[name] = tmp_path / f"{name}.db"
             result = scrape("batch", str(url_list), "--db", str(archives[name]), *QUICK,
-                            *extra)
+                            *extra, timeout=180)  # starting a cluster on a busy machine
             assert result.returncode == 1, result.stderr  # the 404 and the empty page
             assert "Traceback" not in result.stderr
         here, there = contents(archives["here"]), contents(archives["cluster"])
