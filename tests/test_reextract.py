@@ -8,9 +8,11 @@ import sqlite3
 import subprocess
 import sys
 import time
+import zlib
 from dataclasses import replace
 
 import pytest
+import zstandard
 from archiving import NEXT_URL, SEED_TITLE, SEED_URL, archive_page, fetched, sample_archive, seed
 from typer.testing import CliRunner
 
@@ -66,6 +68,23 @@ def test_a_changed_extractor_updates_rows_without_the_network(db_path, monkeypat
         assert latest[-1]["fetch_id"] == latest[-2]["fetch_id"]  # same stored page
         assert db["links"].count == links_before and db["comment_forms"].count == 2
 
+
+
+def test_pages_kept_with_zlib_by_older_versions_are_reextracted_too(db_path, offline):
+    """Bodies were zlib-compressed before zstd: an archive may hold both kinds."""
+    sample_archive(db_path)
+    with Archive(db_path) as archive:
+        db = archive.db
+        [(sha, packed)] = db.execute("select b.sha256, b.html from bodies b join articles a "
+                                     "on a.id = 2 join fetches f on f.id = a.fetch_id "
+                                     "where b.sha256 = f.body_sha256").fetchall()
+        body = zstandard.ZstdDecompressor().decompress(packed)
+        db.execute("update bodies set html = ?, compression = 'zlib' where sha256 = ?",
+                   [zlib.compress(body), sha])
+        assert [page.body for page in archive.stored_pages([2])] == [body]
+        report = reextract(archive, extractor=renamed)
+        assert (report.articles, report.changed) == (2, 2)
+        assert archive.article(2).title.startswith("Opravené: ")
 
 def test_an_unchanged_result_records_only_the_extractor_version(db_path, offline):
     sample_archive(db_path)

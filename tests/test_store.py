@@ -3,15 +3,16 @@ from __future__ import annotations
 
 import sqlite3
 import textwrap
-import zlib
 
 import pytest
-from archiving import SEED_URL, archive_page, failed, fetched, seed
+import zstandard
+from archiving import NEXT_URL, SEED_URL, archive_page, failed, fetched, next_article, seed
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scraper.archive.schema import VIEWS
-from scraper.archive.store import Archive
+from scraper.archive.store import Archive, PackedBody, PageWrite
+from scraper.extract import extract
 from scraper.models import LINK_KINDS, Article, CommentForm, FetchResult, FormField, Link
 
 text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
@@ -55,7 +56,8 @@ def test_identical_bodies_are_stored_once_and_compressed(db_path):
         assert archive.db["fetches"].count == 2
     assert stored["size"] == len(body)
     assert len(stored["html"]) < len(body) / 2
-    assert zlib.decompress(stored["html"]) == body
+    assert stored["compression"] == "zstd"
+    assert zstandard.ZstdDecompressor().decompress(stored["html"]) == body
 
 
 def test_a_failed_fetch_is_kept_and_touches_no_article(db_path):
@@ -128,3 +130,24 @@ def test_views_are_recreated_when_their_declaration_changes(db_path):
     with Archive(db_path) as archive:
         for name, sql in VIEWS.items():
             assert archive.db[name].schema == f'CREATE VIEW "{name}" AS {textwrap.dedent(sql).strip()}'
+
+
+def test_a_page_sqlite_refuses_is_refused_alone_and_search_stays_in_sync(db_path):
+    pages = [seed(), seed(("Kolesnikov", "Kolesnikov ml.")), next_article()]
+    urls = [SEED_URL, SEED_URL + "?v=2", NEXT_URL]
+    recorded = []
+    with Archive(db_path) as archive:
+        writes = [PageWrite(fetched(url, body), extract(body.decode("utf-8"), url),
+                            also=lambda db, saved, url=url: recorded.append(url))
+                  for url, body in zip(urls, pages)]
+        # the second page's body is made too big for this connection's limit
+        writes[1].packed = PackedBody("0" * 64, b"x" * 2_000_000, 2_000_000)
+        archive.db.conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, 1_000_000)
+        first, refused, third = archive.save_batch(writes)
+        assert isinstance(refused, sqlite3.DataError)
+        assert first.created and third.created and recorded[-2:] == [SEED_URL, NEXT_URL]
+        assert archive.db["articles"].count == archive.db["fetches"].count == 2
+        search = [r["url"] for r in archive.db["articles"].search("Kolesnikov")]
+        assert search == [SEED_URL]
+        archive.db.execute("insert into articles_fts(articles_fts) values('integrity-check')")
+

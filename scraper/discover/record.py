@@ -12,10 +12,9 @@ its article links and next page: the last resort.
 """
 from __future__ import annotations
 
-import zlib
-
 from sqlite_utils import Database
 
+from ..archive.store import unpack_body
 from ..crawl.queue import now
 from ..encoding import decode_html
 from ..urls import ParsedUrl, parse_url
@@ -161,8 +160,7 @@ def _last_resort(db: Database, context: Context, done: Discovered) -> None:
     from .read import listing_candidates
 
     final_url, content_type, data, compression = row
-    html = decode_html(zlib.decompress(data) if compression == "zlib" else data,
-                       content_type)[0]
+    html = decode_html(unpack_body(data, compression), content_type)[0]
     seed_context = Context(plan, LISTING, 0, None)  # read for links this time
     found = Found(seed_context, plan.root)
     listing_candidates(found, read_listing(html, final_url or plan.root), links=True)

@@ -23,7 +23,7 @@ import zlib
 from pathlib import Path
 from typing import BinaryIO, Iterator
 
-from ..archive.store import Archive
+from ..archive.store import Archive, unpack_body
 from ..errors import UsageError
 from ..models import WarcRef
 from .records import SOFTWARE, member, stored_response, warcinfo
@@ -73,7 +73,7 @@ def _rows(archive: Archive, where: str | None, since: str | None) -> Iterator[tu
     for (url, final_url, status, fetched_at, headers, warc_file, offset, length, data,
          compression) in cursor:
         ref = WarcRef(warc_file, offset, length) if warc_file else None
-        body = zlib.decompress(data) if compression == "zlib" else data
+        body = unpack_body(data, compression)
         yield url, final_url, status, fetched_at, headers, ref, body
 
 
