@@ -27,7 +27,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, replace
 from typing import Any
 
-import httpx
+import aiohttp
 
 from .. import __version__
 from ..archive.reextract import extract_stored
@@ -36,7 +36,7 @@ from ..crawl.batch import Fetched, state_of
 from ..crawl.writer import Finished, prepare
 from ..extract import EXTRACTOR_VERSION
 from ..fetch.budget import BodyBudget, BodyCharge
-from ..fetch.http import FetchPolicy, fetch, make_client
+from ..fetch.http import FetchPolicy, fetch, make_client, make_ssl_context
 from ..fetch.robots import Robots
 from ..models import Article, FetchResult
 from ..urls import host_of, origin_of
@@ -146,9 +146,9 @@ class _Station:
 
     def __init__(self) -> None:
         self._loop = asyncio.new_event_loop()
-        self._clients: OrderedDict[tuple[str, FetchPolicy], httpx.AsyncClient] = OrderedDict()
+        self._clients: OrderedDict[tuple[str, FetchPolicy], aiohttp.ClientSession] = OrderedDict()
         self._busy: dict[tuple[str, FetchPolicy], int] = {}
-        self._ssl = httpx.create_ssl_context()
+        self._ssl = make_ssl_context()
         self._budget: BodyBudget | None = None
         threading.Thread(target=self._loop.run_forever, name="scrape-fetch",
                          daemon=True).start()
@@ -189,7 +189,7 @@ class _Station:
         finally:
             self._busy[key] -= 1
 
-    def _client(self, key: tuple[str, FetchPolicy], per_host: int) -> httpx.AsyncClient:
+    def _client(self, key: tuple[str, FetchPolicy], per_host: int) -> aiohttp.ClientSession:
         client = self._clients.get(key)
         if client is None:
             client = self._clients[key] = make_client(
@@ -200,7 +200,7 @@ class _Station:
                 break
             if not self._busy.get(old):
                 self._busy.pop(old, None)
-                self._loop.create_task(self._clients.pop(old).aclose())
+                self._loop.create_task(self._clients.pop(old).close())
         return client
 
 
