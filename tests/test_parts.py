@@ -200,6 +200,23 @@ def test_honeypots_are_not_fields():
     assert [f.name for f in form.fields] == ["comment"]
 
 
+
+def test_only_rules_whose_selector_names_a_block_hide_it():
+    """The page's style sheet is read for the names the form's fields and blocks carry:
+    a longer name, a name in a declaration or in a comment hides nothing."""
+    css = ('/* .url{display:none} */ .comment-form-author-note{display:none}'
+           '.x{background:url(#comment-form-email) no-repeat}.y{display:none}'
+           '@media (max-width: 600px) { .wrap .hp-box, .other { visibility: hidden } }')
+    form = form_of(
+        f'<style>{css}</style>'
+        '<form id="commentform" action="/wp-comments-post.php" method="post">'
+        '<p><textarea name="comment"></textarea></p>'
+        '<p class="comment-form-author"><input name="author" type="text"></p>'
+        '<p id="comment-form-email"><input name="email" type="email"></p>'
+        '<p class="url"><input name="url" type="url"></p>'
+        '<div class="hp-box"><input name="website2" type="text"></div></form>')
+    assert [f.name for f in form.fields] == ["comment", "author", "email", "url"]
+
 def test_a_sole_textarea_hidden_for_a_rich_editor_is_the_comment_field():
     form = form_of('<div id="comments"><form class="wpd_comm_form" method="post">'
                    '<div style="display: none;"><textarea name="wc_comment"></textarea></div>'

@@ -13,7 +13,7 @@ import re
 
 from selectolax.lexbor import LexborNode
 
-from ._field_label import CONTROLS
+from ._field_label import BUTTON_TYPES, CONTROLS, control_kind
 from ._lexicon import asks_to_leave_blank
 from ._markup import ancestors, is_hidden, names_of
 from .document import Document, attr
@@ -23,15 +23,18 @@ _HIDING_CLASSES = frozenset(("hidden", "hide", "honeypot", "hp", "trap", "invisi
                              "visually-hidden", "visuallyhidden", "ohnohoney"))
 _HIDING_RULE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|left\s*:\s*-\d{3,}"
                           r"|top\s*:\s*-\d{3,}|clip\s*:\s*rect\(\s*[01]px", re.I)
-_SELECTOR_NAME = re.compile(r"[.#]([A-Za-z_][\w-]*)")
+_NAME_CHAR = re.compile(r"[\w-]")
+_NOT_FILLED_IN = BUTTON_TYPES | {"hidden"}
 
 
 class Honeypots:
-    """The traps of one form (the page's <style> is read once, for all its fields)."""
+    """The traps of one form. The page's <style> is read at most once, for all its fields,
+    and only when a field's own markup has not already decided."""
 
     def __init__(self, doc: Document, form: LexborNode) -> None:
+        self.doc = doc
         self.form = form
-        self.hidden_by_css = _names_hidden_by_page_css(doc, form)
+        self._hidden_by_css: set[str] | None = None
         # A form whose only textareas are hidden hides its editor until a script swaps in
         # a rich one (wpDiscuz): that textarea is the comment, not a trap.
         self.shows_a_textarea = any(not is_hidden(t, form) for t in form.css("textarea"))
@@ -43,22 +46,34 @@ class Honeypots:
             return True
         if (attr(node, "tabindex") or "").strip() == "-1":
             return True
-        for element in (node, *ancestors(node, self.form)):
-            names = names_of(element)
-            if not _HIDING_CLASSES.isdisjoint(names) or self.hidden_by_css.intersection(names):
-                return True
+        blocks = (node, *ancestors(node, self.form))
+        if any(not _HIDING_CLASSES.isdisjoint(names_of(element)) for element in blocks):
+            return True
+        hidden_by_css = self.hidden_by_css()
+        if hidden_by_css and any(hidden_by_css.intersection(names_of(element))
+                                 for element in blocks):
+            return True
         texts = (label, attr(node, "placeholder"), attr(node, "aria-label"))
         return any(asks_to_leave_blank(text) for text in texts if text)
 
+    def hidden_by_css(self) -> set[str]:
+        if self._hidden_by_css is None:
+            self._hidden_by_css = _names_hidden_by_page_css(self.doc, self.form)
+        return self._hidden_by_css
+
 
 def _names_hidden_by_page_css(doc: Document, form: LexborNode) -> set[str]:
-    """Classes and ids of this form's blocks that the page's own <style> hides.
+    """Classes and ids of this form's fields, and of their blocks, that the page's own
+    <style> hides.
 
-    One regex pass per stylesheet finds the hiding declarations; only the selectors of
-    those rules are read, and only names the form uses are kept.
+    Only the names that matter are looked for: a page's style sheets run to tens of
+    kilobytes and say little about its comment form. Each name is found by a plain
+    search of the text, and only the rules whose selector holds it are read.
     """
     used = set()
     for node in form.css(CONTROLS):
+        if not attr(node, "name") or control_kind(node) in _NOT_FILLED_IN:
+            continue
         for element in (node, *ancestors(node, form)):
             used.update(names_of(element))
     hidden: set[str] = set()
@@ -66,12 +81,28 @@ def _names_hidden_by_page_css(doc: Document, form: LexborNode) -> set[str]:
         return hidden
     for style in doc.tree.css("style"):
         css = style.text() or ""
-        for match in _HIDING_RULE.finditer(css):
-            start = css.rfind("{", 0, match.start())
-            if start == -1 or css.rfind("}", 0, match.start()) > start:
-                continue  # the declaration is not inside a rule
-            selectors = css[max(css.rfind("}", 0, start), css.rfind("*/", 0, start)) + 1:start]
-            for name in _SELECTOR_NAME.findall(selectors):
-                if name in used:
-                    hidden.add(name)
+        for name in used - hidden:
+            if name in css and _hides(css, name):
+                hidden.add(name)
     return hidden
+
+
+def _hides(css: str, name: str) -> bool:
+    """Whether a rule of `css` whose selector names the class or id `name` hides."""
+    found = css.find(name)
+    while found != -1:
+        end = found + len(name)
+        if (found > 0 and css[found - 1] in ".#"
+                and (end == len(css) or not _NAME_CHAR.match(css, end))):
+            block = css.find("{", end)
+            if block == -1:
+                return False
+            selector = css[end:block]
+            # in a selector, not in a declaration (`url(#name)`) or a comment
+            if ("}" not in selector and ";" not in selector and "*/" not in selector
+                    and css.rfind("/*", 0, found) <= css.rfind("*/", 0, found)):
+                close = css.find("}", block)
+                if _HIDING_RULE.search(css, block, close if close != -1 else len(css)):
+                    return True
+        found = css.find(name, end)
+    return False

@@ -185,4 +185,7 @@ def says_comment(value: str | None) -> bool:
 
 def asks_to_leave_blank(text: str) -> bool:
     folded = fold(text)
-    return any(fold(phrase) in folded for phrase in HONEYPOT_PHRASES)
+    return any(phrase in folded for phrase in _HONEYPOT_FOLDED)
+
+
+_HONEYPOT_FOLDED = tuple(fold(phrase) for phrase in HONEYPOT_PHRASES)

@@ -16,6 +16,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ..encoding import decode_html
 from ..urls import UrlProblem, check_url, parse_url, redact
+from ._markup import head_first
 
 
 @dataclass
@@ -115,7 +116,7 @@ def _bounded_nesting(data: bytes) -> bytes:
 
 
 def _base_url(tree: LexborHTMLParser, url: str | None) -> str | None:
-    base = tree.css_first("base[href]")
+    base = head_first(tree, "base[href]")
     href = base.attributes.get("href") if base is not None else None
     if href:
         try:
