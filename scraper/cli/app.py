@@ -237,7 +237,7 @@ def batch_command(
                                  help="Fetch the listed URLs already archived again "
                                       "(conditional GET)."),
     workers: Optional[int] = typer.Option(
-        None, min=0, show_default="one per CPU core but one, up to 8",
+        None, min=0, show_default="one per CPU core, up to 8 (none on one core)",
         help="Processes that extract pages for the writer (0: the writer extracts them "
              "itself)."),
     follow: Optional[str] = typer.Option(

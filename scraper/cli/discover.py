@@ -51,7 +51,8 @@ MAX_BODY = typer.Option(10.0, min=0.001, help="Largest page in MiB, after decomp
 USER_AGENT = typer.Option(DEFAULT_USER_AGENT, help="User-Agent header sent.")
 IGNORE_ROBOTS = typer.Option(False, "--ignore-robots", help="Fetch what robots.txt disallows "
                                                             "(its Sitemap lines are still read).")
-WORKERS = typer.Option(None, min=0, show_default="one per CPU core but one, up to 8",
+WORKERS = typer.Option(None, min=0,
+                       show_default="one per CPU core, up to 8 (none on one core)",
                        help="Processes that extract pages.")
 QUIET = typer.Option(False, "--quiet", "-q", help="No progress line, only the summary.")
 AS_JSON = typer.Option(False, "--json", help="Print the summary as one JSON object.")

@@ -49,7 +49,7 @@ def import_command(
                                       help="Skip URLs matching this glob (repeatable)."),
     max_body: float = typer.Option(10.0, min=0.001, help="Largest page in MiB, decoded."),
     workers: Optional[int] = typer.Option(
-        None, min=0, show_default="one per CPU core but one, up to 8",
+        None, min=0, show_default="one per CPU core, up to 8 (none on one core)",
         help="Processes that extract pages for the writer (0: the writer extracts them "
              "itself)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or log lines."),

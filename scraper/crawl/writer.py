@@ -62,17 +62,20 @@ HAND_ON = 32
 
 
 def default_workers() -> int:
-    """Extraction processes worth running here: one per core but the crawl's, up to 8;
-    none on a single core, where the writer extracting itself saves passing pages along.
+    """Extraction processes worth running here: one per core, up to 8; none on a single
+    core, where the writer extracting itself saves passing pages along.
 
-    (benchmarks/crawl.py, 2 cores: 117 pages/s with none, 164-170 with one; the writer
-    then uses about a third of its time.)
+    Extraction is most of a page's work (benchmarks/crawl.py: about 60% of its CPU, the
+    writer 25%, the crawl 15% since it fetches with aiohttp), so it gets every core and
+    shares them with the crawl and the writer, rather than leave the crawl's core mostly
+    idle. (2 cores, under heavy load from other work: 0.45-0.58x the
+    bare crawler with one extraction process, 0.80-0.90x with two.)
     """
     try:
         cores = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
         cores = os.cpu_count() or 1
-    return min(cores - 1, 8)
+    return 0 if cores < 2 else min(cores, 8)
 
 
 @dataclass
