@@ -10,13 +10,14 @@ reading never waits for a running batch.
 from __future__ import annotations
 
 import textwrap
-from typing import Callable
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Callable
 
 from ..errors import ArchiveTooNew
 from ..urls import host_of
 from .transactions import writing
+
+if TYPE_CHECKING:  # (imported for type hints only: see scraper/crawl/writer.py)
+    from sqlite_utils import Database
 
 SCHEMA_VERSION = 5
 

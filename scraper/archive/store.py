@@ -22,10 +22,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from enum import Enum
 from pathlib import Path
-from typing import Callable, ClassVar, Iterable
+from typing import TYPE_CHECKING, Callable, ClassVar, Iterable
 
 import zstandard
-from sqlite_utils import Database
 
 from ..errors import ArchiveError, ArchiveLocked
 from ..extract import EXTRACTOR_VERSION
@@ -33,6 +32,9 @@ from ..models import Article, CommentForm, FetchResult, FormField, Link
 from ..urls import host_of, normalize_url, redact
 from .schema import ensure_schema
 from .transactions import writing
+
+if TYPE_CHECKING:  # (imported for type hints only: see scraper/crawl/writer.py)
+    from sqlite_utils import Database
 
 # Seconds a writer waits for another process's lock before giving up
 # (SCRAPE_LOCK_TIMEOUT overrides it, for every command and its writer process).
@@ -90,6 +92,8 @@ class Archive:
             conn = sqlite3.connect(str(self.path), isolation_level=None,
                                    timeout=configured_lock_timeout() if lock_timeout is None
                                    else lock_timeout)
+            from sqlite_utils import Database  # here: see the note by the imports
+
             self.db = Database(conn)
             self.db.execute("pragma foreign_keys = on")
             self.db.execute("pragma journal_mode = wal")

@@ -8,9 +8,11 @@ Taking the lock up front with BEGIN IMMEDIATE makes the writer wait its timeout.
 from __future__ import annotations
 
 from contextlib import contextmanager
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
-from sqlite_utils import Database
+if TYPE_CHECKING:  # (imported for type hints only: see scraper/crawl/writer.py)
+    from sqlite_utils import Database
+
 
 
 @contextmanager

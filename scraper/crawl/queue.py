@@ -16,13 +16,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from ..archive.transactions import writing
 from ..errors import ArchiveLocked, UrlListError
 from ..urls import ParsedUrl, UrlProblem, origin_of, parse_url
+
+if TYPE_CHECKING:  # (imported for type hints only: see scraper/crawl/writer.py)
+    from sqlite_utils import Database
 
 PENDING, DONE, FAILED, SKIPPED = "pending", "done", "failed", "skipped"
 STATES = (PENDING, DONE, FAILED, SKIPPED)

@@ -38,14 +38,18 @@ import time
 from ctypes import Array, c_char
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Callable
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any, Callable
 
 from ..archive.store import Archive, PackedBody, PageWrite, Saved
 from ..errors import ArchiveError, FetchError, ScraperError
 from ..models import Article, FetchResult
 from .queue import DONE, FAILED, record
+
+# sqlite-utils is imported only where an archive is opened (store.Archive): the extraction
+# processes import this module and the archive's, and never open one; it would cost each of
+# them 13 MB of memory.
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 log = logging.getLogger(__name__)
 
