@@ -210,3 +210,19 @@ def test_a_lede_in_its_own_wrapper_inside_the_article_element_is_kept():
     body = body_of_html(html)
     assert body.startswith("The lead paragraph tells the whole story")
     assert body.endswith("Body paragraph 7 continues the story with more detail and quotes.")
+
+
+def test_a_heading_left_with_nothing_under_it_goes_with_its_block():
+    paragraphs = "".join(f"<p>Paragraph {n} of the report, a sentence long enough to count as prose.</p>"
+                         for n in range(4))
+    html = (f"<html><body><article><h1>Report</h1>{paragraphs}<h2>Results</h2><p>The results, "
+            "set out in a paragraph of their own under a heading.</p>"
+            "<h4>This subheading is a whole sentence set large, and it stays in the text.</h4>"
+            "<h3>Read also</h3><ul><li><a href='/a'>Another report from the same week</a></li>"
+            "<li><a href='/b'>A third report, also linked</a></li></ul>"
+            "<h4>Share this</h4><div class='share-buttons'><a href='/f'>Facebook</a></div>"
+            "</article></body></html>")
+    body = body_of_html(html)
+    assert "Results\n\nThe results, set out" in body
+    assert body.endswith("This subheading is a whole sentence set large, and it stays in the text.")
+    assert "Read also" not in body and "Share this" not in body

@@ -81,6 +81,7 @@ def _content(prose: _Prose) -> tuple[str, float]:
     lead = [plain_text(block) for block in lead_before(container, prose.of)]
     _remove_furniture(container, prose)
     _remove_link_blocks(container, prose)
+    _remove_orphan_headings(container)
     return "\n\n".join(text for text in (*lead, plain_text(container)) if text), prose.of(container)
 
 
@@ -330,3 +331,42 @@ def _remove_link_blocks(container: LexborNode, prose: _Prose) -> None:
             if (anchors[key] >= _TEASERS and node.tag in _TEASER_TAGS) or (
                     linked > _LINK_BLOCK * _chars(node.text())):
                 node.decompose(recursive=False)
+
+
+_HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
+_HEADING_WRAPPERS = 3  # levels of title wrappers around a heading ("box-title > h3")
+_SENTENCE_HEADING = 60  # characters: a heading this long is text set large, not a block's title
+
+
+def _remove_orphan_headings(container: LexborNode) -> None:
+    """Headings with nothing left under them: the titles of the furniture and link lists
+    just removed ('Related posts', 'Read also:'), or of nothing at all. (Last first: a
+    heading over only orphans is one too.)"""
+    for heading in reversed(container.css("h1, h2, h3, h4, h5, h6")):
+        if len(heading.text().strip()) < _SENTENCE_HEADING and not _has_text_after(heading, container):
+            heading.decompose(recursive=False)
+
+
+def _has_text_after(heading: LexborNode, top: LexborNode) -> bool:
+    """Whether text (or a lower heading) follows `heading` before the next heading of its
+    level or above, inside `top`."""
+    level = heading.tag
+    node = heading
+    for _ in range(_HEADING_WRAPPERS):
+        sibling = node.next
+        while sibling is not None:
+            if sibling.is_text_node:
+                if (sibling.text_content or "").strip():
+                    return True
+            elif sibling.tag in _HEADINGS:
+                return sibling.tag > level  # 'h3' > 'h2': a subheading of this one
+            elif sibling.tag not in _SILENT and sibling.text().strip():
+                return True
+            sibling = sibling.next
+        node = node.parent
+        if node is None or node.mem_id == top.mem_id:
+            return False
+    return True  # deeper than a title wrapper: keep it
+
+
+_SILENT = frozenset(("script", "style", "noscript", "template"))
