@@ -25,9 +25,9 @@ def test_text_written_into_headings_and_spans_comes_from_the_article_element():
     # No paragraph, no text written straight into a block: nothing the prose measure counts.
     html = ("<html><body><header><nav><a href='/'>Home</a> <a href='/news/'>News</a></nav></header>"
             "<article class='page'><h2>Timetable changes</h2>"
-            f"<div class='box'><span class='text'>{SENTENCES}</span></div>"
-            "<h4>Season tickets</h4><div class='box'><span class='text'>Refunds are paid at the harbour "
-            "office on weekdays between nine and noon, on showing the ticket.</span></div></article>"
+            f"<span class='text'>{SENTENCES}</span>"
+            "<h4>Season tickets</h4><span class='text'>Refunds are paid at the harbour "
+            "office on weekdays between nine and noon, on showing the ticket.</span></article>"
             "<footer>© Harbour Trust</footer></body></html>")
     article = extract(html, URL)
     assert article.extraction_method == "article_element"

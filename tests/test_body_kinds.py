@@ -69,3 +69,21 @@ def test_a_shop_product_whose_description_sits_in_the_order_form():
     assert article.body_text.endswith("Material: 100 % Polyester. Größe: 150 × 100 cm.")
     for furniture in ("Handbestickte Decken", "Versandkostenfrei", "In den Warenkorb", "Impressum"):
         assert furniture not in article.body_text
+
+
+def test_a_blog_post_whose_paragraphs_are_divs_of_inline_markup():
+    body = article_of("body-blogger-divs.html").body_text
+    assert body.startswith("Am Freitag war ich bei der Lesung von Lena")
+    assert "„Ich habe es elf Mal neu geschrieben" in body
+    assert body.endswith("freue mich jetzt schon auf den Roman.")
+    for furniture in ("Bücher, Lesungen und was ich dazu denke", "Eingestellt von", "3 Kommentare",
+                      "Labels", "Blog-Archiv"):
+        assert furniture not in body
+
+
+def test_a_short_article_is_not_outweighed_by_the_teaser_list_beside_it():
+    # The page's one <article> holds a paywall's preview; the teasers outside hold more prose.
+    body = article_of("body-paywall-preview.html").body_text
+    assert body.startswith("Lea aus Ulm läuft die Zeit davon.")
+    for furniture in ("Weitere Artikel", "Neue Buslinie", "Die Verkehrsbetriebe", "Weiterlesen"):
+        assert furniture not in body

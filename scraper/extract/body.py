@@ -34,6 +34,12 @@ _NEVER_TEXT = ("script, style, noscript, template, svg, math, iframe, object, em
 # Paragraphs, elements that may hold text directly (bare or between <br>), and paragraph links.
 _PROSE = "body, p, pre, div, td, li, :not(body, p, pre, div, td, li):has(> br), p a"
 _PARAGRAPHS = frozenset(("p", "pre"))
+# Blocks that editors fill with inline markup instead of paragraphs (Blogger, WYSIWYG, old tables).
+_INLINE_BLOCKS = frozenset(("div",))
+_INLINE = frozenset(("a", "abbr", "b", "big", "br", "cite", "code", "del", "dfn", "em", "font", "i",
+                     "img", "ins", "kbd", "mark", "nobr", "q", "s", "samp", "small", "span",
+                     "strike", "strong", "sub", "sup", "time", "tt", "u", "var", "wbr"))
+_NOT_ELEMENTS = frozenset(("-text", "-comment"))
 
 _MAX_CLIMB = 256  # levels
 _MAX_LINK_BLOCK_DEPTH = 64  # a teaser rail holds its links a few levels down, not 64
@@ -85,6 +91,20 @@ def _content(prose: _Prose) -> tuple[str, float]:
     return "\n\n".join(text for text in (*lead, plain_text(container)) if text), prose.of(container)
 
 
+def _inline_only(node: LexborNode) -> bool:
+    """Whether the element holds inline markup only, and at least one element of it."""
+    child = node.child
+    inline = False
+    while child is not None:
+        tag = child.tag
+        if tag in _INLINE:
+            inline = True
+        elif tag not in _NOT_ELEMENTS:
+            return False
+        child = child.next
+    return inline
+
+
 def _chars(text: str) -> int:
     """Length in characters, which means about the same in every script (words do not: CJK)."""
     return len(text.strip())
@@ -99,6 +119,7 @@ class _Prose:
 
     def __init__(self, root: LexborNode) -> None:
         self.root = root.mem_id
+        self.root_node = root
         self.node: dict[int, LexborNode] = {self.root: root}
         self.parent: dict[int, int] = {}
         self.children: dict[int, list[int]] = {}
@@ -139,6 +160,12 @@ class _Prose:
             if value >= _MIN_PROSE:
                 self._credit(node, value, value)
                 self.bare.add(node.mem_id)
+            elif tag in _INLINE_BLOCKS and _inline_only(node):
+                # A paragraph written as a block of inline markup: <div><span>…</span></div>.
+                length = len(node.text().strip())
+                if length >= _MIN_PROSE:
+                    paragraphs.append((node, length))
+                    links[node.mem_id] = [_chars(a.text()) for a in node.css("a")]
         for node, length in paragraphs:
             link_lengths = links.get(node.mem_id)
             value = length
@@ -197,7 +224,8 @@ def _container(prose: _Prose) -> LexborNode:
     many children (comments, teasers, search results) adds up to little, while an article's
     paragraphs sit together. Prose inside furniture counts a fifth: a cookie notice or a
     comment thread can hold more text than the article, and a wrapper misnamed 'widget'
-    still holds all of it. The best element is then widened over what continues it.
+    still holds all of it. A page marking one element as its article keeps the choice inside
+    it. The best element is then widened over what continues it (within that article).
     """
     furniture, under = _furniture(prose)
     rank: dict[int, float] = {}
@@ -213,9 +241,22 @@ def _container(prose: _Prose) -> LexborNode:
             best_part[parent] = max(best_part.get(parent, 0.0), part)
             best_below[parent] = max(best_below.get(parent, 0.0), best_below[key])
     chosen = key = max(rank, key=rank.__getitem__)
+    # A page marking one element as its article keeps the choice inside it: a teaser list or
+    # a form can outweigh a short article (a paywall's preview).
+    article = _the_article(prose)
+    if article is not None and not _holds(prose, chosen, article):
+        inside = [article]
+        for part in inside:
+            inside.extend(prose.children.get(part, ()))
+        if chosen in inside:
+            article = None  # the choice is the article's already: widen as usual
+        else:
+            chosen = key = max(inside, key=rank.__getitem__)
+    else:
+        article = None
     strength = rank[chosen]  # of the prose chosen so far
     skips = _SKIPS
-    while (parent := prose.parent.get(key)) is not None:
+    while key != article and (parent := prose.parent.get(key)) is not None:
         others = [child for child in prose.children[parent] if child != key]
         # Prose right beside what is chosen (the parent's paragraphs, sibling blocks of bare
         # text) continues the article; a cluster in another child, or further up, must be
@@ -241,6 +282,33 @@ def _container(prose: _Prose) -> LexborNode:
         chosen = key
         strength += adjacent + cluster
     return prose.node[chosen]
+
+
+def _the_article(prose: _Prose) -> int | None:
+    """The page's one article element, when it marks one holding prose: the one
+    [itemprop=articleBody], else the one <article> (pages with many, teaser cards as
+    <article>s, say nothing by it)."""
+    for selector in _ARTICLE_MARKUP:
+        marked = prose.root_node.css(selector)
+        if len(marked) == 1:
+            key = marked[0].mem_id
+            return key if prose.value.get(key, 0.0) >= _MIN_PROSE else None
+    return None
+
+
+def _holds(prose: _Prose, outer: int, inner: int) -> bool:
+    """Whether `outer` is `inner` or one of its ancestors in the prose tree."""
+    key: int | None = inner
+    for _ in range(_MAX_CLIMB):
+        if key is None:
+            return False
+        if key == outer:
+            return True
+        key = prose.parent.get(key)
+    return False
+
+
+_ARTICLE_MARKUP = ("[itemprop=articleBody]", "article")
 
 
 def _furniture(prose: _Prose) -> tuple[set[int], set[int]]:
