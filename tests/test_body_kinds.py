@@ -87,3 +87,15 @@ def test_a_short_article_is_not_outweighed_by_the_teaser_list_beside_it():
     assert body.startswith("Lea aus Ulm läuft die Zeit davon.")
     for furniture in ("Weitere Artikel", "Neue Buslinie", "Die Verkehrsbetriebe", "Weiterlesen"):
         assert furniture not in body
+
+
+def test_an_article_of_many_blocks_of_a_cms_comes_out_whole():
+    # Each section of the article is a module of its own: none alone is half of the rest.
+    body = article_of("body-magazine-modules.html").body_text
+    assert body.startswith("Ausmisten fällt schwer.")
+    for part in ("1. Alles raus", "Zuerst kommt wirklich alles aus dem Schrank", "2. Drei Stapel",
+                 "hell links und dunkel rechts", "wie Bücher im Regal"):
+        assert part in body
+    assert body.endswith("hat nie wieder einen überfüllten Schrank und weiß, was er besitzt.")
+    for furniture in ("Ordnung schaffen: fünf Tipps", "Passend dazu", "Aufbewahrungsbox", "Impressum"):
+        assert furniture not in body

@@ -56,6 +56,7 @@ _TEASER_TAGS = frozenset(("div", "section"))  # a table of links may be data
 _LINK_BLOCK_TAGS = frozenset(("div", "section", "table", "dl", "figure", "ul", "ol"))
 _HALF = 0.5
 _SKIPS = 1  # weak levels passed over when widening
+_PEER = 0.8  # a cluster this strong next to the first part chosen is another part
 
 
 def extract_body(doc: Document) -> Body:
@@ -255,6 +256,9 @@ def _container(prose: _Prose) -> LexborNode:
     else:
         article = None
     strength = rank[chosen]  # of the prose chosen so far
+    # A cluster nearly as strong as the first part is a part too, however strong all chosen so
+    # far: an article of many blocks (a magazine's CMS modules) grows past any single one.
+    first = strength
     skips = _SKIPS
     while key != article and (parent := prose.parent.get(key)) is not None:
         others = [child for child in prose.children[parent] if child != key]
@@ -272,7 +276,7 @@ def _container(prose: _Prose) -> LexborNode:
         key = parent
         if not adjacent and not cluster:
             continue  # nothing beside yet: look further up
-        if adjacent < _ADJACENT * strength and cluster < _SPLIT * strength:
+        if adjacent < _ADJACENT * strength and cluster < min(_SPLIT * strength, _PEER * first):
             if not skips:
                 break
             # A weak level may be a group of cells (an image beside the text, two columns),
