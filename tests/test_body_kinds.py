@@ -99,3 +99,13 @@ def test_an_article_of_many_blocks_of_a_cms_comes_out_whole():
     assert body.endswith("hat nie wieder einen überfüllten Schrank und weiß, was er besitzt.")
     for furniture in ("Ordnung schaffen: fünf Tipps", "Passend dazu", "Aufbewahrungsbox", "Impressum"):
         assert furniture not in body
+
+
+def test_a_long_read_whose_later_sections_are_short_comes_out_whole():
+    # The first section holds most of the text; the later ones, of the same template, are short.
+    body = article_of("body-long-read-sections.html").body_text
+    assert body.startswith("Als die Genossenschaft vor zwanzig Jahren gegründet wurde")
+    assert "Streit um die Zukunft\n\nDoch der Erfolg bringt neue Fragen mit sich." in body
+    assert body.endswith("wird in der Kantine der Käserei mehr diskutiert als gegessen.")
+    for furniture in ("Jana Roth", "Die alte Mühle am Bach", "Mehr zum Thema", "Impressum"):
+        assert furniture not in body

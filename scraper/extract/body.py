@@ -57,6 +57,7 @@ _LINK_BLOCK_TAGS = frozenset(("div", "section", "table", "dl", "figure", "ul", "
 _HALF = 0.5
 _SKIPS = 1  # weak levels passed over when widening
 _PEER = 0.8  # a cluster this strong next to the first part chosen is another part
+_PEERS = 2  # further blocks of the kind of the one chosen that make a sequence of sections
 
 
 def extract_body(doc: Document) -> Body:
@@ -273,10 +274,12 @@ def _container(prose: _Prose) -> LexborNode:
                 prose.own_score.get(child, 0.0) for child in others if child not in under and (
                     child in prose.bare or (within_article and child not in prose.children)))
         cluster = max((best_below[child] for child in others), default=0.0)
+        peers = _same_kind(prose, key, others, under)
         key = parent
         if not adjacent and not cluster:
             continue  # nothing beside yet: look further up
-        if adjacent < _ADJACENT * strength and cluster < min(_SPLIT * strength, _PEER * first):
+        if adjacent < _ADJACENT * strength and cluster < min(_SPLIT * strength, _PEER * first) \
+                and not peers:
             if not skips:
                 break
             # A weak level may be a group of cells (an image beside the text, two columns),
@@ -286,6 +289,20 @@ def _container(prose: _Prose) -> LexborNode:
         chosen = key
         strength += adjacent + cluster
     return prose.node[chosen]
+
+
+def _same_kind(prose: _Prose, key: int, others: list[int], under: set[int]) -> bool:
+    """Whether siblings of the branch chosen, of its tag and classes, hold prose too: the
+    article's further sections (sections, rows, modules of one template), however short.
+    It takes two: one block of the same kind may be the site's boilerplate."""
+    node = prose.node[key]
+    classes = node.attributes.get("class")
+    if not classes:
+        return False  # unnamed blocks are of no kind
+    return sum(prose.value[other] >= _MIN_PROSE and other not in under
+               and prose.node[other].tag == node.tag
+               and prose.node[other].attributes.get("class") == classes
+               for other in others) >= _PEERS
 
 
 def _the_article(prose: _Prose) -> int | None:
