@@ -226,3 +226,18 @@ def test_a_heading_left_with_nothing_under_it_goes_with_its_block():
     assert "Results\n\nThe results, set out" in body
     assert body.endswith("This subheading is a whole sentence set large, and it stays in the text.")
     assert "Read also" not in body and "Share this" not in body
+
+
+def test_a_box_emptied_of_its_links_goes_with_its_title():
+    paragraphs = "".join(f"<p>Paragraph {n} of the guide, a sentence long enough to count as prose.</p>"
+                         for n in range(5))
+    html = ("<html><body><article><h1>Guide</h1>"
+            "<div class='toc-container'><p class='toc-title'>Contents</p>"
+            "<ul><li><a href='#a'>Choosing a wine for the evening</a></li>"
+            "<li><a href='#b'>Opening and pouring the bottle</a></li></ul></div>"
+            f"{paragraphs}<div class='box'><div class='boxhead'>Download this guide as a PDF</div>"
+            "<ul><li><a href='/g.pdf'>The whole guide in one printable document, 2 MB</a></li></ul>"
+            "</div></article></body></html>")
+    body = body_of_html(html)
+    assert body.startswith("Paragraph 0 of the guide") and body.endswith("count as prose.")
+    assert "Contents" not in body and "Download" not in body

@@ -87,8 +87,10 @@ def _content(prose: _Prose) -> tuple[str, float]:
     and how much prose that element held."""
     container = _container(prose)
     lead = [plain_text(block) for block in lead_before(container, prose.of)]
-    _remove_furniture(container, prose)
-    _remove_link_blocks(container, prose)
+    removed = _Removed(container)
+    _remove_furniture(container, prose, removed)
+    _remove_link_blocks(container, prose, removed)
+    removed.emptied_boxes()
     _remove_orphan_headings(container)
     return "\n\n".join(text for text in (*lead, plain_text(container)) if text), prose.of(container)
 
@@ -351,7 +353,34 @@ def _furniture(prose: _Prose) -> tuple[set[int], set[int]]:
     return furniture, under
 
 
-def _remove_furniture(container: LexborNode, prose: _Prose) -> None:
+class _Removed:
+    """What cleaning took out of the body's element, counted by the block it was taken from:
+    a box emptied of its list or widget keeps only its title, which goes after it."""
+
+    def __init__(self, container: LexborNode) -> None:
+        self.top = container.mem_id
+        self.taken: dict[int, tuple[LexborNode, int]] = {}  # block -> (block, characters taken)
+
+    def remove(self, node: LexborNode) -> None:
+        parent = node.parent
+        if parent is not None and parent.mem_id != self.top:
+            _, before = self.taken.get(parent.mem_id, (parent, 0))
+            self.taken[parent.mem_id] = (parent, before + _chars(node.text()))
+        node.decompose(recursive=False)  # detaches only: what is inside stays valid
+
+    def emptied_boxes(self) -> None:
+        """Blocks left with a title's worth of text after more was taken from them."""
+        for _ in range(_BOX_LEVELS):
+            boxes, self.taken = self.taken, {}
+            for box, gone in boxes.values():
+                left = _chars(box.text())
+                if left < min(_SENTENCE_HEADING, gone):
+                    self.remove(box)
+            if not self.taken:
+                return
+
+
+def _remove_furniture(container: LexborNode, prose: _Prose, removed: _Removed) -> None:
     limit = 0.5 * prose.of(container)  # more than this is a wrapper of the article: it stays
     for node in container.css(_NEVER_TEXT):
         node.decompose(recursive=False)
@@ -375,10 +404,10 @@ def _remove_furniture(container: LexborNode, prose: _Prose) -> None:
         if prose.of(node) > limit:
             continue  # a wrapper of the article
         if kind is None or not vocabulary or not furniture_words(names_of(node)) <= vocabulary:
-            node.decompose(recursive=False)  # detaches only: what is inside stays valid
+            removed.remove(node)
     for node in prose.link_lists:  # judged again without the furniture they held (hover cards)
         if _is_link_list(_chars(node.text()), [_chars(a.text()) for a in node.css("a")]):
-            node.decompose(recursive=False)
+            removed.remove(node)
 
 
 def _kind(node: LexborNode) -> tuple:
@@ -395,7 +424,7 @@ def _is_link_list(length: int, link_lengths: list[int]) -> bool:
     return words < min(_MIN_PROSE, linked) or (linked > 2 * words and len(link_lengths) > 1)
 
 
-def _remove_link_blocks(container: LexborNode, prose: _Prose) -> None:
+def _remove_link_blocks(container: LexborNode, prose: _Prose, removed: _Removed) -> None:
     """Blocks without prose whose text is mostly links: teaser rails, 'read more' lists."""
     top = container.mem_id
     parent_of: dict[int, LexborNode | None] = {}
@@ -419,12 +448,13 @@ def _remove_link_blocks(container: LexborNode, prose: _Prose) -> None:
         if node.tag in _LINK_BLOCK_TAGS and key not in prose.value:
             if (anchors[key] >= _TEASERS and node.tag in _TEASER_TAGS) or (
                     linked > _LINK_BLOCK * _chars(node.text())):
-                node.decompose(recursive=False)
+                removed.remove(node)
 
 
 _HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 _HEADING_WRAPPERS = 3  # levels of title wrappers around a heading ("box-title > h3")
 _SENTENCE_HEADING = 60  # characters: a heading this long is text set large, not a block's title
+_BOX_LEVELS = 3  # wrappers around a removed block that may be left with its title
 
 
 def _remove_orphan_headings(container: LexborNode) -> None:
