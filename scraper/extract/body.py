@@ -40,6 +40,7 @@ _INLINE = frozenset(("a", "abbr", "b", "big", "br", "cite", "code", "del", "dfn"
                      "img", "ins", "kbd", "mark", "nobr", "q", "s", "samp", "small", "span",
                      "strike", "strong", "sub", "sup", "time", "tt", "u", "var", "wbr"))
 _NOT_ELEMENTS = frozenset(("-text", "-comment"))
+_FEW_PARAGRAPHS = 2000  # characters of prose in <p>s and text blocks, below which inline ones count
 
 _MAX_CLIMB = 256  # levels
 _MAX_LINK_BLOCK_DEPTH = 64  # a teaser rail holds its links a few levels down, not 64
@@ -87,7 +88,7 @@ def _content(prose: _Prose) -> tuple[str, float]:
     and how much prose that element held."""
     container = _container(prose)
     lead = [plain_text(block) for block in lead_before(container, prose.of)]
-    removed = _Removed(container)
+    removed = _Removed(container, prose)
     _remove_furniture(container, prose, removed)
     _remove_link_blocks(container, prose, removed)
     removed.emptied_boxes()
@@ -144,6 +145,7 @@ class _Prose:
     def _measure(self, root: LexborNode) -> None:
         paragraphs: list[tuple[LexborNode, int]] = []
         links: dict[int, list[int]] = {}
+        wrappers: list[LexborNode] = []  # blocks without text of their own: inline markup only?
         for node in root.css(_PROSE):  # the hot loop: lengths inlined, len(text.strip())
             tag = node.tag
             if tag in _PARAGRAPHS:
@@ -164,12 +166,25 @@ class _Prose:
             if value >= _MIN_PROSE:
                 self._credit(node, value, value)
                 self.bare.add(node.mem_id)
-            elif tag in _INLINE_BLOCKS and _inline_only(node):
-                # A paragraph written as a block of inline markup: <div><span>…</span></div>.
-                length = len(node.text().strip())
-                if length >= _MIN_PROSE:
-                    paragraphs.append((node, length))
-                    links[node.mem_id] = [_chars(a.text()) for a in node.css("a")]
+            elif tag in _INLINE_BLOCKS:
+                wrappers.append(node)
+        self._credit_paragraphs(paragraphs, links)
+        if sum(self.own.values()) < _FEW_PARAGRAPHS:
+            # Little prose in <p>s and text blocks: the paragraphs may be written as blocks of
+            # inline markup, <div><span>…</span></div> (Blogger, WYSIWYG editors). Looked for
+            # only here: where <p>s carry the article, checking every <div> costs a fifth of
+            # the extraction.
+            paragraphs, links = [], {}
+            for node in wrappers:
+                if _inline_only(node):  # most wrappers fail at their first child element
+                    length = len(node.text().strip())
+                    if length >= _MIN_PROSE:
+                        paragraphs.append((node, length))
+                        links[node.mem_id] = [_chars(a.text()) for a in node.css("a")]
+            self._credit_paragraphs(paragraphs, links)
+
+    def _credit_paragraphs(self, paragraphs: list[tuple[LexborNode, int]],
+                           links: dict[int, list[int]]) -> None:
         for node, length in paragraphs:
             link_lengths = links.get(node.mem_id)
             value = length
@@ -247,17 +262,12 @@ def _container(prose: _Prose) -> LexborNode:
     chosen = key = max(rank, key=rank.__getitem__)
     # A page marking one element as its article keeps the choice inside it: a teaser list or
     # a form can outweigh a short article (a paywall's preview).
-    article = _the_article(prose)
-    if article is not None and not _holds(prose, chosen, article):
+    article = _the_article(prose, chosen)
+    if article is not None:
         inside = [article]
         for part in inside:
             inside.extend(prose.children.get(part, ()))
-        if chosen in inside:
-            article = None  # the choice is the article's already: widen as usual
-        else:
-            chosen = key = max(inside, key=rank.__getitem__)
-    else:
-        article = None
+        chosen = key = max(inside, key=rank.__getitem__)
     strength = rank[chosen]  # of the prose chosen so far
     # A cluster nearly as strong as the first part is a part too, however strong all chosen so
     # far: an article of many blocks (a magazine's CMS modules) grows past any single one.
@@ -301,22 +311,27 @@ def _same_kind(prose: _Prose, key: int, others: list[int], under: set[int]) -> b
     classes = node.attributes.get("class")
     if not classes:
         return False  # unnamed blocks are of no kind
-    return sum(prose.value[other] >= _MIN_PROSE and other not in under
-               and prose.node[other].tag == node.tag
-               and prose.node[other].attributes.get("class") == classes
-               for other in others) >= _PEERS
+    found = 0
+    for other in others:
+        peer = prose.node[other]
+        if peer.tag == node.tag and prose.value[other] >= _MIN_PROSE and other not in under \
+                and peer.attributes.get("class") == classes:
+            found += 1
+            if found == _PEERS:
+                return True
+    return False
 
 
-def _the_article(prose: _Prose) -> int | None:
-    """The page's one article element, when it marks one holding prose: the one
-    [itemprop=articleBody], else the one <article> (pages with many, teaser cards as
-    <article>s, say nothing by it)."""
-    for selector in _ARTICLE_MARKUP:
-        marked = prose.root_node.css(selector)
-        if len(marked) == 1:
-            key = marked[0].mem_id
-            return key if prose.value.get(key, 0.0) >= _MIN_PROSE else None
-    return None
+def _the_article(prose: _Prose, chosen: int) -> int | None:
+    """The page's one <article>, when it has one holding prose and the choice lies outside
+    it: pages with many (teaser cards as <article>s) say nothing by it."""
+    articles = [key for key, node in prose.node.items()
+                if node.tag == "article" and prose.value[key] >= _MIN_PROSE]
+    if len(articles) != 1 or _holds(prose, chosen, articles[0]) \
+            or _holds(prose, articles[0], chosen):
+        return None  # none, many, or the choice is its already
+    # Rare: only now is the whole page searched for other, prose-less <article>s.
+    return articles[0] if len(prose.root_node.css("article")) == 1 else None
 
 
 def _holds(prose: _Prose, outer: int, inner: int) -> bool:
@@ -330,8 +345,6 @@ def _holds(prose: _Prose, outer: int, inner: int) -> bool:
         key = prose.parent.get(key)
     return False
 
-
-_ARTICLE_MARKUP = ("[itemprop=articleBody]", "article")
 
 
 def _furniture(prose: _Prose) -> tuple[set[int], set[int]]:
@@ -357,15 +370,17 @@ class _Removed:
     """What cleaning took out of the body's element, counted by the block it was taken from:
     a box emptied of its list or widget keeps only its title, which goes after it."""
 
-    def __init__(self, container: LexborNode) -> None:
+    def __init__(self, container: LexborNode, prose: _Prose) -> None:
         self.top = container.mem_id
+        self.prose = prose
         self.taken: dict[int, tuple[LexborNode, int]] = {}  # block -> (block, characters taken)
 
     def remove(self, node: LexborNode) -> None:
         parent = node.parent
-        if parent is not None and parent.mem_id != self.top:
-            _, before = self.taken.get(parent.mem_id, (parent, 0))
-            self.taken[parent.mem_id] = (parent, before + _chars(node.text()))
+        if parent is not None and (key := parent.mem_id) != self.top \
+                and self.prose.own.get(key, 0.0) < _SENTENCE_HEADING:  # paragraphs: no box
+            _, before = self.taken.get(key, (parent, 0))
+            self.taken[key] = (parent, before + _chars(node.text()))
         node.decompose(recursive=False)  # detaches only: what is inside stays valid
 
     def emptied_boxes(self) -> None:
@@ -373,8 +388,7 @@ class _Removed:
         for _ in range(_BOX_LEVELS):
             boxes, self.taken = self.taken, {}
             for box, gone in boxes.values():
-                left = _chars(box.text())
-                if left < min(_SENTENCE_HEADING, gone):
+                if _chars(box.text()) < min(_SENTENCE_HEADING, gone):
                     self.remove(box)
             if not self.taken:
                 return
@@ -387,23 +401,26 @@ def _remove_furniture(container: LexborNode, prose: _Prose, removed: _Removed) -
     headline = container.css_first("h1")  # the article's title is not its text; later h1s may be
     if headline is not None and prose.of(headline) == 0.0:
         headline.decompose(recursive=False)
-    furniture = [(node, by, _kind(node) if by == "names" else None)
-                 for node in container.css(CANDIDATES) if (by := furniture_by(node)) is not None]
+    furniture = [(node, by) for node in container.css(CANDIDATES)
+                 if (by := furniture_by(node)) is not None]
     # Sibling blocks of one kind, named like furniture, that together hold most of the article
     # are its parts, and the words that named them the page's vocabulary, not furniture: a
-    # page builder's 'widget's, a recipe's 'print' steps.
-    named: dict[tuple, float] = {}
-    for node, _, kind in furniture:
-        if kind is not None:
-            named[kind] = named.get(kind, 0.0) + prose.of(node)
+    # page builder's 'widget's, a recipe's 'print' steps. (Only blocks with prose count.)
+    named: dict[tuple, list] = {}
+    for node, by in furniture:
+        if by == "names" and (value := prose.of(node)):
+            group = named.setdefault(_kind(node), [0.0, []])
+            group[0] += value
+            group[1].append(node)
     vocabulary: set[str] = set()
-    for node, _, kind in furniture:
-        if kind is not None and named[kind] > limit:
-            vocabulary |= furniture_words(names_of(node))
-    for node, _, kind in furniture:
+    for value, nodes in named.values():
+        if value > limit:
+            for node in nodes:
+                vocabulary |= furniture_words(names_of(node))
+    for node, by in furniture:
         if prose.of(node) > limit:
             continue  # a wrapper of the article
-        if kind is None or not vocabulary or not furniture_words(names_of(node)) <= vocabulary:
+        if by == "markup" or not vocabulary or not furniture_words(names_of(node)) <= vocabulary:
             removed.remove(node)
     for node in prose.link_lists:  # judged again without the furniture they held (hover cards)
         if _is_link_list(_chars(node.text()), [_chars(a.text()) for a in node.css("a")]):
@@ -462,7 +479,8 @@ def _remove_orphan_headings(container: LexborNode) -> None:
     just removed ('Related posts', 'Read also:'), or of nothing at all. (Last first: a
     heading over only orphans is one too.)"""
     for heading in reversed(container.css("h1, h2, h3, h4, h5, h6")):
-        if len(heading.text().strip()) < _SENTENCE_HEADING and not _has_text_after(heading, container):
+        if len(heading.text().strip()) < _SENTENCE_HEADING \
+                and not _has_text_after(heading, container):
             heading.decompose(recursive=False)
 
 

@@ -87,7 +87,8 @@ class _Search:
         self.allowed: dict[int, bool] = {}  # element -> whether it may hold a lead
 
     def blocks_after_headline(self, element: LexborNode) -> tuple[list[LexborNode], bool]:
-        """The lead blocks in `element` (after its headline when it holds one), and whether it does."""
+        """The lead blocks in `element` (after its headline when it holds one), and whether
+        it does."""
         tag = element.tag
         if _is_headline(element):
             return [], True
@@ -106,8 +107,8 @@ class _Search:
             if _is_headline(node):
                 blocks, taken, headline = [], set(), True  # what came before it is not lead
                 continue
-            if node.tag == "h3" or self.inside(node, element, taken) or not self.may_hold_lead(node) \
-                    or not _is_lead(node):
+            if node.tag == "h3" or not _is_lead(node) or self.inside(node, element, taken) \
+                    or not self.may_hold_lead(node):
                 continue
             blocks.append(node)
             taken.add(node.mem_id)
