@@ -109,3 +109,15 @@ def test_a_long_read_whose_later_sections_are_short_comes_out_whole():
     assert body.endswith("wird in der Kantine der Käserei mehr diskutiert als gegessen.")
     for furniture in ("Jana Roth", "Die alte Mühle am Bach", "Mehr zum Thema", "Impressum"):
         assert furniture not in body
+
+
+def test_an_event_page_of_sections_keeps_its_description_programme_and_directions():
+    body = article_of("body-event.html").body_text
+    assert body.startswith("In einer lockeren Atmosphäre lernen Studierende")
+    assert "Programm\n\n18.00 Uhr\nBegrüssung und Vorstellung der Firmen\n18.45 Uhr" in body
+    assert body.endswith("Anreise\n\nDer Anlass findet im Stadthaus statt, fünf Gehminuten vom "
+                         "Bahnhof. Parkplätze gibt es im Parkhaus am Rhein, Velos können im Hof "
+                         "abgestellt werden.")
+    for furniture in ("Sprungbrett-Abend in Schaffhausen", "Anmeldung\n", "E-Mail", "Login",
+                      "Datenschutz"):
+        assert furniture not in body

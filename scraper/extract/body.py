@@ -309,8 +309,8 @@ def _same_kind(prose: _Prose, key: int, others: list[int], under: set[int]) -> b
     It takes two: one block of the same kind may be the site's boilerplate."""
     node = prose.node[key]
     classes = node.attributes.get("class")
-    if not classes:
-        return False  # unnamed blocks are of no kind
+    if not classes and node.tag != "section":
+        return False  # unnamed blocks are of no kind, but the sections of a document
     found = 0
     for other in others:
         peer = prose.node[other]

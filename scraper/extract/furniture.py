@@ -54,8 +54,9 @@ _WORD = re.compile(
 _ARTICLE_TEXT = re.compile(
     r"(?<![a-z0-9])(?:(?:article|entry|post|story)[_-]*(?:body|content|text)(?![a-z0-9])|embed)")
 _CAMEL_HUMP = re.compile(r"(?<=[a-z])(?=[A-Z])")  # "newsCaption" is "news-caption"
-# Classes that tell a state or a layout of the element, not what it is: "has-sidebar", "no-ads".
-_STATE = re.compile(r"(?<![a-z0-9])(?:has|with|no|is|show|hide|enable|disable)[_-][a-z0-9_-]*")
+# Classes that tell a state or a layout of the element, not what it is: "has-sidebar", "no-ads";
+# and hooks for scripts, which tell what a script does with it: "js-lightbox-gallery".
+_STATE = re.compile(r"(?<![a-z0-9])(?:has|with|no|is|show|hide|enable|disable|js)[_-][a-z0-9_-]*")
 
 
 def is_furniture(node: LexborNode) -> bool:
