@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
-_POINTERS = "←→↑↓⇐⇒⟵⟶«»‹›<>❮❯❬❭〈〉《》⟨⟩▶◀►◄▸◂"  # arrows a title never starts or ends with
-_ARROWS = _POINTERS + "|/\\-–—:·•…*"  # with the separators a bare label may carry
+POINTERS = "←→↑↓⇐⇒⟵⟶«»‹›<>❮❯❬❭〈〉《》⟨⟩▶◀►◄▸◂"  # arrows a title never starts or ends with
+_ARROWS = POINTERS + "|/\\-–—:·•…*"  # with the separators a bare label may carry
+# The pointers that point back (to the previous post) and forward, in a left-to-right page.
+_BACK_POINTERS = "←⇐⟵«‹<❮❬〈《⟨◀◄◂"
+_FORTH_POINTERS = "→⇒⟶»›>❯❭〉》⟩▶►▸"
 _ACCENTS = re.compile("[\u0300-\u036f]")  # combining accents of Latin, Greek, Cyrillic
 # Latin letters with a stroke, which Unicode does not decompose into letter + accent.
 _UNDECOMPOSED = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ı": "i", "ŧ": "t",
@@ -45,41 +49,66 @@ def strip_arrows(text: str) -> str:
 def without_direction_label(text: str) -> str:
     """A link's text without a direction label in the same text node: '« Poprzedni wpis:
     The title' -> 'The title', 'Next: The title →' -> 'The title'."""
-    text = text.strip(_POINTERS + " \u00a0")
+    text = text.strip(POINTERS + " \u00a0")
     head, colon, rest = text.partition(":")
     if colon and rest.strip() and is_direction_label(head):
-        return rest.strip(_POINTERS + " \u00a0")
+        return rest.strip(POINTERS + " \u00a0")
     return text
 
 
-# Words of prev/next labels: the direction, and the nouns labels pair with it.
-_DIRECTION = """
-previous prev next older newer earlier later back forward go read continue
-predchadzajuci predchadzajuca predchadzajuce predosly predosla posledny posledna dalsi dalsia
-dalsie nasledujuci nasledujuca nasledujuce predchozi nasledujici
-vorheriger vorherige vorheriges naechster naechste naechstes nachster nachste nachstes zurueck
-zuruck weiter neuerer neuere aelterer alterer altere
-precedent precedente precedents suivant suivante suivants plus recent ancien ancienne
-anterior anteriores siguiente siguientes proximo proxima proximos mas reciente antigua antiguo
-seguinte seguintes recente recentes antiga antigo mais
-precedente successivo successiva prossimo prossima
-vorige volgende eerder later nieuwer ouder
-poprzedni poprzednia poprzednie nastepny nastepna nastepne starszy nowszy
-forrige neste naeste tidligere nyere foregaende nasta naesta foregående
-edellinen seuraava
-elozo kovetkezo
-anterioara urmatoare urmatorul
-prethodni sljedeci sledeci naredni
-предыдущая предыдущий предыдущее следующая следующий следующее назад вперед вперёд ранее
-попередня попередній наступна наступний
-προηγουμενο επομενο
-onceki sonraki
-sebelumnya berikutnya selanjutnya
-truoc tiep
-السابق التالي
-הקודם הבא
-पिछला अगला
-이전 다음 이전글 다음글
+# Words of prev/next labels: the direction, and the nouns labels pair with it. A word
+# pointing back (to the previous, older post), forward (next, newer), or either way.
+_BACKWARD = """
+previous prev older earlier back
+predchadzajuci predchadzajuca predchadzajuce predosly predosla predchozi
+vorheriger vorherige vorheriges zurueck zuruck aelterer alterer altere
+precedent precedente precedents ancien ancienne
+anterior anteriores antigua antiguo antiga antigo
+vorige eerder ouder
+poprzedni poprzednia poprzednie starszy
+forrige tidligere foregaende foregående
+edellinen
+elozo
+anterioara
+prethodni
+предыдущая предыдущий предыдущее назад ранее
+попередня попередній
+προηγουμενο
+onceki
+sebelumnya
+truoc
+السابق
+הקודם
+पिछला
+이전 이전글
+"""
+_FORWARD = """
+next newer later forward
+dalsi dalsia dalsie nasledujuci nasledujuca nasledujuce nasledujici
+naechster naechste naechstes nachster nachste nachstes weiter neuerer neuere
+suivant suivante suivants recent
+siguiente siguientes proximo proxima proximos reciente recente recentes seguinte seguintes
+successivo successiva prossimo prossima
+volgende nieuwer
+nastepny nastepna nastepne nowszy
+neste naeste nyere nasta naesta
+seuraava
+kovetkezo
+urmatoare urmatorul
+sljedeci sledeci naredni
+следующая следующий следующее вперед вперёд
+наступна наступний
+επομενο
+sonraki
+berikutnya selanjutnya
+tiep
+التالي
+הבא
+अगला
+다음 다음글
+"""
+_EITHER = """
+go read continue posledny posledna plus mas mais
 """
 _NOUNS = """
 post posts pos article articles entry entries story stories item page news blog note
@@ -108,6 +137,9 @@ _CJK_LABELS = """
 前の記事 次の記事 前の投稿 次の投稿 前のページ 次のページ 前へ 次へ 前の 次の 記事 投稿 新しい 古い
 上一篇文章 下一篇文章 上一篇 下一篇 上一页 下一页 上一則 下一則 上一 下一 文章 前 次
 """
+# The phrases among them that point one way: back (previous, older) or forward (next, newer).
+_CJK_BACKWARD = ("前", "上一", "古い")
+_CJK_FORWARD = ("次", "下一", "新しい")
 
 # Words inside a field label that mark the field as required: '(Pflichtfeld)', '(obligatoire)'.
 _REQUIRED = """
@@ -138,7 +170,9 @@ HONEYPOT_PHRASES = ("leave this field blank", "leave blank", "leave empty", "do 
                     "空欄のまま", "入力しないで")
 
 
-DIRECTION_WORDS = _folded(_DIRECTION)
+BACKWARD_WORDS = _folded(_BACKWARD)
+FORWARD_WORDS = _folded(_FORWARD)
+DIRECTION_WORDS = BACKWARD_WORDS | FORWARD_WORDS | _folded(_EITHER)
 LABEL_WORDS = DIRECTION_WORDS | _folded(_NOUNS) | _folded(_FILLERS)
 CJK_LABELS = sorted(_folded(_CJK_LABELS), key=len, reverse=True)  # longest first
 REQUIRED_WORDS = _folded(_REQUIRED)
@@ -161,6 +195,34 @@ def is_direction_label(text: str) -> bool:
     return any(t in DIRECTION_WORDS for t in tokens) and all(t in LABEL_WORDS for t in tokens)
 
 
+def label_direction(text: str, rtl: bool = False) -> str | None:
+    """'prev' or 'next' when a label on a link points one way: by an arrow at its start or
+    end ('← Older', '→ The title', 'Next »'), else, when it is a direction label, by its words
+    ('Poprzedni wpis', 'Newer Post', '次の記事'). None when it points nowhere or both ways
+    ('«A quoted title»'). `rtl`: the page reads right to left, where arrows point the other way."""
+    text = text.strip(" \u00a0\t\n")
+    if not text:
+        return None
+    ends = text[0] + text[-1]
+    back = any(c in _BACK_POINTERS for c in ends)
+    forth = any(c in _FORTH_POINTERS for c in ends)
+    if back != forth:
+        return "prev" if back != rtl else "next"
+    if back or not is_direction_label(text):
+        return None
+    tokens = words(text)
+    if all("\u3040" <= t <= "\ufaff" for t in tokens):
+        folded = fold(text)
+        back = any(phrase in folded for phrase in _CJK_BACKWARD)
+        forth = any(phrase in folded for phrase in _CJK_FORWARD)
+    else:
+        back = not BACKWARD_WORDS.isdisjoint(tokens)
+        forth = not FORWARD_WORDS.isdisjoint(tokens)
+    if back != forth:
+        return "prev" if back else "next"
+    return None
+
+
 def is_required_marker(text: str) -> bool:
     """Whether `text` ('*', '(Pflichtfeld)', '（必須）', 'required') marks a field as required."""
     inner = text.strip().strip("()[]（）【】 \u00a0:-–").strip()
@@ -175,6 +237,7 @@ def is_required_marker(text: str) -> bool:
             and all(t in REQUIRED_WORDS or t in REQUIRED_FILLERS for t in tokens))
 
 
+@lru_cache(maxsize=4096)  # asked of the same class lists again and again
 def says_comment(value: str | None) -> bool:
     """Whether an id, class, name or action says 'comment' in some language."""
     if not value:

@@ -19,13 +19,35 @@ _SMALL_PAGE_SUFFIX = re.compile(r"/(?:[a-z]+[-_/])?\d{1,2}/?$")
 _COMMENT_PAGE = re.compile(r"/comment-page-\d+|[?&]cpage=\d+|[?&](?:comments?_?page|cp)=\d+", re.I)
 _LISTING_PAGE = re.compile(r"/page/\d+/?$", re.I)
 # A taxonomy listing by CMS convention: /tag/x/, /category/x/, /author/x/, Blogger's
-# /search/label/x, Drupal's /taxonomy/term/12 (optionally paged).
-_LISTING = re.compile(
-    r"/(?:tags?|category|categories|topics?|authors?|label|kategorie|kategoria|categoria|"
-    r"categorie|rubrique|rubrik|rubrika|schlagwort|etiqueta|tema|temat|theme|thema|term)"
-    r"/[^/]+/?(?:page/\d+/?)?$", re.I)
+# /search/label/x, Drupal's /taxonomy/term/12 (optionally paged): the directory before the
+# last segment.
+_LISTING_DIRECTORIES = frozenset((
+    "tag", "tags", "category", "categories", "topic", "topics", "author", "authors", "label",
+    "kategorie", "kategoria", "categoria", "categorie", "rubrique", "rubrik", "rubrika",
+    "schlagwort", "etiqueta", "tema", "temat", "theme", "thema", "term"))
+_NOT_WEB = re.compile(r"(?:javascript|mailto|tel|data|sms|callto|whatsapp|fb-messenger):", re.I)
+_ID = re.compile(r"\d{5,}")  # a number longer than a year
 _PAGE_PARAMS = frozenset(("page", "paged", "pg", "seite", "pagina", "strana", "strona",
                           "start", "offset", "cpage", "pagenum", "pageno", "page_no", "pn"))
+
+
+def origin_of(url: str | None) -> str | None:
+    """'https://host:port' of a plain web address (no user), else None."""
+    plain = _PLAIN_ORIGIN.match(url or "")
+    return plain.group(0) if plain else None
+
+
+def plain_absolute(origin: str | None, href: str) -> str | None:
+    """`href` made absolute by string work alone, where that is exact: a plain web address
+    as it stands, or a path from the root joined to `origin` (the page's base); None when
+    it takes a full resolution (relative paths, dot segments, spaces, odd schemes)."""
+    if "/." in href or not href.isprintable() or " " in href:
+        return None
+    if href.startswith(("https://", "http://")):
+        return href if _PLAIN_HOST.match(href) else None
+    if origin and href.startswith("/") and not href.startswith("//") and "\\" not in href:
+        return origin + href
+    return None
 
 
 def without_fragment(href: str) -> str:
@@ -33,13 +55,23 @@ def without_fragment(href: str) -> str:
     return href.split("#", 1)[0]
 
 
+# The host of a plain web address (no user, no IPv6), read without parsing the whole URL.
+_PLAIN_HOST = re.compile(r"https?://([a-z0-9.-]+)(?::\d*)?(?:[/?#]|$)", re.I)
+_PLAIN_URL = re.compile(r"(https?)://([a-zA-Z0-9.-]+(?::\d*)?)([^?#\s]*)(?:\?([^#\s]*))?(?:#(\S*))?\Z")
+_PLAIN_ORIGIN = re.compile(r"https?://[a-z0-9.-]+(?::\d+)?(?=[/?#]|$)", re.I)
+
+
 @lru_cache(maxsize=1024)  # a page asks about the same few hosts hundreds of times
 def site_of(url: str | None) -> str:
     """The host without `www.` and port: the unit a site spans for same-site checks."""
-    try:
-        host = (urlsplit(url or "").hostname or "").lower()
-    except ValueError:
-        return ""
+    plain = _PLAIN_HOST.match(url or "")
+    if plain:
+        host = plain.group(1).lower()
+    else:
+        try:
+            host = (urlsplit(url or "").hostname or "").lower()
+        except ValueError:
+            return ""
     return host[4:] if host.startswith("www.") else host
 
 
@@ -48,6 +80,11 @@ class _Own:
     site: str
     path: str  # without its trailing slash
     query: str
+
+    @property
+    def first_page(self) -> str:
+        """The path without a page number: /article on /article/2 (else the path itself)."""
+        return _SMALL_PAGE_SUFFIX.sub("", self.path + "/")
 
 
 class PageAddress:
@@ -62,14 +99,19 @@ class PageAddress:
                 if own not in self._own:
                     self._own.append(own)
         self.sites = {own.site for own in self._own}
+        self._first_pages = [(own, own.first_page) for own in self._own]
+        self._shapes = {_shape(own.path) for own in self._own}
+        self._origin = next(filter(None, map(origin_of, urls)), None)
+        self._articles: dict[tuple[str, bool], bool] = {}  # a page asks about a link many times
 
     def same_site(self, href: str) -> bool:
         """Whether `href` is on this page's site (sub-domains count); True when none is known."""
-        if not self.sites:
+        return self._on_site(site_of(href))
+
+    def _on_site(self, host: str) -> bool:
+        if not self.sites or host in self.sites:
             return True
-        host = site_of(href)
-        return any(host == s or host.endswith("." + s) or s.endswith("." + host)
-                   for s in self.sites)
+        return any(host.endswith("." + s) or s.endswith("." + host) for s in self.sites)
 
     def is_article(self, href: str | None, other_sites: bool = False) -> bool:
         """Whether an absolute `href` may lead to another article: a web address that is not
@@ -77,37 +119,79 @@ class PageAddress:
         listing, and (unless `other_sites`) on this site."""
         if not href or not href.startswith(("http://", "https://")):
             return False
-        if not other_sites and not self.same_site(href):
+        known = self._articles.get((href, other_sites))
+        if known is None:
+            known = self._articles[href, other_sites] = self._weigh(href, other_sites)
+        return known
+
+    def _weigh(self, href: str, other_sites: bool) -> bool:
+        parts = _split(href)
+        if parts is None:
             return False
-        return not (self.is_self(href) or self.is_pagination(href) or self.is_section(href)
-                    or self.is_listing(href))
+        site = site_of(href)
+        if not other_sites and not self._on_site(site):
+            return False
+        path, query = parts.path.rstrip("/"), parts.query
+        return not (self._is_self(site, path, query) or self._is_section(site, path, query)
+                    or _listing_path(parts.path) or self._pages(href, parts, site, path))
+
+    def article_key(self, href: str) -> str | None:
+        """A first look at a link as written, without resolving it against the page's base:
+        None when it surely leads to no other article of the site (a fragment, a script,
+        a mail address, another site, this page, a section above it, a listing...), else
+        a key its spellings share (absolute or from the root, `www.` or not, any fragment).
+        A path from the root is taken on this page's own site; a relative one may be
+        anything, and is its own key."""
+        href = href.strip()
+        if not href or href[0] == "#" or _NOT_WEB.match(href):
+            return None
+        if href.startswith("//"):
+            href = "https:" + href
+        elif href.startswith("/") and self._origin:
+            href = self._origin + href
+        elif not href.startswith(("http://", "https://")):
+            return without_fragment(href)
+        if not self.is_article(href):
+            return None
+        parts = _split(href)
+        return f"{site_of(href)}{parts.path}?{parts.query}" if parts else href
 
     def is_self(self, href: str) -> bool:
         """Whether `href` is this very page (scheme, `www.`, trailing slash and fragment aside)."""
         parts = _split(href)
-        if parts is None:
-            return False
-        site, path = site_of(href), parts.path.rstrip("/")
-        return any(o.site == site and o.path == path and o.query == parts.query for o in self._own)
+        return parts is not None and self._is_self(site_of(href), parts.path.rstrip("/"),
+                                                   parts.query)
+
+    def _is_self(self, site: str, path: str, query: str) -> bool:
+        return any(o.site == site and o.path == path and o.query == query for o in self._own)
 
     def is_section(self, href: str) -> bool:
         """Whether `href` is the home page or a section above this page (/science above
         /science/2019/11/8/...): a listing, never another article."""
         parts = _split(href)
+        return parts is not None and self._is_section(site_of(href), parts.path.rstrip("/"),
+                                                      parts.query)
+
+    def _is_section(self, site: str, path: str, query: str) -> bool:
+        if not path:
+            return not query
+        below = path + "/"
+        return any(o.site == site and o.path.startswith(below) for o in self._own)
+
+    def same_shape(self, href: str) -> bool:
+        """Whether `href`'s path is shaped like this page's, as a sibling article's is: as
+        many segments, numbers in the same ones (/2025/03/slug/ and /2025/02/other/), and
+        an id in the last one where the page has one (/news-275350-slug, not /news.html)."""
+        parts = _split(href)
         if parts is None:
             return False
-        path = parts.path.rstrip("/")
-        if not path and not parts.query:
-            return True
-        site = site_of(href)
-        return bool(path) and any(o.site == site and o.path.startswith(path + "/")
-                                  for o in self._own)
+        return _shape(parts.path) in self._shapes
 
     @staticmethod
     def is_listing(href: str) -> bool:
         """Whether `href` is a tag, category or author listing (by the CMS's URL convention)."""
         parts = _split(href)
-        return parts is not None and bool(_LISTING.search(parts.path))
+        return parts is not None and _listing_path(parts.path)
 
     def is_pagination(self, href: str) -> bool:
         """Whether `href` pages through comments, a listing, or this article itself.
@@ -116,12 +200,16 @@ class PageAddress:
         `/comment-page-2/` or `?cpage=2` anywhere, and a listing's `/page/2/`.
         """
         parts = _split(href)
-        if parts is None:
-            return False
-        if _COMMENT_PAGE.search(href) or _LISTING_PAGE.search(parts.path):
+        return parts is not None and self._pages(href, parts, site_of(href),
+                                                 parts.path.rstrip("/"))
+
+    def _pages(self, href: str, parts: SplitResult, site: str, path: str) -> bool:
+        lowered = href.lower()
+        if ("comment" in lowered or "cp" in lowered) and _COMMENT_PAGE.search(href):
             return True
-        site, path = site_of(href), parts.path.rstrip("/")
-        for own in self._own:
+        if "/page/" in lowered and _LISTING_PAGE.search(parts.path):
+            return True
+        for own, base in self._first_pages:
             if own.site != site:
                 continue
             if path == own.path:
@@ -132,7 +220,6 @@ class PageAddress:
                     path[len(own.path):] + "/"):
                 return True
             # On page 2 of an article, page 1 and page 3 are siblings: /article/1, /article/3.
-            base = _SMALL_PAGE_SUFFIX.sub("", own.path + "/")
             if base and base != own.path and (path == base or (
                     path.startswith(base + "/")
                     and _SMALL_PAGE_SUFFIX.fullmatch(path[len(base):] + "/"))):
@@ -144,10 +231,27 @@ class PageAddress:
 def _split(url: str | None) -> SplitResult | None:
     if not url:
         return None
+    plain = _PLAIN_URL.match(url)
+    if plain:  # what urlsplit gives, read in one go (pages hold hundreds of links)
+        return SplitResult(plain[1], plain[2], plain[3], plain[4] or "", plain[5] or "")
     try:
         return urlsplit(url)
     except ValueError:
         return None
+
+
+def _listing_path(path: str) -> bool:
+    """Whether a path is that of a tag, category or author listing (or a page of one)."""
+    segments = [segment for segment in path.lower().split("/") if segment]
+    if len(segments) >= 4 and segments[-2] == "page" and segments[-1].isdigit():
+        segments = segments[:-2]  # a page of the listing
+    return len(segments) >= 2 and segments[-2] in _LISTING_DIRECTORIES
+
+
+def _shape(path: str) -> tuple[bool, ...]:
+    """For each segment of a path, whether it is a number; and whether the last holds an id."""
+    segments = path.strip("/").split("/")
+    return (*(segment.isdigit() for segment in segments), bool(_ID.search(segments[-1])))
 
 
 def _differs_by_page_number(query: str, own_query: str) -> bool:

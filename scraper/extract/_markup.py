@@ -62,13 +62,20 @@ def names_of(node: LexborNode) -> list[str]:
 
 
 def markup_words(node: LexborNode) -> frozenset[str]:
-    """All words in the class and id of `node`."""
+    """All words in the class and id of `node`, but those of classes that say what it holds
+    or lacks (`has-sidebar`, `has_ae_slider`, `no-comments`, `with-thumbnail`): they
+    describe its layout, not what it is."""
     attrs = node.attributes
     return _word_set(attrs.get("class") or "", attrs.get("id") or "")
 
 
+_HOLDS = re.compile(r"(?:has|with|no)[_-]", re.I)
+
+
 @lru_cache(maxsize=8192)
 def _word_set(classes: str, id_: str) -> frozenset[str]:
+    if _HOLDS.search(classes):
+        classes = " ".join(c for c in classes.split() if not _HOLDS.match(c))
     return frozenset(name_words(classes) + name_words(id_))
 
 
@@ -95,6 +102,28 @@ def ancestors(node: LexborNode, stop: LexborNode | None = None) -> Iterator[Lexb
 # What only the article's own area holds: its headline and its body.
 _ARTICLE_MARKERS = ("h1, [itemprop=articleBody], [itemprop=headline], .entry-content, .post-content, "
                     ".post-body, .article-body, .article-content, .entry-title, .post-title")
+
+
+# Where an element belongs to the site and not to the article.
+_CHROME_TAGS = frozenset(("header", "nav", "footer", "aside"))
+_CHROME_WORDS = frozenset(("masthead", "nav", "navbar", "navigation", "menu", "footer", "sidebar",
+                           "widget", "logo", "branding", "brand", "modal", "popup", "banner"))
+_SITE_WORDS = frozenset(("site", "page", "global", "top", "main"))
+
+
+def place_of(node: LexborNode) -> str:
+    """'article' inside <article>/<main>, 'chrome' in the site's header/nav/sidebar/footer, else 'page'."""
+    chrome = False
+    for parent in ancestors(node):
+        if parent.tag in ("article", "main"):
+            return "article"
+        if parent.tag in _CHROME_TAGS:
+            chrome = True
+            continue
+        names = markup_words(parent)
+        if not _CHROME_WORDS.isdisjoint(names) or ("header" in names and _SITE_WORDS & names):
+            chrome = True
+    return "chrome" if chrome else "page"
 
 
 # Elements inside a link or a field label that label it instead of naming anything.

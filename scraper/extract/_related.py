@@ -1,4 +1,5 @@
-"""The article's related ('read next') links, from the blocks that say so in their markup.
+"""The article's related ('read next') links: from the blocks that say so in their markup,
+else from the first headed list of teaser cards after the article.
 
 A related block is an element whose class or id says related / read-next / see-also /
 similar / more-on (`td_block_related_posts`, `jnews_related_post_container`, Cocoon's
@@ -7,6 +8,16 @@ single-post template; never one that also says recent, popular, trending, latest
 sponsored... (site-wide widgets), nor one inside such a region. From each block, its
 article links in page order: not tag, category or author listings, not a card's meta
 links; deduplicated by address, with titles from the cards' headings.
+
+When no block says so, many themes still show related posts: a grid or list of cards
+(picture, title, date) under a heading in the site's language ('Lees ook', 'Вам также
+может быть интересно'), after the body, after the comments or in the post's footer. Then
+the first list of cards (see `_cards`) after the headline counts when it is shaped like
+teasers (two or more cards of one kind, most titled like headlines, no running text
+between them), stands under a heading of its own that leads nowhere else (a 'More from
+Sports' heading linking to the section is a section's feed), lies outside the running
+text of the body, and sits in no region beside the article: sidebar, widget, menu,
+navigation, comments, the site's header or footer, site-wide boxes (recent, popular...).
 
 Only reads the tree; navigation hands it the candidates of its single pass.
 """
@@ -18,7 +29,8 @@ from urllib.parse import urlsplit
 from selectolax.lexbor import LexborNode
 
 from ..models import Link
-from ._lexicon import words
+from ._cards import Card, CardList, PostArea, heading_of
+from ._lexicon import says_comment, words
 from ._links import PageAddress, without_fragment
 from ._markup import ancestors, in_region, is_label, is_title, markup_words, name_words, names_of
 from ._text import clean_text
@@ -37,6 +49,18 @@ _SITE_WIDE = frozenset((
     "editors", "sponsored", "promoted", "partner", "partners", "ad", "ads", "advert",
     "search", "searches", "queries", "sites", "products", "product", "shop",
     "video", "videos", "podcast", "podcasts", "gallery", "galleries"))
+# Regions beside the article whose card lists are not its related posts (besides _SITE_WIDE).
+_BESIDE = frozenset((
+    "aside", "sidebar", "widget", "widgets", "rail", "secondary", "right", "tabs", "menu", "nav",
+    "navbar", "navigation", "masthead", "breadcrumb", "breadcrumbs", "share", "sharing",
+    "social", "advertisement", "newsletter", "subscribe", "modal", "popup", "cookie", "gdpr",
+    "consent", "respond", "carousel", "slider", "featured", "feed", "rss"))
+# Elements that are a line of text, never a list of cards nor a card.
+_TEXT_TAGS = frozenset(("p", "span", "em", "strong", "b", "i", "small", "label", "h1", "h2",
+                        "h3", "h4", "h5", "h6", "td", "th", "dd", "dt", "blockquote", "cite",
+                        "q", "figcaption", "img", "br", "tbody", "tr", "table", "code", "pre"))
+_MIN_TITLE_WORDS = 3
+_WORD_CHARACTER = re.compile(r"[^\W_]")
 # Parts of a teaser card that link elsewhere than the article: its category, author, comments.
 _CARD_META = frozenset(("meta", "category", "categories", "cat", "cats", "tag", "tags", "author",
                         "byline", "date", "comments", "comment", "share", "social", "sharing"))
@@ -50,7 +74,7 @@ def related_links(doc: Document, candidates: list[LexborNode],
     taken: set[int] = set()
     said = 0
     for node in candidates:
-        if not _says_related(node):
+        if not says_related(node):
             continue
         said += 1
         if said > _MAX_RELATED_NAMED:
@@ -69,7 +93,85 @@ def related_links(doc: Document, candidates: list[LexborNode],
     return [Link("related", href, title) for href, title in titles.items()]
 
 
-def _says_related(node: LexborNode) -> bool:
+def structural_related(doc: Document, area: PostArea, page: PageAddress,
+                       taken: set[str]) -> list[Link]:
+    """The links of the first headed list of teaser cards after the article (see the module's
+    docstring); `taken`: addresses already found as previous/next, never related."""
+    for card_list in area.lists:  # (cheap checks first: most lists fail them)
+        if not _is_teaser_list(card_list.node, card_list.cards):
+            continue
+        if any(_is_beside(element, area) for element in area.regions(card_list.node)):
+            continue
+        heading = heading_of(card_list)
+        if heading is None or _leads_elsewhere(doc, heading):
+            continue
+        cards = area.articles(card_list)
+        if len(cards) < 2 or not _mostly(c in cards for c in card_list.cards) or any(
+                card.href in taken for card in cards):
+            continue  # a list of something else than articles, or the previous/next pair
+        if not _mostly(page.same_shape(card.href) or _reads_as_article_address(card.href)
+                       for card in cards):
+            continue  # links to sections and pages of the site, not to its articles
+        titles = [_title_of(card) for card in cards]
+        if not _mostly(len(words(t or "")) >= _MIN_TITLE_WORDS for t in titles):
+            continue  # a menu, a list of topics or sections
+        if area.amid_text(card_list.node):
+            continue
+        links: dict[str, str | None] = {}
+        for card, title in zip(cards, titles):
+            links.setdefault(card.href, title or None)
+        return [Link("related", href, title) for href, title in links.items()]
+    return []
+
+
+def _mostly(checks) -> bool:
+    """Whether at least two thirds of the checks hold."""
+    checks = list(checks)
+    return sum(checks) * 3 >= len(checks) * 2
+
+
+def _is_teaser_list(node: LexborNode, cards: list[Card]) -> bool:
+    """Two or more cards of one kind, no running text between them."""
+    if len(cards) < 2 or node.tag in _TEXT_TAGS:
+        return False
+    tag = cards[0].node.tag
+    if tag in _TEXT_TAGS or any(card.node.tag != tag for card in cards):
+        return False
+    return _WORD_CHARACTER.search(node.text(deep=False)) is None
+
+
+def _title_of(card: Card) -> str | None:
+    """A card's title: its title element's text, else its link's longest text."""
+    longest = ""
+    for anchor in card.anchors:
+        title = _card_title(anchor, card.node)
+        if title:
+            return title
+        text = clean_text(anchor, is_label)
+        if len(text) > len(longest):
+            longest = text
+    return longest or None
+
+
+def _is_beside(element: LexborNode, area: PostArea) -> bool:
+    """A region beside the article (its own header and footer are part of it)."""
+    names = markup_words(element)
+    if element.tag in ("nav", "td") or not _BESIDE.isdisjoint(names) or not _SITE_WIDE.isdisjoint(
+            names):
+        return True  # (a table cell without the headline is a column of a layout table)
+    if says_comment(" ".join(names_of(element))):
+        return True
+    if element.tag in ("header", "footer", "aside") or "footer" in names or "header" in names:
+        return not area.shares_article(element)
+    return False
+
+
+def _leads_elsewhere(doc: Document, heading: LexborNode) -> bool:
+    """A heading linking somewhere ('More from Sports' to the section) heads a feed."""
+    return any(doc.absolute(attr(anchor, "href")) for anchor in heading.css("a[href]"))
+
+
+def says_related(node: LexborNode) -> bool:
     """Whether the node's markup calls it a related block (and never site-wide)."""
     if node.tag in ("body", "html", "main", "a", "link", "meta", "script", "style", "img", "input",
                     "form", "li", "h1", "h2", "h3", "h4", "h5", "h6", "span", "p"):

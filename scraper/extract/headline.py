@@ -15,7 +15,7 @@ from selectolax.lexbor import LexborNode
 
 from ._jsonld import json_ld_items
 from ._lexicon import words
-from ._markup import ancestors, head_first, is_title, markup_words
+from ._markup import head_first, is_title, place_of
 from ._text import clean_text
 from .document import Document, attr, text_of
 
@@ -23,11 +23,6 @@ from .document import Document, attr, text_of
 _MATCH = 0.6
 _FIRST_PASS = "h1, [itemprop=headline]"
 _SECOND_PASS = ("h2, h3, [class*=title i], [class*=headline i]")
-# Where a heading belongs to the site and not to the article.
-_CHROME_TAGS = frozenset(("header", "nav", "footer", "aside"))
-_CHROME_WORDS = frozenset(("masthead", "nav", "navbar", "navigation", "menu", "footer", "sidebar",
-                           "widget", "logo", "branding", "brand", "modal", "popup", "banner"))
-_SITE_WORDS = frozenset(("site", "page", "global", "top", "main"))
 _SEPARATORS = re.compile(r"\s+[|\-–—:·•»«/]{1,2}\s+")
 
 
@@ -92,27 +87,12 @@ def _article_h1(doc: Document) -> str | None:
         text = clean_text(node)
         if not text or len(text) > 400:
             continue
-        place = _place(node)
+        place = place_of(node)
         if place == "article":
             return text
         if place == "page" and fallback is None:
             fallback = text
     return fallback
-
-
-def _place(node: LexborNode) -> str:
-    """'article' inside <article>/<main>, 'chrome' in the site's header/nav/sidebar/footer, else 'page'."""
-    chrome = False
-    for parent in ancestors(node):
-        if parent.tag in ("article", "main"):
-            return "article"
-        if parent.tag in _CHROME_TAGS:
-            chrome = True
-            continue
-        names = markup_words(parent)
-        if not _CHROME_WORDS.isdisjoint(names) or ("header" in names and _SITE_WORDS & names):
-            chrome = True
-    return "chrome" if chrome else "page"
 
 
 def _metadata_headline(doc: Document) -> str | None:

@@ -11,6 +11,18 @@ without label elements (classes saying label/meta/caption/subtitle, screen-reade
 arrows, `<time>`); a text that is only a direction label in any language is no title, and
 then the link's `title` attribute may stand in, else the title is None.
 
+Where no link says its direction in rel or class (a theme's own markup), a pair of cards
+after the headline (see `_cards`) leading to two sibling articles of the site (addresses
+shaped like this page's: same depth, numbers where it has numbers) is the post
+navigation when their direction shows: an arrow at the start or end of what a link shows
+('← ', ' »'), a direction label in any language ('Poprzedni wpis', '次の記事'), an arrow
+icon or a left/right position class; one card's direction gives the other the opposite
+one; and in a block marked as navigation (`<nav>`, role=navigation, nav/pager classes)
+the first is previous and the second next. A lone card counts when a label on it says
+its direction in words, or an arrow does inside such a navigation block. Never inside
+comments, carousels, sidebars and the like, nor in a block calling itself related, nor a
+link inside a line of text. In right-to-left pages arrows and sides point the other way.
+
 related: see `_related`; both kinds come from one pass over the page.
 
 This module only reads the tree.
@@ -22,11 +34,13 @@ from dataclasses import dataclass
 from selectolax.lexbor import LexborNode
 
 from ..models import Link
-from ._lexicon import is_direction_label, says_comment, without_direction_label, words
+from ._cards import Card, PostArea, is_paragraph
+from ._lexicon import (DIRECTION_WORDS, POINTERS, is_direction_label, label_direction,
+                       says_comment, without_direction_label, words)
 from ._links import PageAddress, without_fragment
 from ._markup import (ancestors, head_first, in_region, is_label, is_title, markup_words,
                       name_words, names_of)
-from ._related import related_links
+from ._related import related_links, says_related, structural_related
 from ._text import clean_text, text_blocks
 from .document import Document, attr
 
@@ -47,10 +61,32 @@ _GLUED = ("post", "posts", "link", "article", "entry", "story", "item", "btn", "
           "page", "pager", "blog", "title", "")
 # Blocks whose prev/next are not post navigation.
 _NOT_POST_NAV = frozenset((
-    "comment", "comments", "respond", "carousel", "slider", "slick", "swiper", "owl", "splide",
-    "glide", "flickity", "gallery", "slideshow", "lightbox", "ticker", "marquee", "scroller",
-    "sidebar", "calendar", "datepicker", "lb", "pswp", "fancybox", "photoswipe",
-    "player", "video", "jwplayer", "vjs", "breadcrumb", "breadcrumbs"))
+    "comment", "comments", "respond", "sidebar", "calendar", "datepicker", "breadcrumb",
+    "breadcrumbs"))
+# Media widgets page through slides; the words also end up in layout classes of page builders
+# (`ae-bg-gallery-type-default`), so a rel=prev/next link to a sibling article overrides them.
+_MEDIA = frozenset((
+    "carousel", "slider", "slick", "swiper", "owl", "splide", "glide", "flickity", "gallery",
+    "slideshow", "lightbox", "ticker", "marquee", "scroller", "lb", "pswp", "fancybox",
+    "photoswipe", "player", "video", "jwplayer", "vjs"))
+# Besides those, regions whose pairs of links are no post navigation when nothing names them.
+_NOT_UNNAMED_NAV = frozenset((
+    "widget", "widgets", "menu", "aside", "rail", "secondary", "tabs", "share", "sharing", "social",
+    "masthead", "ad", "ads", "advert", "sponsored", "recent", "popular", "trending", "latest",
+    "most", "mostread"))
+# Words of a block holding post navigation, in its class or id.
+_NAV_WORDS = frozenset(("nav", "navi", "navigation", "pager", "pagination", "paging", "postnav",
+                        "pagenav", "adjacent"))
+_OPPOSITE = {"prev": "next", "next": "prev"}
+_MIN_TITLE_WORDS = 3
+_MAX_NAV_TEXT = 400  # characters a previous/next link shows, at most (a label and a title)
+_MAX_LABEL_TEXT = 40
+_POINTER_SET = frozenset(POINTERS)
+# Icon classes that point, and position classes: a left one goes back (in a left-to-right page).
+_SIDES = {"left": "prev", "right": "next"}
+_SIDE_GLUED = ("align", "arrow", "angle", "chevron", "caret", "float", "pull", "icon", "nav")
+_ICON_TAGS = frozenset(("i", "svg", "span", "em", "use", "img"))
+_RTL_LANGUAGES = frozenset(("ar", "he", "iw", "fa", "ur", "ps", "yi", "dv", "ckb", "sd", "ug"))
 
 
 @dataclass
@@ -78,7 +114,13 @@ def extract_links(doc: Document) -> list[Link]:
         if node.mem_id not in seen:  # a node matching several selectors comes once per match
             seen.add(node.mem_id)
             candidates.append(node)
-    return _prev_next(doc, candidates, page) + related_links(doc, candidates, page)
+    prev_next = _prev_next(doc, candidates, page)
+    related = related_links(doc, candidates, page)
+    if not prev_next or not related:  # look for cards the markup does not name
+        area = PostArea(doc, page)
+        prev_next = prev_next or _unnamed_prev_next(doc, area, page)
+        related = related or structural_related(doc, area, page, {link.href for link in prev_next})
+    return prev_next + related
 
 
 # -- prev / next ----------------------------------------------------------------------------
@@ -107,6 +149,11 @@ def _prev_next(doc: Document, candidates: list[LexborNode],
         href = without_fragment(doc.absolute(attr(anchor, "href")))
         texts = _shown_texts(scope) if scope is not None else []
         found[kind].append(_Found(href, scope is None, texts, attr(anchor, "title")))
+    return _links_of(found)
+
+
+def _links_of(found: dict[str, list[_Found]]) -> list[Link]:
+    """The first found link of each direction, with the title the page shows for it."""
     chosen = {kind: _choose(candidates) for kind, candidates in found.items()}
     _drop_parallel_labels(chosen.get("prev"), chosen.get("next"))
     links = []
@@ -121,6 +168,145 @@ def _prev_next(doc: Document, candidates: list[LexborNode],
         links.append(Link(kind, pick.href, title))
     _drop_parallel_titles(links)
     return links
+
+
+def _unnamed_prev_next(doc: Document, area: PostArea, page: PageAddress) -> list[Link]:
+    """The first pair (or lone card) after the headline that reads as post navigation,
+    by the rules in the module's docstring. (Cheap checks first: most lists fail them.)"""
+    rtl = None
+    for card_list in area.lists:
+        if len(card_list.cards) > 2:
+            continue
+        if len(card_list.cards) == 1 and not _may_show_direction(card_list.cards[0]):
+            continue
+        if any(ch.isalpha() for ch in card_list.node.text(deep=False)):
+            continue  # links inside a line of text
+        cards = [card for card in area.articles(card_list) if page.same_shape(card.href)]
+        if not cards:
+            continue
+        regions = list(area.regions(card_list.node))
+        if any(_is_beside_unnamed_nav(element, area) for element in regions):
+            continue
+        if any(element.tag == "li" for element in regions[1:]):
+            continue  # a sub-menu
+        marked = any(element.tag == "nav" or element.attributes.get("role") == "navigation"
+                     or not _NAV_WORDS.isdisjoint(markup_words(element)) for element in regions)
+        rtl = _is_rtl(doc) if rtl is None else rtl
+        kinds = _card_directions(cards, rtl, marked)
+        texts = [_shown_texts(card.node) for card in cards]
+        if kinds is None and marked and len(cards) == 2 and all(
+                len(words(" ".join(shown))) >= _MIN_TITLE_WORDS for shown in texts):
+            kinds = ["prev", "next"]  # by position alone, two headlines in a navigation block
+        if kinds is None or area.amid_text(card_list.node) or any(
+                is_paragraph(p) for card in cards for p in card.node.css("p")):
+            continue  # (or links among the paragraphs of the body, or teasers with text)
+        found: dict[str, list[_Found]] = {"prev": [], "next": []}
+        for card, kind, shown in zip(cards, kinds, texts):
+            found[kind].append(_Found(card.href, False, shown, attr(card.anchors[0], "title")))
+        return _links_of(found)
+    return []
+
+
+def _may_show_direction(card: Card) -> bool:
+    """A quick look at a lone card: is it short, with an arrow or a direction word in or
+    just before it?"""
+    text = card.node.text(deep=True)
+    if len(text) > _MAX_NAV_TEXT:
+        return False
+    if not _POINTER_SET.isdisjoint(text) or _label_before(card.node):
+        return True
+    return not DIRECTION_WORDS.isdisjoint(words(text)) or any(
+        phrase in text for phrase in ("前", "次", "上一", "下一"))
+
+
+def _card_directions(cards: list[Card], rtl: bool, marked: bool) -> list[str] | None:
+    """The direction of each card of a pair or a lone card, where its markup shows them."""
+    said = [_shown_direction(card, rtl) for card in cards]
+    if len(cards) == 1:
+        kind, by_words = said[0]
+        return [kind] if kind and (by_words or marked) else None
+    (first, _), (second, _) = said
+    if first and second:
+        return [first, second] if first != second else None
+    if first or second:
+        known = first or second
+        return [known, _OPPOSITE[known]] if first else [_OPPOSITE[known], known]
+    return None
+
+
+def _shown_direction(card: Card, rtl: bool) -> tuple[str | None, bool]:
+    """(the direction a card shows, whether words say it), the surest sign first: a
+    direction label in words in it or just before it, else an arrow at the start or end
+    of its text, else an arrow icon or a side class."""
+    labels, arrows, sides = set(), set(), set()
+    before = _label_before(card.node)
+    for text, segments in [*text_blocks(card.node), *([(before, [before])] if before else [])]:
+        for segment in segments:
+            if is_direction_label(segment):
+                kind = label_direction(segment, rtl)
+                if kind:
+                    (labels if words(segment) else arrows).add(kind)
+        kind = label_direction(text, rtl)
+        if kind:
+            arrows.add(kind)
+    for element in (card.node, *card.node.css("i, svg, span, em, use, img")):
+        if element is not card.node and element.tag in _ICON_TAGS and clean_text(element):
+            continue  # an icon shows no text
+        for word in markup_words(element):
+            side = _side(word)
+            if side:
+                sides.add(_OPPOSITE[side] if rtl else side)
+    for said, by_words in ((labels, True), (arrows, False), (sides, False)):
+        if said:
+            return (said.pop() if len(said) == 1 else None), by_words
+    return None, False
+
+
+def _label_before(node: LexborNode) -> str | None:
+    """A short direction label standing just before a card ('<b>Next:</b> <a>…</a>')."""
+    sibling = node.prev
+    while sibling is not None:
+        if sibling.is_element_node or sibling.is_text_node:
+            text = (sibling.text_content or "") if sibling.is_text_node else sibling.text()
+            if text.strip():
+                text = " ".join(text.split())
+                return text if len(text) <= _MAX_LABEL_TEXT and is_direction_label(text) else None
+            if sibling.is_element_node and sibling.tag != "br":
+                return None
+        sibling = sibling.prev
+    return None
+
+
+def _side(word: str) -> str | None:
+    """'prev' for a class word saying left ('left', 'pull-left', 'alignleft', 'fa-angle-left'),
+    'next' for one saying right."""
+    for side, kind in _SIDES.items():
+        if word.endswith(side) and (word == side or word[:-len(side)] in _SIDE_GLUED):
+            return kind
+    return None
+
+
+def _is_beside_unnamed_nav(element: LexborNode, area: PostArea) -> bool:
+    """A region whose links are not the post navigation: comments, carousels, sidebars,
+    widgets, site-wide boxes, related blocks, the site's header and footer."""
+    names = markup_words(element)
+    if _is_beside_post_nav(element) or not _NOT_UNNAMED_NAV.isdisjoint(names) or says_related(
+            element):
+        return True
+    if element.tag in ("aside", "footer", "header") or "footer" in names or "header" in names:
+        return not area.shares_article(element)
+    return False
+
+
+def _is_rtl(doc: Document) -> bool:
+    root = doc.tree.css_first("html")
+    if root is None:
+        return False
+    direction = (root.attributes.get("dir") or "").lower()
+    if direction:
+        return direction == "rtl"
+    language = (root.attributes.get("lang") or "").lower().replace("_", "-").split("-")[0]
+    return language in _RTL_LANGUAGES
 
 
 def _rel_direction(node: LexborNode) -> str | None:
@@ -187,14 +373,24 @@ def _nav_item(doc: Document, node: LexborNode,
             anchor, scope = anchors[0], node
     if not _is_article_link(doc, anchor, page):
         return None
-    return None if in_region(scope, _is_beside_post_nav) else (anchor, scope)
+    surely = _rel_direction(anchor) is not None and page.same_shape(
+        doc.absolute(attr(anchor, "href")))
+    beside = _is_beside_sure_nav if surely else _is_beside_post_nav
+    return None if in_region(scope, beside) else (anchor, scope)
 
 
 def _is_beside_post_nav(element: LexborNode) -> bool:
     """A block whose prev/next page through something else: comments (in any language),
     a carousel, a gallery, a sidebar or calendar widget."""
-    return not _NOT_POST_NAV.isdisjoint(markup_words(element)) or says_comment(
-        " ".join(names_of(element)))
+    names = markup_words(element)
+    return not _MEDIA.isdisjoint(names) or _is_beside_sure_nav(element, names)
+
+
+def _is_beside_sure_nav(element: LexborNode, names: frozenset[str] | None = None) -> bool:
+    """A block whose links are not the post's even when rel says prev/next: comments,
+    a sidebar or calendar widget, breadcrumbs."""
+    names = markup_words(element) if names is None else names
+    return not _NOT_POST_NAV.isdisjoint(names) or says_comment(" ".join(names_of(element)))
 
 
 def _is_article_link(doc: Document, anchor: LexborNode, page: PageAddress) -> bool:
