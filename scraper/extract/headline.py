@@ -5,7 +5,13 @@ The page names its article in its metadata (og:title, twitter:title, JSON-LD hea
 (when the <h1> is the site's logo), or an element marked `itemprop=headline`. The visible
 heading that best matches the metadata wins; <h1>s are tried first. With no match the
 first <h1> of the article's own area is taken, then the metadata's headline, then
-<title> without its site name. This module only reads the tree.
+<title> without its site name.
+
+Some themes put the byline and date inside the heading (`<h1>Title <span class=byline>by
+… April 21, 2022</span></h1>`): the byline is no part of the headline. An element inside
+the heading is left out when its markup says byline, author, date or time (`<time>`,
+`itemprop=author`, `rel=author`), and a trailing element when leaving it out matches the
+metadata better. This module only reads the tree.
 """
 from __future__ import annotations
 
@@ -15,7 +21,7 @@ from selectolax.lexbor import LexborNode
 
 from ._jsonld import json_ld_items
 from ._lexicon import words
-from ._markup import head_first, is_title, place_of
+from ._markup import head_first, is_title, markup_words, place_of
 from ._text import clean_text
 from .document import Document, attr, text_of
 
@@ -23,6 +29,11 @@ from .document import Document, attr, text_of
 _MATCH = 0.6
 _FIRST_PASS = "h1, [itemprop=headline]"
 _SECOND_PASS = ("h2, h3, [class*=title i], [class*=headline i]")
+# Markup of a byline inside a heading.
+_BYLINE_WORDS = frozenset(("byline", "author", "authors", "date", "time", "timestamp", "dateline",
+                           "posted", "published", "updated", "meta", "vcard"))
+_ABOUT_THE_ARTICLE = frozenset(("author", "creator", "datepublished", "datemodified", "datecreated"))
+_DANGLING = " |-–—:·•/,"  # what a kicker or a byline left behind leaves at the ends
 _SEPARATORS = re.compile(r"\s+[|\-–—:·•»«/]{1,2}\s+")
 
 
@@ -33,16 +44,48 @@ def extract_headline(doc: Document) -> str | None:
         for node in doc.tree.css(selector):
             if node.tag not in ("h1", "h2", "h3", "h4") and not _names_a_title(node):
                 continue
-            text = clean_text(node)
+            text, score = _heading_text(node, references)
             if not text or len(text) > 400:
                 continue
-            score = max((_similarity(text, ref) for ref in references), default=0.0)
             if score > best_score + 0.05 or (best is None and score >= _MATCH):
                 best, best_score = text, score
         if best:
             return best
     return (_article_h1(doc) or _metadata_headline(doc)
             or _without_site_name(text_of(head_first(doc.tree, "title")), doc) or None)
+
+
+def _heading_text(node: LexborNode, references: list[list[str]]) -> tuple[str, float]:
+    """The heading's text without a byline in it, and how well it matches the metadata: a
+    leading or trailing element (a kicker, a byline, a subline) is left out when the rest
+    matches better."""
+    text = clean_text(node, _is_byline)
+    score = _best_match(text, references)
+    children = [child for child in node.iter() if child.tag not in ("br", "wbr")]
+    if not children or not references:
+        return text, score
+    for child in {children[0].mem_id: children[0], children[-1].mem_id: children[-1]}.values():
+        shorter = clean_text(node, lambda e, left=child.mem_id: e.mem_id == left or _is_byline(e))
+        shorter = shorter.strip(_DANGLING)
+        shorter_score = _best_match(shorter, references)
+        if shorter and shorter_score > score:
+            text, score = shorter, shorter_score
+    return text, score
+
+
+def _best_match(text: str, references: list[list[str]]) -> float:
+    return max((_similarity(text, ref) for ref in references), default=0.0)
+
+
+def _is_byline(element: LexborNode) -> bool:
+    """An element inside a heading that names its author or date, not the article."""
+    if element.tag == "time":
+        return True
+    attrs = element.attributes
+    if (attrs.get("itemprop") or "").lower() in _ABOUT_THE_ARTICLE or "author" in (
+            attrs.get("rel") or "").lower().split():
+        return True
+    return not _BYLINE_WORDS.isdisjoint(markup_words(element))
 
 
 def _names_a_title(node: LexborNode) -> bool:
@@ -84,7 +127,7 @@ def _article_h1(doc: Document) -> str | None:
     """The first <h1> inside the article or <main>, else the first outside the site's chrome."""
     fallback = None
     for node in doc.tree.css("h1"):
-        text = clean_text(node)
+        text = clean_text(node, _is_byline)
         if not text or len(text) > 400:
             continue
         place = place_of(node)
