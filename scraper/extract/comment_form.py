@@ -25,7 +25,7 @@ from ..models import CommentForm, FormField
 from ._field_label import (BUTTON_TYPES, CONTROLS, control_kind, first_with, is_required,
                            label_beside, label_for, label_text, labels_by_target, plain_label)
 from ._honeypot import Honeypots
-from ._lexicon import says_comment
+from ._lexicon import says_comment, words
 from ._links import PageAddress
 from ._markup import ancestors, is_hidden, markup_words, names_of
 from ._text import clean_text
@@ -35,7 +35,17 @@ _NOT_COMMENT_FORM = frozenset((
     "contact", "newsletter", "subscribe", "subscription", "signup", "search", "login", "signin",
     "register", "registration", "feedback", "modal", "popup", "tip", "tips", "report", "poll",
     "survey", "quiz", "mailchimp", "mc4wp", "wpcf7", "grunion", "friend", "sendtofriend"))
-_NOTES_WORDS = frozenset(("notes", "note", "logged"))
+# Class and id words of a note (WordPress), of help beside a field (Drupal's description,
+# Bootstrap's help-block...), and of messages the form shows only on a mistake.
+_NOTE_WORDS = frozenset(("notes", "note", "logged"))
+_HELP_WORDS = frozenset(("description", "help", "hint", "helper", "helptext", "info",
+                         "instructions", "rules", "guidelines", "disclaimer", "legal"))
+_NO_NOTE_WORDS = frozenset((
+    "warning", "warnings", "error", "errors", "alert", "invalid", "validation", "success",
+    "status", "counter", "limit", "captcha", "cptch", "loading", "spinner", "preview"))
+_NOTE_MIN_WORDS = 3
+_LABEL_MAX_WORDS = 5
+_FIELDS = "input, textarea, select, button, label"
 _SUBMIT_WORDS = frozenset(("submit", "send", "post", "save", "publish"))
 
 
@@ -161,25 +171,88 @@ def _action(doc: Document, form: LexborNode) -> str | None:
 
 
 def _notes(form: LexborNode) -> str | None:
+    """The form's notes ('Your email address will not be published…'): the first text block
+    in the form that is no field's label, by the surest sign first.
+
+    1. A block its markup calls a note or help (WordPress's `comment-notes` and
+       `logged-in-as`, Drupal's field `description`, Bootstrap's `help-block`, `hint`,
+       `info`, `rules`...).
+    2. The text a field names with `aria-describedby`.
+    3. Else a block of text anywhere among the fields: before the first one, under the
+       textarea... in any language and script.
+    A block holding a field, a label or a button is none, nor is one that is only a link,
+    a hidden one, or a short line standing right before a field (a label without <label>).
+    """
     for element in form.css("[class*=note i], [class*=logged i], [id*=note i]"):
-        if _NOTES_WORDS.isdisjoint(markup_words(element)) or is_hidden(element, form):
-            continue
-        text = clean_text(element)
-        if text:
-            return text
+        if not _NOTE_WORDS.isdisjoint(markup_words(element)):
+            text = _note_text(element, form)
+            if text:
+                return text
     for node in form.css("[aria-describedby]"):
         for ref in (attr(node, "aria-describedby") or "").split():
             described = first_with(form, "", "id", ref)
             text = clean_text(described) if described is not None else ""
             if text:
                 return text
-    for paragraph in form.css("p"):  # else a paragraph of text among the fields
-        if paragraph.css_first(CONTROLS + ", label, button") is None and not is_hidden(
-                paragraph, form):
-            text = clean_text(paragraph)
-            if len(text.split()) >= 3:
-                return text
+    for element in form.css("p, div, span, small, em, li, dd"):
+        if element.tag != "p" and not element.text(deep=False).strip() and (
+                _HELP_WORDS.isdisjoint(markup_words(element))):
+            continue  # a wrapper: its text, if any, is in a block of its own
+        if any(parent.tag in ("label", "button", "a", "legend", "select")
+               for parent in ancestors(element, form)):
+            continue
+        block = _widest_note(element, form)
+        text = _note_text(block, form) if block is not None else None
+        if text and not _stands_for_a_label(block, text):
+            return text
     return None
+
+
+def _note_text(element: LexborNode, form: LexborNode) -> str | None:
+    """The note's text: some words, not hidden, holding no field and not only a link, and
+    no message the form shows on a mistake (a warning, an error, a captcha's)."""
+    if _holds_fields(element) or is_hidden(element, form) or any(
+            not _NO_NOTE_WORDS.isdisjoint(markup_words(e)) for e in (element, *ancestors(
+                element, form))):
+        return None
+    text = clean_text(element)
+    if len(words(text)) < _NOTE_MIN_WORDS:
+        return None
+    if text == " ".join(clean_text(link) for link in element.css("a")).strip():
+        return None  # a link to help pages, no note
+    return text
+
+
+def _widest_note(element: LexborNode, form: LexborNode) -> LexborNode | None:
+    """The largest block around `element` (inside the form) that holds no field."""
+    if _holds_fields(element):
+        return None
+    block = element
+    for parent in ancestors(element, form):
+        if _holds_fields(parent):
+            break
+        block = parent
+    return block
+
+
+def _holds_fields(element: LexborNode) -> bool:
+    return any(control_kind(node) != "hidden" for node in element.css(_FIELDS))
+
+
+def _stands_for_a_label(block: LexborNode, text: str) -> bool:
+    """A short line right before a field is that field's label, written without <label>;
+    so is the line right after a checkbox or a radio button."""
+    preceding = block.prev
+    while preceding is not None and not preceding.is_element_node:
+        preceding = preceding.prev
+    if preceding is not None and preceding.tag == "input" and control_kind(preceding) in (
+            "checkbox", "radio"):
+        return True
+    following = block.next
+    while following is not None and not following.is_element_node:
+        following = following.next
+    return (following is not None and len(words(text)) <= _LABEL_MAX_WORDS
+            and (following.tag in ("input", "textarea", "select") or _holds_fields(following)))
 
 
 def _submit(form: LexborNode) -> str | None:
