@@ -15,7 +15,7 @@ import pytest
 from selectolax.lexbor import LexborHTMLParser
 
 from scraper.extract import extract
-from scraper.extract._lexicon import is_direction_label, is_required_marker
+from scraper.extract._lexicon import is_direction_label, is_required_marker, label_direction
 from scraper.extract._links import PageAddress
 from scraper.extract.comment_form import extract_comment_form
 from scraper.extract.document import parse_document
@@ -181,6 +181,98 @@ def test_related_plain_list_keeps_short_titles_of_articles_but_not_topic_chips()
     assert links_of(body) == [("related", "https://news.example/2024/03/spring-cleaning/", "Spring cleaning")]
 
 
+ARTICLE = ("<article><h1>Bridge closed for repairs</h1><div class='entry-content'>"
+           "<p>The bridge closes on Monday for three months while the deck is replaced.</p></div>")
+
+
+def cards(*titles_and_paths: tuple[str, str], tag: str = "div") -> str:
+    return "".join(f"<{tag} class='card'><a href='{path}'><img src='/i.jpg' alt=''></a>"
+                   f"<h3><a href='{path}'>{title}</a></h3><time>May 2025</time></{tag}>"
+                   for title, path in titles_and_paths)
+
+
+TEASERS = (("Ferry fares rise in June", "/2025/05/ferry-fares/"),
+           ("School bus contract reopened", "/2025/04/school-bus/"),
+           ("New cycle lane on the quay", "/2025/04/cycle-lane/"))
+
+
+def test_a_headed_card_grid_after_the_article_is_related_whatever_its_classes():
+    body = (ARTICLE + "</article><div id='comments'><p>No comments yet.</p></div>"
+            "<section class='box-x'><h2>Lees ook</h2><div class='grid'>" + cards(*TEASERS)
+            + "</div></section>")
+    assert links_of(body) == [("related", "https://news.example" + path, title)
+                              for title, path in TEASERS]
+
+
+def test_card_lists_without_a_heading_in_a_sidebar_or_inside_the_text_are_not_related():
+    grid = "<div class='grid'>" + cards(*TEASERS) + "</div>"
+    assert links_of(ARTICLE + "</article>" + grid) == []  # no heading of its own
+    assert links_of(ARTICLE + "</article><div class='sidebar'><h2>Latest</h2>" + grid + "</div>") == []
+    assert links_of(ARTICLE + "<h2>See also</h2>" + grid + "<p>" + "More of the story. " * 10
+                    + "</p></article>") == []  # amid the body's paragraphs
+
+
+def test_a_section_feed_under_a_heading_linking_to_the_section_is_not_related():
+    body = (ARTICLE + "</article><section><h2><a href='/sport/'>More from Sport</a></h2><div>"
+            + cards(*TEASERS) + "</div></section>")
+    assert links_of(body) == []
+
+
+def test_prev_next_by_arrows_labels_and_position_without_rel_or_class_words():
+    pair = ("<div class='links'><a href='/2025/05/ferry/'>‹ Ferry fares rise</a>"
+            "<a href='/2025/05/school/'>School bus contract reopened ›</a></div>")
+    assert links_of(ARTICLE + "</article>" + pair) == [
+        ("prev", "https://news.example/2025/05/ferry/", "Ferry fares rise"),
+        ("next", "https://news.example/2025/05/school/", "School bus contract reopened")]
+    labelled = ("<div class='x'><div><a href='/2025/05/b/'><span>Nowszy wpis</span> Most otwarty"
+                "</a></div><div><a href='/2025/05/a/'><span>Starszy wpis</span> Prom tańszy</a>"
+                "</div></div>")
+    assert links_of(ARTICLE + "</article>" + labelled) == [
+        ("prev", "https://news.example/2025/05/a/", "Prom tańszy"),
+        ("next", "https://news.example/2025/05/b/", "Most otwarty")]
+    by_position = ("<nav aria-label='Posts'><a href='/2025/05/ferry/'>Ferry fares rise in June</a>"
+                   "<a href='/2025/05/school/'>School bus contract reopened</a></nav>")
+    assert links_of(ARTICLE + "</article>" + by_position) == [
+        ("prev", "https://news.example/2025/05/ferry/", "Ferry fares rise in June"),
+        ("next", "https://news.example/2025/05/school/", "School bus contract reopened")]
+
+
+def test_unnamed_prev_next_never_lead_to_this_page_its_pages_a_listing_or_another_shape():
+    pair = ("<div class='links'><a href='/2025/05/bridge-closed/2/'>‹ Page 2</a>"
+            "<a href='/category/roads/'>All road news ›</a></div>"
+            "<div><a href='/about/'>« Who we are</a></div>")
+    assert links_of(ARTICLE + "</article>" + pair) == []
+
+
+def test_right_to_left_pages_read_arrows_the_other_way():
+    pair = ("<div class='links'><a href='/2025/05/a/'>→ الجسر يفتح</a>"
+            "<a href='/2025/05/b/'>العبارة أرخص ←</a></div>")
+    doc = parse_document(f"<html dir='rtl'><body>{ARTICLE}</article>{pair}</body></html>", PAGE_URL)
+    assert [(l.kind, l.href) for l in extract_links(doc)] == [
+        ("prev", "https://news.example/2025/05/a/"), ("next", "https://news.example/2025/05/b/")]
+
+
+@pytest.mark.parametrize("text, kind", [("← Older", "prev"), ("Next »", "next"),
+                                        ("«A quoted title»", None), ("Entrada antigua", "prev"),
+                                        ("次の記事", "next"), ("上一篇", "prev"),
+                                        ("Read more", None)])
+def test_label_direction(text, kind):
+    assert label_direction(text) == kind
+
+
+def test_a_byline_inside_the_heading_is_not_the_headline():
+    head = '<meta property="og:title" content="Bridge reopens after repairs">'
+    assert extract_headline(doc_of(
+        '<article><h1 class="entry-title">Bridge reopens after repairs <span class="byline">by Ana'
+        ' Lim · <time>April 21, 2022</time></span></h1></article>', head)) == "Bridge reopens after repairs"
+    assert extract_headline(doc_of(  # no class says so: the metadata does
+        "<article><h1>Bridge reopens after repairs <span>by Ana Lim, April 21, 2022</span></h1>"
+        "</article>", head)) == "Bridge reopens after repairs"
+    assert extract_headline(doc_of(  # a title the metadata shares is kept whole
+        "<article><h1>Bridge reopens <em>after</em> repairs</h1></article>", head)) == \
+        "Bridge reopens after repairs"
+
+
 FORM_PAGE = "https://news.example/2025/05/bridge-closed/"
 
 
@@ -294,6 +386,28 @@ def test_titles_are_not_direction_labels(text):
                                   "required"])
 def test_required_markers(text):
     assert is_required_marker(text)
+
+
+def test_notes_outside_comment_notes():
+    drupal = form_of('<form class="comment-form" action="/comment/reply/1" method="post">'
+                     '<label for="m">Mail</label><input id="m" name="mail" type="email">'
+                     '<div class="form-item__description">This field is kept private.</div>'
+                     '<textarea name="comment_body"></textarea></form>')
+    assert drupal.notes == "This field is kept private."
+    japanese = form_of('<div id="comments"><form class="comment-form" action="/c" method="post">'
+                       '<textarea name="comment"></textarea><small>メールアドレスが公開されることは'
+                       'ありません。</small><input name="author"></form></div>')
+    assert japanese.notes == "メールアドレスが公開されることはありません。"
+
+
+def test_checkbox_lines_labels_and_error_messages_are_not_notes():
+    form = form_of('<div id="comments"><form class="comment-form" action="/c" method="post">'
+                   '<div>Your name here</div><input name="author">'
+                   '<textarea name="comment"></textarea>'
+                   '<div class="td-warning-comment">Please enter your comment!</div>'
+                   '<p><input type="checkbox" name="keep"><span>Save my name in this browser.</span>'
+                   '</p></form></div>')
+    assert form.notes is None
 
 
 def test_a_mail_note_is_not_a_required_marker():

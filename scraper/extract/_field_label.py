@@ -1,10 +1,10 @@
 """A form field's label and whether it is required, as the person filling it in reads them.
 
-The label is the field's `<label for>`, else a wrapping `<label>`, else the one label
-beside it, else `aria-label`, `aria-labelledby`, placeholder or title; required markers
-(`*`, `※`, `<span class=required>`, '(Pflichtfeld)', '(obligatoire)') are taken out of it and
-count as 'required', as do the `required`/`aria-required` attributes and a `required`
-class. Only reads the tree.
+The label is the field's `<label for>` (or another element with `for`), else a wrapping
+`<label>`, else the one label beside it, else `aria-label`, `aria-labelledby`, placeholder
+or title; required markers (`*`, `※`, `<span class=required>`, '(Pflichtfeld)',
+'(obligatoire)') are taken out of it and count as 'required', as do the `required` and
+`aria-required` attributes and a `required` class. Only reads the tree.
 """
 from __future__ import annotations
 
@@ -49,7 +49,9 @@ def first_with(root: LexborNode | LexborHTMLParser, tag: str, name: str,
 def labels_by_target(form: LexborNode) -> dict[str, LexborNode]:
     """The form's <label for=…> elements by the id they name (one pass for all fields)."""
     labels: dict[str, LexborNode] = {}
-    for label in form.css("label[for]"):
+    # Themes write some labels as other elements naming the field (Soledad's
+    # `<span class="comment-form-cookies-text" for="wp-comment-cookies-consent">`).
+    for label in form.css("label[for], span[for], div[for], p[for]"):
         labels.setdefault(label.attributes.get("for") or "", label)
     return labels
 

@@ -54,7 +54,7 @@ _BESIDE = frozenset((
     "aside", "sidebar", "widget", "widgets", "rail", "secondary", "right", "tabs", "menu", "nav",
     "navbar", "navigation", "masthead", "breadcrumb", "breadcrumbs", "share", "sharing",
     "social", "advertisement", "newsletter", "subscribe", "modal", "popup", "cookie", "gdpr",
-    "consent", "respond", "carousel", "slider", "featured", "feed", "rss"))
+    "consent", "respond", "featured", "rss"))
 # Elements that are a line of text, never a list of cards nor a card.
 _TEXT_TAGS = frozenset(("p", "span", "em", "strong", "b", "i", "small", "label", "h1", "h2",
                         "h3", "h4", "h5", "h6", "td", "th", "dd", "dt", "blockquote", "cite",

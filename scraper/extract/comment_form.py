@@ -42,9 +42,11 @@ _HELP_WORDS = frozenset(("description", "help", "hint", "helper", "helptext", "i
                          "instructions", "rules", "guidelines", "disclaimer", "legal"))
 _NO_NOTE_WORDS = frozenset((
     "warning", "warnings", "error", "errors", "alert", "invalid", "validation", "success",
-    "status", "counter", "limit", "captcha", "cptch", "loading", "spinner", "preview"))
+    "status", "counter", "limit", "captcha", "cptch", "loading", "spinner", "preview", "hide",
+    "hidden", "invisible"))
 _NOTE_MIN_WORDS = 3
 _LABEL_MAX_WORDS = 5
+_SENTENCE_ENDS = (".", "。", "!", "！", "؟", "?", "？", "।")
 _FIELDS = "input, textarea, select, button, label"
 _SUBMIT_WORDS = frozenset(("submit", "send", "post", "save", "publish"))
 
@@ -185,7 +187,7 @@ def _notes(form: LexborNode) -> str | None:
     """
     for element in form.css("[class*=note i], [class*=logged i], [id*=note i]"):
         if not _NOTE_WORDS.isdisjoint(markup_words(element)):
-            text = _note_text(element, form)
+            text = _note_text(element, form, named=True)
             if text:
                 return text
     for node in form.css("[aria-describedby]"):
@@ -208,12 +210,14 @@ def _notes(form: LexborNode) -> str | None:
     return None
 
 
-def _note_text(element: LexborNode, form: LexborNode) -> str | None:
-    """The note's text: some words, not hidden, holding no field and not only a link, and
-    no message the form shows on a mistake (a warning, an error, a captcha's)."""
-    if _holds_fields(element) or is_hidden(element, form) or any(
-            not _NO_NOTE_WORDS.isdisjoint(markup_words(e)) for e in (element, *ancestors(
-                element, form))):
+def _note_text(element: LexborNode, form: LexborNode, named: bool = False) -> str | None:
+    """The note's text: some words, not hidden, holding no field and not only a link; and,
+    unless its markup calls it a note, no message the form shows only on a mistake or on
+    demand (a warning, an error, a captcha's, a block hidden by its class)."""
+    if _holds_fields(element) or is_hidden(element, form):
+        return None
+    if not named and any(not _NO_NOTE_WORDS.isdisjoint(markup_words(e))
+                         for e in (element, *ancestors(element, form))):
         return None
     text = clean_text(element)
     if len(words(text)) < _NOTE_MIN_WORDS:
@@ -240,14 +244,17 @@ def _holds_fields(element: LexborNode) -> bool:
 
 
 def _stands_for_a_label(block: LexborNode, text: str) -> bool:
-    """A short line right before a field is that field's label, written without <label>;
-    so is the line right after a checkbox or a radio button."""
+    """A short line right before a field is that field's label, written without <label>
+    (unless its markup calls it help or it ends a sentence); so is the line right after a
+    checkbox or a radio button."""
     preceding = block.prev
     while preceding is not None and not preceding.is_element_node:
         preceding = preceding.prev
     if preceding is not None and preceding.tag == "input" and control_kind(preceding) in (
             "checkbox", "radio"):
         return True
+    if not _HELP_WORDS.isdisjoint(markup_words(block)) or text.endswith(_SENTENCE_ENDS):
+        return False
     following = block.next
     while following is not None and not following.is_element_node:
         following = following.next

@@ -9,7 +9,8 @@ comments (`/comment-page-2/`, `?cpage=2`, a comment-navigation block), a listing
 article's title: the block's title element (a heading or a `*title*` class), else its text
 without label elements (classes saying label/meta/caption/subtitle, screen-reader text,
 arrows, `<time>`); a text that is only a direction label in any language is no title, and
-then the link's `title` attribute may stand in, else the title is None.
+then the link's `title` or `aria-label` may stand in (without a label before a colon:
+'Precedente: The title'), else the title is None.
 
 Where no link says its direction in rel or class (a theme's own markup), a pair of cards
 after the headline (see `_cards`) leading to two sibling articles of the site (addresses
@@ -148,7 +149,7 @@ def _prev_next(doc: Document, candidates: list[LexborNode],
         seen.add(anchor.mem_id)
         href = without_fragment(doc.absolute(attr(anchor, "href")))
         texts = _shown_texts(scope) if scope is not None else []
-        found[kind].append(_Found(href, scope is None, texts, attr(anchor, "title")))
+        found[kind].append(_Found(href, scope is None, texts, _tooltip(anchor)))
     return _links_of(found)
 
 
@@ -202,7 +203,7 @@ def _unnamed_prev_next(doc: Document, area: PostArea, page: PageAddress) -> list
             continue  # (or links among the paragraphs of the body, or teasers with text)
         found: dict[str, list[_Found]] = {"prev": [], "next": []}
         for card, kind, shown in zip(cards, kinds, texts):
-            found[kind].append(_Found(card.href, False, shown, attr(card.anchors[0], "title")))
+            found[kind].append(_Found(card.href, False, shown, _tooltip(card.anchors[0])))
         return _links_of(found)
     return []
 
@@ -428,8 +429,13 @@ def _shown_texts(scope: LexborNode) -> list[str]:
     return [text for text in texts if text]
 
 
+def _tooltip(anchor: LexborNode) -> str | None:
+    """What a link says of itself beyond what it shows: its title, else its ARIA label."""
+    return attr(anchor, "title") or attr(anchor, "aria-label")
+
+
 def _title_or_none(text: str | None) -> str | None:
-    text = " ".join((text or "").split())
+    text = without_direction_label(" ".join((text or "").split()))
     return text if text and not is_direction_label(text) else None
 
 
