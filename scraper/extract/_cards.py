@@ -32,7 +32,7 @@ from .document import Document
 
 # Links after the headline read per page, at most: the post's own card lists come within
 # the first few dozen, and each link costs a look at its address and a walk up the tree.
-_MAX_LINKS = 80
+_MAX_LINKS = 60
 # How far above its link a card's list may be: teaser markup nests a few levels deep.
 _CARD_DEPTH = 6
 _QUIET = frozenset(("script", "style", "noscript", "template", "link", "meta", "br", "hr"))
@@ -51,6 +51,7 @@ class Card:
     node: LexborNode
     key: str  # what its links' addresses share (see `PageAddress.article_key`)
     href: str
+    depth: int  # how many levels above its first link the card is
     anchors: list[LexborNode] = field(default_factory=list)  # its links there, in page order
 
 
@@ -230,10 +231,11 @@ def _card_lists(links: list[tuple[LexborNode, str, str]], around: set[int]) -> l
     cards: dict[int, Card] = {}
     for (anchor, key, href), path in zip(links, paths):
         card_node, card_id = path[0]
-        for node, node_id in path:
+        depth = 0
+        for level, (node, node_id) in enumerate(path):
             if len(leads[node_id]) > 1:
                 break
-            card_node, card_id = node, node_id
+            card_node, card_id, depth = node, node_id, level
         card = cards.get(card_id)
         if card is None:
             parent = card_node.parent
@@ -245,7 +247,7 @@ def _card_lists(links: list[tuple[LexborNode, str, str]], around: set[int]) -> l
             # Blocks beside the headline's own ancestors may each lead to the same article.
             card = next((c for c in found.cards if c.key == key), None)
             if card is None:
-                card = Card(card_node, key, href)
+                card = Card(card_node, key, href, depth)
                 found.cards.append(card)
             cards[card_id] = card
         card.anchors.append(anchor)

@@ -25,6 +25,10 @@ _LISTING_DIRECTORIES = frozenset((
     "tag", "tags", "category", "categories", "topic", "topics", "author", "authors", "label",
     "kategorie", "kategoria", "categoria", "categorie", "rubrique", "rubrik", "rubrika",
     "schlagwort", "etiqueta", "tema", "temat", "theme", "thema", "term"))
+# A link with a path from a host (`https://host/…`, `//host/…`) or from the root (`/…`):
+# host (without port), path, query.
+_LINK = re.compile(r"(?:(?:https?:)?//([a-zA-Z0-9.-]+)(?::\d*)?)?(/[^?#\s]*|(?=[?#]|$))"
+                   r"(?:\?([^#\s]*))?(?:#\S*)?\Z")
 _NOT_WEB = re.compile(r"(?:javascript|mailto|tel|data|sms|callto|whatsapp|fb-messenger):", re.I)
 _ID = re.compile(r"\d{5,}")  # a number longer than a year
 _PAGE_PARAMS = frozenset(("page", "paged", "pg", "seite", "pagina", "strana", "strona",
@@ -136,25 +140,31 @@ class PageAddress:
                     or _listing_path(parts.path) or self._pages(href, parts, site, path))
 
     def article_key(self, href: str) -> str | None:
-        """A first look at a link as written, without resolving it against the page's base:
-        None when it surely leads to no other article of the site (a fragment, a script,
-        a mail address, another site, this page, a section above it, a listing...), else
-        a key its spellings share (absolute or from the root, `www.` or not, any fragment).
-        A path from the root is taken on this page's own site; a relative one may be
-        anything, and is its own key."""
-        href = href.strip()
-        if not href or href[0] == "#" or _NOT_WEB.match(href):
-            return None
-        if href.startswith("//"):
-            href = "https:" + href
-        elif href.startswith("/") and self._origin:
-            href = self._origin + href
-        elif not href.startswith(("http://", "https://")):
+        """A first look at a link as written, by string work alone (a page holds hundreds):
+        None when it surely leads to no other article of the site (a fragment, a script, a
+        mail address, another site, the home page, this page, a section above it, a
+        listing), else a key its spellings share (absolute or from the root, `www.` or not,
+        any fragment). A path from the root is taken on this page's site; a relative one
+        may be anything and is its own key. Pages of this one are told by `is_article`,
+        once the link is resolved."""
+        plain = _LINK.match(href.strip())
+        if plain is None:  # no path from a host or from the root
+            href = href.strip()
+            if not href or href[0] == "#" or _NOT_WEB.match(href):
+                return None
             return without_fragment(href)
-        if not self.is_article(href):
+        host, path, query = plain.group(1), plain.group(2), plain.group(3) or ""
+        if host is None:
+            site = next(iter(self.sites), "")
+        else:
+            site = host.lower()
+            site = site[4:] if site.startswith("www.") else site
+            if not self._on_site(site):
+                return None
+        trimmed = path.rstrip("/")
+        if self._is_self(site, trimmed, query) or self._is_section(site, trimmed, query):
             return None
-        parts = _split(href)
-        return f"{site_of(href)}{parts.path}?{parts.query}" if parts else href
+        return None if _listing_path(path) else f"{site}{path}?{query}"
 
     def is_self(self, href: str) -> bool:
         """Whether `href` is this very page (scheme, `www.`, trailing slash and fragment aside)."""

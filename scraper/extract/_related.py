@@ -106,7 +106,8 @@ def structural_related(doc: Document, area: PostArea, page: PageAddress,
         if heading is None or _leads_elsewhere(doc, heading):
             continue
         cards = area.articles(card_list)
-        if len(cards) < 2 or not _mostly(c in cards for c in card_list.cards) or any(
+        articles = {id(card) for card in cards}
+        if len(cards) < 2 or not _mostly(id(c) in articles for c in card_list.cards) or any(
                 card.href in taken for card in cards):
             continue  # a list of something else than articles, or the previous/next pair
         if not _mostly(page.same_shape(card.href) or _reads_as_article_address(card.href)

@@ -61,8 +61,10 @@ def _heading_text(node: LexborNode, references: list[list[str]]) -> tuple[str, f
     matches better."""
     text = clean_text(node, _is_byline)
     score = _best_match(text, references)
+    if score >= 1 or not references or node.child is None:
+        return text, score  # (a perfect match, or nothing to match or to leave out)
     children = [child for child in node.iter() if child.tag not in ("br", "wbr")]
-    if not children or not references:
+    if not children:
         return text, score
     for child in {children[0].mem_id: children[0], children[-1].mem_id: children[-1]}.values():
         shorter = clean_text(node, lambda e, left=child.mem_id: e.mem_id == left or _is_byline(e))

@@ -30,6 +30,7 @@ This module only reads the tree.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from selectolax.lexbor import LexborNode
@@ -82,7 +83,9 @@ _OPPOSITE = {"prev": "next", "next": "prev"}
 _MIN_TITLE_WORDS = 3
 _MAX_NAV_TEXT = 400  # characters a previous/next link shows, at most (a label and a title)
 _MAX_LABEL_TEXT = 40
+_MAX_NAV_DEPTH = 3  # levels between a previous/next card and its link, at most
 _POINTER_SET = frozenset(POINTERS)
+_LETTER = re.compile(r"[^\W\d_]")
 # Icon classes that point, and position classes: a left one goes back (in a left-to-right page).
 _SIDES = {"left": "prev", "right": "next"}
 _SIDE_GLUED = ("align", "arrow", "angle", "chevron", "caret", "float", "pull", "icon", "nav")
@@ -178,20 +181,23 @@ def _unnamed_prev_next(doc: Document, area: PostArea, page: PageAddress) -> list
     for card_list in area.lists:
         if len(card_list.cards) > 2:
             continue
-        if len(card_list.cards) == 1 and not _may_show_direction(card_list.cards[0]):
+        hinted = any(_may_show_direction(card) for card in card_list.cards)
+        if not hinted and len(card_list.cards) == 1:
             continue
-        if any(ch.isalpha() for ch in card_list.node.text(deep=False)):
+        if _LETTER.search(card_list.node.text(deep=False)):
             continue  # links inside a line of text
-        cards = [card for card in area.articles(card_list) if page.same_shape(card.href)]
-        if not cards:
-            continue
         regions = list(area.regions(card_list.node))
+        marked = any(element.tag == "nav" or element.attributes.get("role") == "navigation"
+                     or not _NAV_WORDS.isdisjoint(markup_words(element)) for element in regions)
+        if not hinted and not marked:
+            continue  # nothing would tell their direction
         if any(_is_beside_unnamed_nav(element, area) for element in regions):
             continue
         if any(element.tag == "li" for element in regions[1:]):
             continue  # a sub-menu
-        marked = any(element.tag == "nav" or element.attributes.get("role") == "navigation"
-                     or not _NAV_WORDS.isdisjoint(markup_words(element)) for element in regions)
+        cards = [card for card in area.articles(card_list) if page.same_shape(card.href)]
+        if not cards:
+            continue
         rtl = _is_rtl(doc) if rtl is None else rtl
         kinds = _card_directions(cards, rtl, marked)
         texts = [_shown_texts(card.node) for card in cards]
@@ -209,15 +215,20 @@ def _unnamed_prev_next(doc: Document, area: PostArea, page: PageAddress) -> list
 
 
 def _may_show_direction(card: Card) -> bool:
-    """A quick look at a lone card: is it short, with an arrow or a direction word in or
-    just before it?"""
-    text = card.node.text(deep=True)
+    """A quick look at a card: is it small and short, with an arrow, an icon or a
+    direction word at the start or end of its text, or a label just before it?"""
+    if card.depth > _MAX_NAV_DEPTH:
+        return False  # a whole block of the page that happens to hold one link
+    text = card.node.text(deep=True).strip()
     if len(text) > _MAX_NAV_TEXT:
         return False
     if not _POINTER_SET.isdisjoint(text) or _label_before(card.node):
         return True
-    return not DIRECTION_WORDS.isdisjoint(words(text)) or any(
-        phrase in text for phrase in ("前", "次", "上一", "下一"))
+    ends = f"{text[:_MAX_LABEL_TEXT]} {text[-_MAX_LABEL_TEXT:]}"
+    if not DIRECTION_WORDS.isdisjoint(words(ends)) or any(
+            phrase in ends for phrase in ("前", "次", "上一", "下一")):
+        return True
+    return card.node.css_first("i, svg, img[src*=arrow i]") is not None
 
 
 def _card_directions(cards: list[Card], rtl: bool, marked: bool) -> list[str] | None:
