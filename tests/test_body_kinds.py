@@ -121,3 +121,15 @@ def test_an_event_page_of_sections_keeps_its_description_programme_and_direction
     for furniture in ("Sprungbrett-Abend in Schaffhausen", "Anmeldung\n", "E-Mail", "Login",
                       "Datenschutz"):
         assert furniture not in body
+
+
+def test_a_recipe_keeps_its_ingredients_shown_apart_from_the_steps():
+    # The steps hold the prose; the page's Recipe data names the ingredients its tables show.
+    body = article_of("body-recipe.html").body_text
+    assert body.startswith("Saftiger Kuchen mit viel Obst und knusprigen Streuseln")
+    assert ("Für den Teig:\n\n500 g Mehl\n250 g Butter, weich\n1 Pck. Backpulver\n\n"
+            "Für den Belag:\n\n1 kg Äpfel, säuerliche\n1 TL Zimt") in body
+    assert body.endswith("etwa 45 Minuten goldbraun backen.")
+    for furniture in ("Apfel-Streuselkuchen vom Blech", "Bewertungen", "Einkaufsliste",
+                      "Sehr lecker", "Zwetschgenkuchen", "Impressum"):
+        assert furniture not in body

@@ -25,6 +25,7 @@ from .fallback import (CONVINCING, Body, article_element, choose, densest_block,
                        readable_text)
 from .furniture import CANDIDATES, furniture_by, furniture_words, is_furniture, names_of
 from .lead import lead_before
+from .recipe import ingredient_lists
 from .plain_text import plain_text
 
 # Elements that never hold article text.
@@ -71,7 +72,7 @@ def extract_body(doc: Document) -> Body:
         if prose is not None and prose.total:
             # A short body convinces when cleaning it kept half the prose of its element (a
             # notice of two sentences is whole), not when its element was mostly furniture.
-            text, held = _content(prose)
+            text, held = _content(prose, doc)
             yield "content", lambda: text, min(CONVINCING, _HALF * held)
             yield "densest_block", lambda: densest_block(prose.own, prose.node), CONVINCING
         if root is not None:
@@ -83,11 +84,12 @@ def extract_body(doc: Document) -> Body:
     return choose(stages())
 
 
-def _content(prose: _Prose) -> tuple[str, float]:
-    """The main algorithm: the element where the prose sits together, its lead, cleaned;
-    and how much prose that element held."""
+def _content(prose: _Prose, doc: Document) -> tuple[str, float]:
+    """The main algorithm: the element where the prose sits together, its lead and a
+    recipe's ingredients shown apart, cleaned; and how much prose that element held."""
     container = _container(prose)
     lead = [plain_text(block) for block in lead_before(container, prose.of)]
+    lead += [plain_text(block) for block in ingredient_lists(doc, container)]
     removed = _Removed(container, prose)
     _remove_furniture(container, prose, removed)
     _remove_link_blocks(container, prose, removed)
