@@ -133,3 +133,38 @@ def test_a_recipe_keeps_its_ingredients_shown_apart_from_the_steps():
     for furniture in ("Apfel-Streuselkuchen vom Blech", "Bewertungen", "Einkaufsliste",
                       "Sehr lecker", "Zwetschgenkuchen", "Impressum"):
         assert furniture not in body
+
+
+def test_a_product_test_keeps_its_verdict_pros_and_cons_and_specifications():
+    body = article_of("body-product-test.html").body_text
+    assert body.startswith("Fazit\n\nDer Steakmeister 3000 grillt Steaks")
+    assert "Pro\n\nHeizt in vier Minuten auf\nPlatten spülmaschinenfest" in body
+    assert "Contra\n\nKleine Grillfläche\nStarke Hitze nur in der Mitte" in body
+    assert "Wir sind im Steak-Himmel." in body
+    assert body.endswith("Grillfläche 35 × 29 cm\nGewicht 4,2 kg")
+    for furniture in ("Jonas Weber", "Anzeige", "Aktuelle Deals", "Impressum"):
+        assert furniture not in body
+
+
+def test_a_forum_thread_is_all_its_posts():
+    body = article_of("body-forum-thread.html").body_text
+    posts = ("seit dem letzten Update verbindet sich mein Telefon nicht mehr",
+             "Bei mir hat geholfen, das Auto in den Bluetooth-Einstellungen zu entfernen",
+             "Man muss wohl auch im Auto das alte Telefon löschen",
+             "Der Hersteller hat inzwischen bestätigt")
+    assert all(post in body for post in posts)
+    assert [body.index(post) for post in posts] == sorted(body.index(post) for post in posts)
+    for furniture in ("Bluetooth-Kopplung bricht nach Update ab", "Gefällt mir", "Zitieren",
+                      "Antworten", "Ähnliche Themen", "WLAN trennt", "Anmelden", "Nutzungsbedingungen"):
+        assert furniture not in body
+
+
+def test_text_between_line_breaks_in_a_table_layout_with_a_data_table_and_a_definition_list():
+    body = article_of("body-table-layout.html").body_text
+    assert body.startswith("Unser Museum in der alten Schule\n\nSeit 1987 zeigt der Heimatverein")
+    assert "\n\nBesonders stolz sind wir auf den Webstuhl" in body
+    assert "April bis Oktober Sonntag 14 bis 17 Uhr\nNovember bis März" in body
+    assert "Was kostet der Eintritt?\nDer Eintritt ist frei" in body
+    assert body.endswith("das Obergeschoss leider nur über die Treppe.")
+    for furniture in ("Startseite", "Termine", "Kontakt", "Impressum", "© Heimatverein"):
+        assert furniture not in body
