@@ -242,6 +242,22 @@ class FaultServer:
                 return self.send(h, 304, b"", headers={"ETag": self.etag})
             return self.send(h, 200, article("Versioned").encode(), headers={
                 "ETag": self.etag, "Last-Modified": "Mon, 05 May 2025 08:00:00 GMT"})
+        if path == "/latin1":  # header values and a reason phrase in ISO-8859-1, not UTF-8
+            h.send_response(200, "Ol\xe9")
+            h.send_header("Content-Type", "text/html; charset=utf-8")
+            h.send_header("ETag", '"caf\xe9"')
+            h.send_header("Location", "/ok/caf\xe9")
+            body = article("Latin-1 headers").encode()
+            h.send_header("Content-Length", str(len(body)))
+            h.end_headers()
+            h.wfile.write(body)
+            return None
+        if path == "/latin1-redirect":
+            h.send_response(302, "D\xe9plac\xe9")
+            h.send_header("Location", "/ok/caf\xe9")
+            h.send_header("Content-Length", "0")
+            h.end_headers()
+            return None
         if path == "/cookie":
             return self.send(h, 200, article("Cookies").encode(),
                              headers={"Set-Cookie": "session=secret-session; Path=/"})

@@ -100,6 +100,16 @@ def test_a_redirect_refused_by_the_hop_check(faults):
     assert faults.paths() == ["/chain/1"]
 
 
+def test_header_bytes_that_are_not_utf8_are_read_as_latin1(faults):
+    """aiohttp keeps such bytes as lone surrogates, which SQLite and JSON refuse."""
+    page = get(faults.url("/latin1"))
+    assert page.ok and page.headers["etag"] == '"caf\xe9"'
+    moved = get(faults.url("/latin1-redirect"))
+    assert moved.ok and moved.final_url.startswith(faults.url("/ok/caf"))
+    for text in (page.headers["etag"], moved.final_url, moved.url):
+        text.encode("utf-8")  # storable
+
+
 def test_pdf_and_empty_are_not_pages(faults):
     assert get(faults.url("/pdf")).error_kind == "not_html"
     assert get(faults.url("/empty")).error_kind == "empty"

@@ -13,7 +13,6 @@ import json
 import os
 import subprocess
 import sys
-import zlib
 
 from rich.progress import Progress
 from rich.text import Text
@@ -21,6 +20,7 @@ from sqlite_utils import Database
 
 from archiving import seed
 from conftest import Route
+from scraper.archive.store import unpack_body
 from scraper.cli.console import SafeConsole
 from scraper.controls import CONTROLS
 
@@ -56,8 +56,8 @@ def test_page_text_is_stored_and_printed_without_control_characters(server, db_p
     archive = Database(db_path)
     [article] = archive.query("select title, body_text from articles")
     assert article["title"] == TITLE and not CONTROLS.search(article["body_text"])
-    [body] = archive.query("select html from bodies")
-    assert zlib.decompress(body["html"]) == HOSTILE  # the page as it came
+    [body] = archive.query("select html, compression from bodies")
+    assert unpack_body(body["html"], body["compression"]) == HOSTILE  # the page as it came
 
     # an archive written before the extractor dropped them: shown clean all the same
     archive.execute("update articles set title = ?, author = ?",

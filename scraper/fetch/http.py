@@ -288,7 +288,7 @@ def _answer(response: aiohttp.ClientResponse, url: str, current: str, policy: Fe
             headers: dict[str, str]) -> FetchResult:
     """What the status line and headers already tell: a redirect, a 304, an error, not
     HTML; or, when none of these, a result waiting for its body."""
-    content_type = response.headers.get("content-type", "")
+    content_type = wire_text(response.headers.get("content-type", ""))
     base = FetchResult(url=redact(url), final_url=redact(current), status=response.status,
                        headers=_kept_headers(response), content_type=content_type or None)
     if response.status in REDIRECT_STATUSES:
@@ -299,7 +299,7 @@ def _answer(response: aiohttp.ClientResponse, url: str, current: str, policy: Fe
     # (a 304 to a plain GET, which has no copy to keep, is a failure like a 4xx)
     if response.status >= 400 or response.status == 304:
         base.error_kind = FetchError.HTTP_STATUS.value
-        base.error = f"HTTP {response.status} {response.reason or ''}".strip()
+        base.error = f"HTTP {response.status} {wire_text(response.reason or '')}".strip()
         return base
     if policy.html_only and content_type and not is_html_type(content_type):
         base.error_kind = FetchError.NOT_HTML.value
@@ -317,8 +317,21 @@ def _kept_headers(response: aiohttp.ClientResponse) -> dict[str, str]:
     for name in KEPT_HEADERS:
         values = response.headers.getall(name, ())
         if values:
-            kept[name] = ", ".join(values)
+            kept[name] = wire_text(", ".join(values))
     return kept
+
+
+def wire_text(text: str) -> str:
+    """A status reason or header value as text that can be stored. aiohttp keeps bytes
+    that are not UTF-8 as lone surrogates, which SQLite and JSON refuse; HTTP's own
+    charset for them is ISO-8859-1, so they are read as that."""
+    if text.isascii():
+        return text
+    raw = text.encode("utf-8", "surrogateescape")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
 
 
 def _exchange(response: aiohttp.ClientResponse, url: str) -> Exchange:
@@ -329,7 +342,7 @@ def _exchange(response: aiohttp.ClientResponse, url: str) -> Exchange:
         request_headers=[(name.encode("latin-1"), value.encode("latin-1", "replace"))
                          for name, value in request.headers.items()],
         http_version=f"HTTP/{response.version.major}.{response.version.minor}",
-        status=response.status, reason=(response.reason or "").encode("latin-1", "replace"),
+        status=response.status, reason=(response.reason or "").encode("utf-8", "surrogateescape"),
         response_headers=list(response.raw_headers), peer_ip=_peer_ip(response),
         date=datetime.now(timezone.utc).isoformat(timespec="microseconds"))
 
