@@ -19,6 +19,7 @@ loop, hostile sitemaps). Every request is logged with its start and end time.
 from __future__ import annotations
 
 import gzip
+import json
 import threading
 import time
 from dataclasses import dataclass, field
@@ -49,6 +50,8 @@ class Site:
     sitemaps: bool = True
     feeds: bool = True
     loop: bool = False  # the first post's prev link points at the last post
+    revised: dict[int, str] = field(default_factory=dict)  # post -> the sitemap's <lastmod>
+    json_feed: bool = False  # /feed.json, announced on the home page
     news: int = 5  # newest articles in the news sitemap
     feed_items: int = 10
     robots_extra: str = ""
@@ -165,6 +168,8 @@ class Site:
             return self.rss().encode(), "application/rss+xml"
         if self.feeds and path == "/atom.xml":
             return self.atom().encode(), "application/atom+xml"
+        if self.json_feed and path == "/feed.json":
+            return self.json_items().encode(), "application/feed+json"
         if self.feeds and path == "/bad-feed.xml":
             return b"<?xml version='1.0'?><rss><channel><item><title>a & b</tit", xml
         if path.startswith("/category/news/"):
@@ -182,6 +187,8 @@ class Site:
             feeds = (f'<link rel="alternate" type="application/rss+xml" href="/feed/">'
                      f'<link rel="alternate" type="application/atom+xml" href="/atom.xml">'
                      f'<link rel="alternate" type="application/rss+xml" href="/bad-feed.xml">')
+        if self.json_feed:
+            feeds += '<link rel="alternate" type="application/feed+json" href="/feed.json">'
         return (f"<!DOCTYPE html><html><head><title>The Loopback Times</title>{feeds}</head>"
                 f"<body><nav><a href='/category/news/'>News</a> <a href='/about/'>About</a>"
                 f"</nav><h1>The Loopback Times</h1><p>Read the news.</p></body></html>")
@@ -225,7 +232,7 @@ class Site:
 
     def urlset(self, numbers, extra: list[str] = ()) -> str:
         items = "".join(f"<url><loc>{self.url(self.post_path(n))}</loc>"
-                        f"<lastmod>{self.day(n)}</lastmod></url>" for n in numbers)
+                        f"<lastmod>{self.revised.get(n, self.day(n))}</lastmod></url>" for n in numbers)
         items += "".join(f"<url><loc>{url}</loc></url>" for url in extra)
         return ('<?xml version="1.0" encoding="UTF-8"?><urlset '
                 f'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{items}</urlset>')
@@ -257,3 +264,13 @@ class Site:
                           f"</updated></entry>" for n in self.feed_posts())
         return (f"<?xml version='1.0'?><feed xmlns='http://www.w3.org/2005/Atom' "
                 f"xml:base='{self.base}/'><title>The Loopback Times</title>{entries}</feed>")
+
+    def json_items(self) -> str:
+        """JSON Feed 1.1: items with absolute and relative URLs, one dated, one without a URL."""
+        items = [{"id": str(n), "title": f"Post {n}", "url": self.post_path(n) if n % 2 else
+                  self.url(self.post_path(n)), "date_published": f"{self.day(n)}T08:00:00+02:00"}
+                 for n in self.feed_posts()]
+        items.append({"id": "no-url", "title": "An item with no address", "content_text": "x"})
+        return json.dumps({"version": "https://jsonfeed.org/version/1.1",
+                           "title": "The Loopback Times", "home_page_url": self.base + "/",
+                           "feed_url": self.url("/feed.json"), "items": items})

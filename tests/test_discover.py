@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import datetime, timezone
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -199,6 +200,86 @@ def test_feed_archives_its_items(examples):
     vias = {r["via"] for r in ran.db.query("select via from discoveries where url like '%-news/'")}
     assert vias == {"feed"}
     assert [p for p in site.paths() if "-news/" not in p] == ["/robots.txt", "/feed/"]
+
+
+def test_feed_given_a_page_reads_the_json_feed_it_announces(tmp_path):
+    site = Site(articles=14, sitemaps=False, feeds=False, json_feed=True, feed_items=4).start()
+    db = tmp_path / "archive.db"
+    try:
+        result = scrape("feed", site.url("/"), "--db", str(db), "--quiet", "--json")
+        plain = scrape("feed", site.url("/category/news/"), "--db", str(db), "--json")
+    finally:
+        site.stop()
+    assert result.returncode == 0, result.stderr
+    assert plain.returncode == 1
+    assert json.loads(plain.stdout)["failed"] == {"not_a_feed": 1}
+    assert "announces no feed" in Database(db).execute(
+        "select error from fetches where url like '%/category/news/'").fetchone()[0]
+    assert "Traceback" not in result.stderr, result.stderr
+    archive = Database(db)
+    posts = {site.url(site.post_path(n)) for n in site.feed_posts()}
+    assert {r["url"] for r in archive.query("select url from articles")} >= posts
+    found = {r["url"]: r for r in archive.query(
+        "select url, via, published, title from discoveries where found_in like '%feed.json'")}
+    assert set(found) == posts  # relative and absolute item URLs; the item with none is left
+    newest = found[site.url(site.post_path(14))]
+    assert (newest["via"], newest["title"]) == ("feed", "Post 14")
+    assert newest["published"] == f"{site.day(14)}T06:00:00+00:00"  # 08:00 +02:00, in UTC
+
+
+def test_refresh_fetches_again_only_what_the_sitemap_dates_after_the_archived_copy(tmp_path):
+    site = Site(articles=10, feeds=False).start()
+    db = tmp_path / "archive.db"
+
+    def rerun(*options: str) -> list[str]:
+        before = len(site.hits)
+        result = scrape("site", site.url("/"), "--db", str(db), "--quiet", *options)
+        assert "Traceback" not in result.stderr, result.stderr
+        return [hit.path for hit in site.hits[before:] if "-news/" in hit.path]
+
+    try:
+        assert len(rerun()) == 10
+        time.sleep(1.1)  # the archive's clock counts seconds
+        site.revised = {3: datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                        7: "2024-01-01"}  # revised since it was archived; and long before
+        assert rerun() == []  # without --refresh: only what is new
+        assert rerun("--refresh") == [site.post_path(3)]
+        assert rerun("--refresh") == []  # the copy now is newer than the sitemap's date
+    finally:
+        site.stop()
+    archive = Database(db)
+    fetched = {r["url"]: r["n"] for r in archive.query(
+        "select url, count(*) n from fetches where url like '%-news/' group by url")}
+    assert fetched.pop(site.url(site.post_path(3))) == 2 and set(fetched.values()) == {1}
+
+
+def test_follow_stops_where_the_chain_loops_back(tmp_path):
+    site = Site(articles=8, loop=True, sitemaps=False, feeds=False).start()
+    db = tmp_path / "archive.db"
+    try:
+        result = scrape("follow", site.url(site.post_path(8)), "--direction", "prev",
+                        "--db", str(db), "--quiet", timeout=60)
+    finally:
+        site.stop()
+    assert result.returncode == 0, result.stderr
+    posts = [p for p in site.paths() if "-news/" in p]
+    assert posts == [site.post_path(n) for n in range(8, 0, -1)]  # each once, 1 -> 8 not again
+    assert Database(db)["articles"].count == 8
+
+
+def test_discovery_progress_counts_what_was_read_found_and_archived(tmp_path):
+    """Without a terminal the progress line is printed (every few seconds and) at the end."""
+    site = Site(articles=6, feeds=False).start()
+    try:
+        result = scrape("site", site.url("/"), "--db", str(tmp_path / "archive.db"))
+    finally:
+        site.stop()
+    assert "Traceback" not in result.stderr, result.stderr
+    output = result.stdout + result.stderr
+    # the index, its two children and the news sitemap read; the home page read for feeds
+    assert "sitemaps 4, feeds 0, listings 1 read" in output, output
+    assert re.search(r"URLs found \d+, in scope \d+, new 6; archived 6, failed 1,", output)
+    assert "broken-sitemap.xml" in output
 
 
 def test_follow_prev_walks_the_chain_to_the_first_post_and_stops(examples):

@@ -116,6 +116,8 @@ def _feed(found: Found, result: FetchResult) -> tuple[str, str] | None:
     if len(result.body) > limits.feed_bytes:
         return ("too_large", f"feed over {limits.feed_bytes // (1024 * 1024)} MiB")
     base = result.final_url or found.source
+    if found.context.via == SEED and _is_html(result):
+        return _announced_feeds(found, result, base)
     read = read_feed(result.body, base, max_items=limits.feed_items,
                      content_type=result.content_type)
     if read.failed:
@@ -126,6 +128,25 @@ def _feed(found: Found, result: FetchResult) -> tuple[str, str] | None:
                                    published=item.published, title=item.title,
                                    language=read.language))
     found.note = read.problem
+    return None
+
+
+def _is_html(result: FetchResult) -> bool:
+    kind = (result.content_type or "").split(";")[0].strip().lower()
+    return kind in ("text/html", "application/xhtml+xml") or (
+        not kind and result.body.lstrip()[:15].lower().startswith((b"<!doctype html", b"<html")))
+
+
+def _announced_feeds(found: Found, result: FetchResult, base: str) -> tuple[str, str] | None:
+    """`scrape feed` given a page, not a feed: the feeds the page announces, as a reader
+    of feeds finds them (`<link rel="alternate">`)."""
+    feeds = read_listing(decode_html(result.body, result.content_type)[0], base).feeds
+    if not feeds:
+        return ("not_a_feed", "a web page that announces no feed (no <link rel=\"alternate\"> "
+                              "of a feed type)")
+    found.entries = len(feeds)
+    for feed in feeds:
+        _add_document(found, feed, FEED, ALTERNATE)
     return None
 
 
