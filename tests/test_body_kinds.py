@@ -168,3 +168,25 @@ def test_text_between_line_breaks_in_a_table_layout_with_a_data_table_and_a_defi
     assert body.endswith("das Obergeschoss leider nur über die Treppe.")
     for furniture in ("Startseite", "Termine", "Kontakt", "Impressum", "© Heimatverein"):
         assert furniture not in body
+
+
+def test_a_lead_is_kept_when_the_body_sets_its_subheadings_as_h1():
+    # The CMS writes every subheading as <h1>: those follow paragraphs, the headline is above.
+    body = article_of("body-lead-h1-subheadings.html").body_text
+    assert body.startswith("La autoridad se reunirá en la plaza con los vecinos")
+    assert "\n\nLa alcaldesa, que atraviesa semanas difíciles" in body
+    assert "UNA PROMESA PENDIENTE\n\nDurante la campaña" in body
+    for furniture in ("Tópicos", "Las + leídas", "Un perro rescata", "Llévatelo", "Aviso legal"):
+        assert furniture not in body
+
+
+def test_a_lead_under_a_headline_set_in_a_wrapper_named_for_it():
+    # The page's <h1> sits in a gallery slide; the headline a reader sees is an <h2> in a
+    # block named 'headline', and the lead follows it.
+    body = article_of("body-lead-headline-wrapper.html").body_text
+    assert body.startswith("Deiche, Schafe und ein Gegenwind, der nie aufhört")
+    assert "\n\nWer an der Küste Rad fährt" in body
+    assert body.endswith("und übernachten auf einem Bauernhof.")
+    for furniture in ("Drei Tage Wind von vorn", "06.05.2023", "Deichweg bei Ebbe", "Startseite",
+                      "Impressum"):
+        assert furniture not in body

@@ -24,7 +24,7 @@ from .document import Document
 from .fallback import (CONVINCING, Body, article_element, choose, densest_block, json_ld_body,
                        readable_text)
 from .furniture import CANDIDATES, furniture_by, furniture_words, is_furniture, names_of
-from .lead import lead_before
+from .lead import headline_in, lead_before
 from .recipe import ingredient_lists
 from .plain_text import plain_text
 
@@ -400,7 +400,7 @@ def _remove_furniture(container: LexborNode, prose: _Prose, removed: _Removed) -
     limit = 0.5 * prose.of(container)  # more than this is a wrapper of the article: it stays
     for node in container.css(_NEVER_TEXT):
         node.decompose(recursive=False)
-    headline = container.css_first("h1")  # the article's title is not its text; later h1s may be
+    headline = headline_in(container)  # the article's title is not its text; later h1s may be
     if headline is not None and prose.of(headline) == 0.0:
         headline.decompose(recursive=False)
     furniture = [(node, by) for node in container.css(CANDIDATES)

@@ -24,6 +24,10 @@ _MIN_CHARS = 50  # a lead is a sentence or two: shorter lines are datelines, nam
 _MAX_SHARE = 0.5  # all leads together are shorter than this share of the body
 _MAX_BLOCKS = 4
 _HEADLINES = "h1, [itemprop=headline], h2, h3"
+_HEADLINE_MARKS = "h1, [itemprop=headline]"
+_MAX_HEADINGS = 8  # of them looked at: the headline comes first
+_MAX_NESTING = 64  # levels between a headline and the body's element, at most
+_TEXT_BEFORE = 200  # characters of paragraphs before an <h1>: it heads a section, not the article
 _BLOCKS = "h1, [itemprop=headline], h2, h3, p, div"
 # A lead may sit in the article's <header> or a block its template calls a teaser; any
 # other furniture (bylines, captions, share bars, navigation...) holds none.
@@ -42,7 +46,7 @@ _SKIP_TAGS = frozenset(("script", "style", "noscript", "template", "figure", "pi
 
 def lead_before(container: LexborNode, prose_of: Callable[[LexborNode], float]) -> list[LexborNode]:
     """The blocks of text between the nearest headline before `container` and it, in page order."""
-    if container.css_first("h1, [itemprop=headline]") is not None:
+    if headline_in(container) is not None:
         return []  # the headline is inside: so is whatever follows it
     budget = _MAX_SHARE * max(prose_of(container), _MIN_CHARS)
     search = _Search(prose_of)
@@ -68,13 +72,71 @@ def lead_before(container: LexborNode, prose_of: Callable[[LexborNode], float]) 
     return []
 
 
+def headline_in(container: LexborNode) -> LexborNode | None:
+    """The article's headline when it is inside `container`: an <h1> (or a heading marked
+    as the headline) before its text. One inside furniture (a 'Read also' box's title) or
+    after paragraphs (a CMS that sets every subheading as <h1>) heads something else."""
+    for heading in container.css(_HEADLINE_MARKS)[:_MAX_HEADINGS]:
+        if not heading.text().strip():
+            continue  # a <meta itemprop=headline>, an empty heading: no headline shown
+        node, before = heading, 0
+        for _ in range(_MAX_NESTING):
+            if node is None or node.mem_id == container.mem_id:
+                break
+            if furniture_by(node) == "markup" and node.tag not in _LEAD_PLACES:
+                before = _TEXT_BEFORE  # in an <aside>, a <nav>...: not the article's
+                break
+            sibling = node.prev
+            for _ in range(_MAX_SIBLINGS):
+                if sibling is None or before >= _TEXT_BEFORE:
+                    break
+                before += _paragraph_chars(sibling)
+                sibling = sibling.prev
+            else:
+                before = _TEXT_BEFORE  # that many blocks before it: it heads one of them
+            node = node.parent
+        if before < _TEXT_BEFORE:
+            return heading
+    return None
+
+
+def _paragraph_chars(node: LexborNode) -> int:
+    """Characters of paragraph text in `node`: what a headline never comes after (a kicker,
+    a date or a breadcrumb may)."""
+    if node.tag == "p":
+        return len(node.text().strip())
+    if node.is_text_node or node.tag.startswith("-") or node.child is None:
+        return 0
+    return sum(len(paragraph.text().strip()) for paragraph in node.css("p"))
+
+
 def _is_headline(node: LexborNode) -> bool:
-    """An <h1>, or a heading marked (itemprop) or named (class, id) as the headline."""
+    """An <h1>, or a heading marked (itemprop) or named (class, id; its own or its wrapper's)
+    as the headline."""
     tag = node.tag
     if tag == "h1":
         return True
     attrs = node.attributes
-    return attrs.get("itemprop") == "headline" or (tag in ("h2", "h3") and is_title(node))
+    if attrs.get("itemprop") == "headline":
+        return True
+    if tag not in ("h2", "h3"):
+        return False
+    if is_title(node):
+        return True
+    # A wrapper named as the headline, holding this heading first: the display headline of a
+    # template whose <h1> is a slide's or the logo's (a heading after it is the dek).
+    parent = node.parent
+    if parent is None or parent.tag != "div" or not is_title(parent):
+        return False
+    first = _first_element(parent)
+    return first is not None and first.mem_id == node.mem_id
+
+
+def _first_element(node: LexborNode) -> LexborNode | None:
+    child = node.child
+    while child is not None and (child.is_text_node or child.tag.startswith("-")):
+        child = child.next
+    return child
 
 
 def _fits(blocks: list[LexborNode], budget: float) -> bool:
