@@ -24,6 +24,7 @@ from typing import Iterator
 
 from selectolax.lexbor import LexborNode
 
+from ._index import page_index
 from ._lexicon import words
 from ._links import PageAddress, origin_of, plain_absolute, without_fragment
 from ._markup import ancestors, is_title, markup_words, place_of
@@ -69,11 +70,12 @@ class PostArea:
     def __init__(self, doc: Document, page: PageAddress) -> None:
         self._doc, self._page = doc, page
         self._addresses: dict[str, str | None] = {}  # href as written -> article address
-        # One pass finds the headline (the first <h1> outside the site's header, menus and
-        # sidebars) and the links after it, in page order.
-        nodes = doc.tree.css("h1, a[href]")
+        # The headline (the first <h1> outside the site's header, menus and sidebars) and
+        # the links after it, in page order, from the page's index.
+        index = page_index(doc)
+        nodes, tags = index.marks, index.mark_tags
         start = next((i for i, node in enumerate(nodes)
-                      if node.tag == "h1" and place_of(node) != "chrome"), None)
+                      if tags[i] == "h1" and place_of(node) != "chrome"), None)
         self.headline = nodes[start] if start is not None else None
         if self.headline is None:
             self._around, self._article, self.lists = set(), None, []
@@ -84,7 +86,8 @@ class PostArea:
         around = [self.headline, *ancestors(self.headline)]
         self._around = {node.mem_id for node in around}
         self._article = next((n.mem_id for n in around if n.tag == "article"), None)
-        anchors = [node for node in nodes[start + 1:start + 1 + _MAX_LINKS] if node.tag == "a"]
+        anchors = [node for node, tag in zip(nodes[start + 1:start + 1 + _MAX_LINKS],
+                                             tags[start + 1:start + 1 + _MAX_LINKS]) if tag == "a"]
         self.lists = _card_lists(_card_links(page, anchors), self._around)
 
     def articles(self, card_list: CardList) -> list[Card]:

@@ -19,7 +19,7 @@ Sports' heading linking to the section is a section's feed), lies outside the ru
 text of the body, and sits in no region beside the article: sidebar, widget, menu,
 navigation, comments, the site's header or footer, site-wide boxes (recent, popular...).
 
-Only reads the tree; navigation hands it the candidates of its single pass.
+Only reads the tree; navigation hands it the candidates from the page's index (`_index`).
 """
 from __future__ import annotations
 

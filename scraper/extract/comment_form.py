@@ -25,6 +25,7 @@ from ..models import CommentForm, FormField
 from ._field_label import (BUTTON_TYPES, CONTROLS, control_kind, first_with, is_required,
                            label_beside, label_for, label_text, labels_by_target, plain_label)
 from ._honeypot import Honeypots
+from ._index import page_index
 from ._lexicon import says_comment, words
 from ._links import PageAddress
 from ._markup import ancestors, is_hidden, markup_words, names_of
@@ -104,7 +105,7 @@ def _fields(doc: Document, form: LexborNode) -> tuple[list[FormField], dict[str,
 
 def _find_form(doc: Document) -> LexborNode | None:
     best, best_score = None, 0
-    for form in doc.tree.css("form"):
+    for form in page_index(doc).forms:
         if form.css_first("textarea") is None:
             continue  # every comment form has one (WordPress's, once logged in, too)
         score = _score(form, _own_action(doc, form))

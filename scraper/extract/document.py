@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -29,6 +30,9 @@ class Document:
     # The page's JSON-LD objects, read once (see _jsonld.py): several parts ask, and the body
     # pass removes the scripts that hold them.
     json_ld: list | None = field(default=None, repr=False, compare=False)
+    # The elements the headline, navigation and comment-form parts start from, found in one
+    # pass on the first ask (see _index.py); read before the body pass prunes the tree.
+    index: Any = field(default=None, repr=False, compare=False)
 
     def absolute(self, href: str | None) -> str | None:
         """`href` made absolute; None for empty, fragment-only or script links."""

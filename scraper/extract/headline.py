@@ -19,6 +19,7 @@ import re
 
 from selectolax.lexbor import LexborNode
 
+from ._index import page_index
 from ._jsonld import json_ld_items
 from ._lexicon import words
 from ._markup import head_first, is_title, markup_words, place_of
@@ -27,7 +28,7 @@ from .document import Document, attr, text_of
 
 # How closely a heading must match the page's own metadata to count as its headline.
 _MATCH = 0.6
-_FIRST_PASS = "h1, [itemprop=headline]"
+# First the page's <h1>s and itemprop=headline elements (from the page's index), then:
 _SECOND_PASS = ("h2, h3, [class*=title i], [class*=headline i]")
 # Markup of a byline inside a heading.
 _BYLINE_WORDS = frozenset(("byline", "author", "authors", "date", "time", "timestamp", "dateline",
@@ -39,9 +40,13 @@ _SEPARATORS = re.compile(r"\s+[|\-–—:·•»«/]{1,2}\s+")
 
 def extract_headline(doc: Document) -> str | None:
     references = _references(doc)
-    for selector in (_FIRST_PASS, _SECOND_PASS):
+    index = page_index(doc)
+    for nodes in (index.headlines, None):
         best, best_score = None, _MATCH
-        for node in doc.tree.css(selector):
+        for node in nodes if nodes is not None else doc.tree.css(_SECOND_PASS):
+            if nodes is not None and node.tag != "h1" and node.attributes.get(
+                    "itemprop") != "headline":
+                continue  # (the index's list may hold other elements: see _index)
             if node.tag not in ("h1", "h2", "h3", "h4") and not _names_a_title(node):
                 continue
             text, score = _heading_text(node, references)
@@ -128,7 +133,7 @@ def _similarity(text: str, reference: list[str]) -> float:
 def _article_h1(doc: Document) -> str | None:
     """The first <h1> inside the article or <main>, else the first outside the site's chrome."""
     fallback = None
-    for node in doc.tree.css("h1"):
+    for node in page_index(doc).h1s:
         text = clean_text(node, _is_byline)
         if not text or len(text) > 400:
             continue

@@ -37,6 +37,7 @@ from selectolax.lexbor import LexborNode
 
 from ..models import Link
 from ._cards import Card, PostArea, is_paragraph
+from ._index import page_index
 from ._lexicon import (DIRECTION_WORDS, POINTERS, is_direction_label, label_direction,
                        says_comment, without_direction_label, words)
 from ._links import PageAddress, without_fragment
@@ -46,13 +47,6 @@ from ._related import related_links, says_related, structural_related
 from ._text import clean_text, text_blocks
 from .document import Document, attr
 
-# One pass over the page finds every candidate of both kinds: each selector in the list
-# costs a walk of the whole tree, so the list is short and Python sorts the matches.
-_CANDIDATES = (
-    "[rel*=prev i], [rel*=next i], [class*=prev i], [class*=next i], [id*=prev i], "
-    "[id*=next i], [id*=older i], [id*=newer i], [class*=relat i], [id*=relat i], "
-    "[class*=also i], [class*=similar i], [class*=more-on i], .elementor-widget-posts, "
-    ".elementor-widget-loop-grid")
 # Post navigation is one or two blocks; a page naming thousands of elements 'next' is a
 # listing or a trap, and its first few hundred are as telling as all of them. (Each is
 # weighed with a walk up the tree: thousands of them, deeply nested, would take seconds.)
@@ -113,11 +107,8 @@ def extract_links(doc: Document) -> list[Link]:
     """prev, then next (at most one each), then the related links in page order."""
     page = PageAddress(doc.url, doc.absolute(attr(
         head_first(doc.tree, 'link[rel~="canonical" i][href]'), "href")))
-    candidates, seen = [], set()
-    for node in doc.tree.css(_CANDIDATES):
-        if node.mem_id not in seen:  # a node matching several selectors comes once per match
-            seen.add(node.mem_id)
-            candidates.append(node)
+    # Every element whose markup may name either kind, found in the page's one pass.
+    candidates = page_index(doc).named
     prev_next = _prev_next(doc, candidates, page)
     related = related_links(doc, candidates, page)
     if not prev_next or not related:  # look for cards the markup does not name
