@@ -89,6 +89,17 @@ def test_every_extracted_text_is_in_nfc():
     assert "\u0301" not in json.dumps(article.to_dict(), ensure_ascii=False)
 
 
+def test_soft_hyphens_leave_the_text_they_break_only_at_a_line_end():
+    # Typesetting plugins mark every syllable: the words must read whole.
+    hyphenated = "Die Wei\u00adne des Kern\u00adge\u00adbiets sind ele\u00adgant"
+    html = (f"<html><head><title>Wei\u00adne</title></head><body><article><h1>Wei\u00adne</h1>"
+            f"<p>{hyphenated}. {SENTENCES}</p></article></body></html>")
+    article = extract(html, URL)
+    assert article.title == "Weine"
+    assert article.body_text.startswith("Die Weine des Kerngebiets sind elegant.")
+    assert "\u00ad" not in json.dumps(article.to_dict(), ensure_ascii=False)
+
+
 def test_a_one_line_notice_in_a_wide_script_is_a_body():
     html = "<html><head><title>天気</title></head><body><p>東京の天気は晴れ、気温は二十度です</p></body></html>"
     article = extract(html, URL)

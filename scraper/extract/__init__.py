@@ -131,6 +131,9 @@ def _bounded_form(form: CommentForm | None) -> CommentForm | None:
     )
 
 
+_SOFT_HYPHEN = "\u00ad"
+
+
 def _text(value: T, limit: int = MAX_TEXT_CHARS, nfc: bool = True) -> T:
     """A text cut to `limit`, valid Unicode, and in NFC: a page may write "é" as "e" and a
     combining accent, which full-text search and comparisons take for another word."""
@@ -141,6 +144,10 @@ def _text(value: T, limit: int = MAX_TEXT_CHARS, nfc: bool = True) -> T:
     if isinstance(value, str):
         if nfc:
             value = without_controls(value)  # type: ignore[assignment]
+            # A soft hyphen marks where a browser may break a word at a line's end, and is
+            # shown only there: kept, it splits the word for search ('Wei\xadne').
+            if _SOFT_HYPHEN in value:
+                value = value.replace(_SOFT_HYPHEN, "")  # type: ignore[assignment]
         if nfc and not unicodedata.is_normalized("NFC", value):
             value = unicodedata.normalize("NFC", value)  # type: ignore[assignment]
         if len(value) > limit:
