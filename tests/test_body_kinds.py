@@ -190,3 +190,14 @@ def test_a_lead_under_a_headline_set_in_a_wrapper_named_for_it():
     for furniture in ("Drei Tage Wind von vorn", "06.05.2023", "Deichweg bei Ebbe", "Startseite",
                       "Impressum"):
         assert furniture not in body
+
+
+def test_a_press_release_keeps_the_paragraph_about_its_sender_below_the_news_item():
+    # The news item (date, headline, text) is a block of its own; the paragraph about the
+    # association follows it in the same column, beside wrappers that hold nothing else.
+    body = article_of("body-press-release-about.html").body_text
+    assert "Ab diesem Sommer bietet das Landesjugendwerk drei neue Freizeiten" in body
+    assert body.endswith("Tagungen für Kinder, Jugendliche und junge Erwachsene.")
+    for furniture in ("Neue Jugendfreizeiten am See", "Sie befinden sich hier", "Ich bin dabei",
+                      "Jetzt spenden", "Impressum"):
+        assert furniture not in body

@@ -50,6 +50,7 @@ _MIN_PROSE = 25  # characters: shorter blocks do not say where the article is
 _DECAY = 0.5  # what a paragraph, or a child's score, adds to the score of the element above
 _SPLIT = 0.5  # a cluster beside the article this strong is more of the article
 _ADJACENT = 0.1  # paragraphs right beside the article this strong continue it
+_ADJACENT_WRAPPED = 0.25  # paragraphs beside the wrappers of the article, this strong
 _FURNITURE_WEIGHT = 0.2  # what prose inside furniture counts for
 _WRAPPER = 0.85  # furniture by its names, but holding this share of the prose: a wrapper
 _LINK_BLOCK = 0.5  # a block without prose whose text is more than this share links: a link list
@@ -278,10 +279,13 @@ def _container(prose: _Prose) -> LexborNode:
     while key != article and (parent := prose.parent.get(key)) is not None:
         others = [child for child in prose.children[parent] if child != key]
         # Prose right beside what is chosen (the parent's paragraphs, sibling blocks of bare
-        # text) continues the article; a cluster in another child, or further up, must be
-        # nearly as strong to be another part of it (an article split by ads or grid cells).
+        # text) continues the article, as does prose beside wrappers holding nothing else (a
+        # news item's headline and date around its text), if stronger; a cluster in another
+        # child, or further up, must be nearly as strong to be another part of it (an article
+        # split by ads or grid cells).
         adjacent = 0.0
-        if key == chosen:
+        near = _ADJACENT if key == chosen else _ADJACENT_WRAPPED
+        if prose.value[key] == prose.value[chosen]:
             # Inside an <article>, a wrapper of paragraphs beside them (a lede) is a part too.
             within_article = prose.node[parent].tag == "article"
             adjacent = prose.own_score.get(parent, 0.0) + sum(
@@ -292,7 +296,7 @@ def _container(prose: _Prose) -> LexborNode:
         key = parent
         if not adjacent and not cluster:
             continue  # nothing beside yet: look further up
-        if adjacent < _ADJACENT * strength and cluster < min(_SPLIT * strength, _PEER * first) \
+        if adjacent < near * strength and cluster < min(_SPLIT * strength, _PEER * first) \
                 and not peers:
             if not skips:
                 break
