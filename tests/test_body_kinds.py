@@ -201,3 +201,13 @@ def test_a_press_release_keeps_the_paragraph_about_its_sender_below_the_news_ite
     for furniture in ("Neue Jugendfreizeiten am See", "Sie befinden sich hier", "Ich bin dabei",
                       "Jetzt spenden", "Impressum"):
         assert furniture not in body
+
+
+def test_a_teaser_card_whose_link_wraps_its_summary_leaves_the_article():
+    # <a><img><h2/><p>summary</p></a> between the paragraphs: all of it is the link's label,
+    # on a page with enough <p>s that blocks of inline markup are not read as paragraphs.
+    body = article_of("body-linked-cards.html").body_text
+    assert body.startswith("Nach dem torlosen Derby am Sonntag")
+    assert body.endswith("den Fans eine andere Leistung zeigen.")
+    for furniture in ("Status quo", "Vier Spiele, zwei Verletzte", "Impressum"):
+        assert furniture not in body

@@ -46,6 +46,7 @@ _FEW_PARAGRAPHS = 2000  # characters of prose in <p>s and text blocks, below whi
 _MAX_CLIMB = 256  # levels
 _MAX_LINK_BLOCK_DEPTH = 64  # a teaser rail holds its links a few levels down, not 64
 _MAX_INLINE = 32  # levels of inline markup between a link and its paragraph, at most
+_LINK_LEVELS = 3  # levels between a card's link and the paragraph it wraps, at most
 _MIN_PROSE = 25  # characters: shorter blocks do not say where the article is
 _DECAY = 0.5  # what a paragraph, or a child's score, adds to the score of the element above
 _SPLIT = 0.5  # a cluster beside the article this strong is more of the article
@@ -113,6 +114,18 @@ def _inline_only(node: LexborNode) -> bool:
     return inline
 
 
+def _in_link(node: LexborNode) -> bool:
+    """Whether a link holds the element, a few levels up (a card: <a><h3/><p/></a>)."""
+    parent = node.parent
+    for _ in range(_LINK_LEVELS):
+        if parent is None:
+            return False
+        if parent.tag == "a":
+            return True
+        parent = parent.parent
+    return False
+
+
 def _chars(text: str) -> int:
     """Length in characters, which means about the same in every script (words do not: CJK)."""
     return len(text.strip())
@@ -152,7 +165,8 @@ class _Prose:
         for node in root.css(_PROSE):  # the hot loop: lengths inlined, len(text.strip())
             tag = node.tag
             if tag in _PARAGRAPHS:
-                paragraphs.append((node, len(node.text().strip())))
+                if not _in_link(node):  # a teaser's summary, inside the link to its page
+                    paragraphs.append((node, len(node.text().strip())))
                 continue
             if tag == "a":
                 block = node.parent
