@@ -154,8 +154,8 @@ class PageAddress:
                 return None
             return without_fragment(href)
         host, path, query = plain.group(1), plain.group(2), plain.group(3) or ""
-        if host is None:
-            site = next(iter(self.sites), "")
+        if host is None:  # on the site of the address links resolve against, the first given
+            site = self._own[0].site if self._own else ""
         else:
             site = host.lower()
             site = site[4:] if site.startswith("www.") else site
