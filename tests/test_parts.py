@@ -441,3 +441,68 @@ def test_share_url_falls_back_to_the_page_url_but_never_a_local_file():
     assert extract_share_urls(parse_document(html, "https://news.example/a")).share_url == \
         "https://news.example/a"
     assert extract_share_urls(parse_document(html, "file:///tmp/a.html")).share_url is None
+
+
+# A comment form as WordPress themes print it, inside the post's column.
+COMMENT_FORM = ("<div id='comments'><h3>Leave a reply</h3><form action='/wp-comments-post.php' "
+                "method='post'><textarea name='comment'></textarea>"
+                "<input type='submit' value='Send'></form></div>")
+MOST_READ = (("Storm closes the harbour road", "/2025/05/storm-road/"),
+             ("Mayor answers questions on the budget", "/2025/05/budget-questions/"),
+             ("Lifeboat crew honoured at the quay", "/2025/05/lifeboat-crew/"))
+
+
+def test_a_ranked_list_after_the_article_is_the_sites_most_read_not_related():
+    # An <ol>, as popular-posts plugins print it, then the post's own related grid.
+    ranked = ("<div class='box-a'><h2>Top</h2><ol class='list-a'>" + cards(*MOST_READ, tag="li")
+              + "</ol></div>")
+    related = "<section class='box-b'><h2>Lees ook</h2><div class='grid'>" + cards(*TEASERS) + "</div></section>"
+    expected = [("related", "https://news.example" + path, title) for title, path in TEASERS]
+    assert links_of(ARTICLE + "</article>" + ranked + related) == expected
+    assert links_of(ARTICLE + "</article>" + ranked) == []
+    # Cards that each show their place first, as news themes number their 'most read'.
+    numbered = "".join(f"<div class='item'><span class='n'>{place}</span><a href='{path}'>{title}</a></div>"
+                       for place, (title, path) in enumerate(MOST_READ, 1))
+    assert links_of(ARTICLE + "</article><div class='box-a'><h2>Top</h2><div class='items'>"
+                    + numbered + "</div></div>" + related) == expected
+
+
+def test_related_titles_starting_with_numbers_are_no_ranking():
+    listicles = (("5 walks along the cliffs", "/2025/04/five-walks/"),
+                 ("2 new buses for the island line", "/2025/04/two-buses/"),
+                 ("10 years of the harbour festival", "/2025/03/festival-years/"))
+    body = ARTICLE + "</article><section><h2>Lees ook</h2><div class='grid'>" + cards(*listicles) + "</div></section>"
+    assert links_of(body) == [("related", "https://news.example" + path, title)
+                              for title, path in listicles]
+
+
+def test_boxes_in_a_column_past_the_article_and_its_comments_are_not_related():
+    # The post's column (article, then comments) and the site's column beside it, whose
+    # classes say nothing: a 'latest' card box and another headed box.
+    column = ("<div class='col-b'><div class='box'><h2>Neueste</h2><div class='grid'>" + cards(*MOST_READ)
+              + "</div></div><div class='box'><h2>Themen</h2><ul><li><a href='/tag/roads/'>Roads</a></li>"
+              "</ul></div></div>")
+    page = "<div class='row'><div class='col-a'>" + ARTICLE + "</article>" + COMMENT_FORM + "</div>" + column + "</div>"
+    assert links_of(page) == []
+    # The post's related grid between the body and the comments is still found.
+    related = "<section><h2>Lees ook</h2><div class='grid'>" + cards(*TEASERS) + "</div></section>"
+    page = ("<div class='row'><div class='col-a'>" + ARTICLE + "</article>" + related + COMMENT_FORM
+            + "</div>" + column + "</div>")
+    assert links_of(page) == [("related", "https://news.example" + path, title)
+                              for title, path in TEASERS]
+
+
+def test_a_lone_box_after_the_article_and_its_comments_may_be_its_related_posts():
+    # Article and comments in one wrapper, the related grid after it: the box stands alone.
+    related = "<div class='box'><h2>Die Redaktion empfiehlt</h2><div class='grid'>" + cards(*TEASERS) + "</div></div>"
+    page = "<main><div class='wrap'>" + ARTICLE + "</article>" + COMMENT_FORM + "</div>" + related + "</main>"
+    assert links_of(page) == [("related", "https://news.example" + path, title)
+                              for title, path in TEASERS]
+
+
+def test_a_path_from_the_root_is_on_the_site_of_the_first_address_given():
+    # The page as fetched first, then its canonical address on another host: a link from the
+    # root resolves against the fetched one, whatever order a set of hosts would give.
+    page = PageAddress("https://mirror.example/2025/05/a/", "https://news.example/2025/05/a/")
+    assert page.article_key("/2025/05/b/") == "mirror.example/2025/05/b/?"
+    assert page.article_key("/2025/05/a/") is None  # this page

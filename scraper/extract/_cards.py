@@ -38,6 +38,7 @@ _MAX_LINKS = 60
 _CARD_DEPTH = 6
 _QUIET = frozenset(("script", "style", "noscript", "template", "link", "meta", "br", "hr"))
 _HEADINGS = frozenset(("h2", "h3", "h4", "h5", "h6"))
+_BOX_HEADINGS = "h2, h3, h4, h5, h6, [role=heading]"
 _HEADING_WORDS = frozenset(("title", "heading", "header", "headline", "hd"))
 _MAX_HEADING_WORDS = 12
 # A paragraph this long is running text, never part of a card list.
@@ -77,17 +78,24 @@ class PostArea:
         start = next((i for i, node in enumerate(nodes)
                       if tags[i] == "h1" and place_of(node) != "chrome"), None)
         self.headline = nodes[start] if start is not None else None
+        self._forms = [(position, form) for position, form in index.forms
+                       if start is not None and position > start]
         if self.headline is None:
             self._around, self._article, self.lists = set(), None, []
+            self._levels, self._positions = {}, {}
             return
         # The headline and everything around it is the layout holding the article: a
         # wrapper saying 'sidebar' or 'widget' there (`has-sidebar`, `l-sidebar-fixed`)
         # is no region beside it.
         around = [self.headline, *ancestors(self.headline)]
         self._around = {node.mem_id for node in around}
+        self._levels = {node.mem_id: level for level, node in enumerate(around)}
         self._article = next((n.mem_id for n in around if n.tag == "article"), None)
         anchors = [node for node, tag in zip(nodes[start + 1:start + 1 + _MAX_LINKS],
                                              tags[start + 1:start + 1 + _MAX_LINKS]) if tag == "a"]
+        # Where each link stands among the page's links, to tell what comes after what.
+        self._positions = {node.mem_id: position for position, node in
+                           enumerate(anchors, start + 1)}
         self.lists = _card_lists(_card_links(page, anchors), self._around)
 
     def articles(self, card_list: CardList) -> list[Card]:
@@ -133,6 +141,37 @@ class PostArea:
                         return True
                 sibling = sibling.next
         return False
+
+    def in_site_column(self, card_list: CardList) -> bool:
+        """Whether the list stands in a column or footer of the site's, past the article and
+        its comments: after the comment form (the first form with a textarea after the
+        headline), outside the smallest element holding both the headline and that form,
+        in a branch holding other headed boxes too. (A lone box after the article and its
+        comments may be its related posts.)"""
+        first = self._positions.get(card_list.cards[0].anchors[0].mem_id) if card_list.cards \
+            and card_list.cards[0].anchors else None
+        if first is None:
+            return False
+        form = next((form for position, form in self._forms if position <= first
+                     and form.css_first("textarea") is not None), None)
+        if form is None:
+            return False
+        level, branch = self._joining(card_list.node)
+        if level <= self._joining(form)[0]:
+            return False
+        # Headings outside the list: its own, and another box's at least.
+        return len(branch.css(_BOX_HEADINGS)) - len(card_list.node.css(_BOX_HEADINGS)) >= 2
+
+    def _joining(self, node: LexborNode) -> tuple[int, LexborNode]:
+        """How many levels above the headline `node`'s branch joins the headline's, and the
+        element of that branch just below where it joins."""
+        branch = node
+        for element in chain((node,), ancestors(node)):
+            level = self._levels.get(element.mem_id)
+            if level is not None:
+                return level, branch
+            branch = element
+        return len(self._levels), branch  # (joins at <body>, above every element of theirs)
 
     def shares_article(self, node: LexborNode) -> bool:
         """Whether `node` is inside the <article> that holds the headline (its footer...)."""

@@ -40,7 +40,8 @@ class PageIndex:
     mark_tags: list[str]  # the tag of each of `marks`
     headlines: list[LexborNode] = field(default_factory=list)  # <h1>s and itemprop=headline
     h1s: list[LexborNode] = field(default_factory=list)
-    forms: list[LexborNode] = field(default_factory=list)
+    # Each <form>, with how many of `marks` come before it (its place among them).
+    forms: list[tuple[int, LexborNode]] = field(default_factory=list)
     named: list[LexborNode] = field(default_factory=list)  # matches of NAMED, in page order
 
 
@@ -76,7 +77,7 @@ def _build(doc: Document) -> PageIndex:
             index.h1s.append(node)
             headlines.append(node)
         elif tag == "form":
-            index.forms.append(node)
+            index.forms.append((len(marks), node))
         else:  # one selector or more matched it: itemprop=headline, a named block, or both
             headlines.append(node)
             named.append(node)

@@ -18,6 +18,11 @@ between them), stands under a heading of its own that leads nowhere else (a 'Mor
 Sports' heading linking to the section is a section's feed), lies outside the running
 text of the body, and sits in no region beside the article: sidebar, widget, menu,
 navigation, comments, the site's header or footer, site-wide boxes (recent, popular...).
+Nor is a site-wide box related when nothing names it: a ranking (an <ol>, or cards that
+each show their place first: 1, 2, 3…) is the site's most read; a list after the comment
+form and outside the smallest element holding both the headline and that form stands in
+a column or footer of the site's, past the article and its comments, when the branch
+it stands in holds other headed boxes too.
 
 Only reads the tree; navigation hands it the candidates from the page's index (`_index`).
 """
@@ -102,6 +107,8 @@ def structural_related(doc: Document, area: PostArea, page: PageAddress,
             continue
         if any(_is_beside(element, area) for element in area.regions(card_list.node)):
             continue
+        if _is_ranked(card_list) or area.in_site_column(card_list):
+            continue  # the site's most read, or a box of its columns or footer
         heading = heading_of(card_list)
         if heading is None or _leads_elsewhere(doc, heading):
             continue
@@ -139,6 +146,19 @@ def _is_teaser_list(node: LexborNode, cards: list[Card]) -> bool:
     if tag in _TEXT_TAGS or any(card.node.tag != tag for card in cards):
         return False
     return _WORD_CHARACTER.search(node.text(deep=False)) is None
+
+
+def _is_ranked(card_list: CardList) -> bool:
+    """A numbered list, or cards each showing their place first (1, 2, 3…): a ranking of the
+    site's most read or shared, not posts picked for this one."""
+    if card_list.node.tag == "ol":
+        return True
+    for place, card in enumerate(card_list.cards, 1):
+        shown = card.node.text(deep=True, separator=" ").split(maxsplit=1)
+        first = shown[0].strip("#.)") if shown else ""
+        if not first.isdigit() or int(first) != place:
+            return False
+    return True
 
 
 def _title_of(card: Card) -> str | None:

@@ -105,7 +105,7 @@ def _fields(doc: Document, form: LexborNode) -> tuple[list[FormField], dict[str,
 
 def _find_form(doc: Document) -> LexborNode | None:
     best, best_score = None, 0
-    for form in page_index(doc).forms:
+    for _, form in page_index(doc).forms:
         if form.css_first("textarea") is None:
             continue  # every comment form has one (WordPress's, once logged in, too)
         score = _score(form, _own_action(doc, form))
