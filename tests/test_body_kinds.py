@@ -211,3 +211,14 @@ def test_a_teaser_card_whose_link_wraps_its_summary_leaves_the_article():
     assert body.endswith("den Fans eine andere Leistung zeigen.")
     for furniture in ("Status quo", "Vier Spiele, zwei Verletzte", "Impressum"):
         assert furniture not in body
+
+
+def test_a_table_layout_whose_rows_are_the_sections_comes_out_whole():
+    # One row is longer than all the others together; the rows are sections all the same.
+    body = article_of("body-table-rows.html").body_text
+    for section in ("Einreise\n\nFür die Einreise genügt", "Geld\n\nBezahlt wird in Kronen",
+                    "Verkehr\n\nDie Straßen entlang der Küste", "Elektroautos sind weit verbreitet",
+                    "Gesundheit\n\nImpfungen sind nicht vorgeschrieben"):
+        assert section in body
+    for furniture in ("Startseite", "Reise-ABC", "Hotel-Links", "Impressum"):
+        assert furniture not in body

@@ -61,6 +61,7 @@ _LINK_BLOCK_TAGS = frozenset(("div", "section", "table", "dl", "figure", "ul", "
 _HALF = 0.5
 _SKIPS = 1  # weak levels passed over when widening
 _PEER = 0.8  # a cluster this strong next to the first part chosen is another part
+_SECTION_TAGS = frozenset(("section", "tr"))  # blocks of one kind by their tag alone
 _PEERS = 2  # further blocks of the kind of the one chosen that make a sequence of sections
 
 
@@ -329,7 +330,7 @@ def _same_kind(prose: _Prose, key: int, others: list[int], under: set[int]) -> b
     It takes two: one block of the same kind may be the site's boilerplate."""
     node = prose.node[key]
     classes = node.attributes.get("class")
-    if not classes and node.tag != "section":
+    if not classes and node.tag not in _SECTION_TAGS:
         return False  # unnamed blocks are of no kind, but the sections of a document
     found = 0
     for other in others:
