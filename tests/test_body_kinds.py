@@ -222,3 +222,17 @@ def test_a_table_layout_whose_rows_are_the_sections_comes_out_whole():
         assert section in body
     for furniture in ("Startseite", "Reise-ABC", "Hotel-Links", "Impressum"):
         assert furniture not in body
+
+
+def test_the_titles_of_an_accordion_set_in_header_elements_stay_with_their_answers():
+    # Each fold's title is an <h3> in a <header> of its own; the article's <header>, with the
+    # headline and the byline, is not text.
+    body = article_of("body-accordion.html").body_text
+    assert body.startswith("Wer ein neues Auto möchte, hat drei Wege")
+    for fold in ("Vorteile der Finanzierung über einen Kredit\n\nMit einem Ratenkredit",
+                 "Vorteile des Leasings\n\nBeim Leasing zahlen Sie",
+                 "Wann sich der Barkauf lohnt\n\nWer genug gespart hat"):
+        assert fold in body
+    assert body.endswith("bevor Sie beim Händler unterschreiben.")
+    for furniture in ("Auto leasen, finanzieren oder kaufen?", "Petra Lang", "Impressum"):
+        assert furniture not in body

@@ -61,6 +61,7 @@ _LINK_BLOCK_TAGS = frozenset(("div", "section", "table", "dl", "figure", "ul", "
 _HALF = 0.5
 _SKIPS = 1  # weak levels passed over when widening
 _PEER = 0.8  # a cluster this strong next to the first part chosen is another part
+_SUBHEADING_TAGS = frozenset(("h2", "h3", "h4", "h5", "h6"))
 _SECTION_TAGS = frozenset(("section", "tr"))  # blocks of one kind by their tag alone
 _PEERS = 2  # further blocks of the kind of the one chosen that make a sequence of sections
 
@@ -439,13 +440,31 @@ def _remove_furniture(container: LexborNode, prose: _Prose, removed: _Removed) -
             for node in nodes:
                 vocabulary |= furniture_words(names_of(node))
     for node, by in furniture:
-        if prose.of(node) > limit:
-            continue  # a wrapper of the article
+        if prose.of(node) > limit or _section_header(node):
+            continue  # a wrapper of the article; a section's own title
         if by == "markup" or not vocabulary or not furniture_words(names_of(node)) <= vocabulary:
             removed.remove(node)
     for node in prose.link_lists:  # judged again without the furniture they held (hover cards)
         if _is_link_list(_chars(node.text()), [_chars(a.text()) for a in node.css("a")]):
             removed.remove(node)
+
+
+def _section_header(node: LexborNode) -> bool:
+    """A <header> holding nothing but a subheading (an accordion's or a section's title):
+    the article's header, with its headline, byline and date, holds more."""
+    if node.tag != "header":
+        return False
+    child = node.child
+    heading = False
+    while child is not None:
+        tag = child.tag
+        if tag in _SUBHEADING_TAGS and not heading:
+            heading = True
+        elif not (child.is_text_node and not (child.text_content or "").strip()) \
+                and tag != "-comment":
+            return False
+        child = child.next
+    return heading
 
 
 def _kind(node: LexborNode) -> tuple:
