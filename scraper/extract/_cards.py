@@ -43,6 +43,7 @@ _HEADING_WORDS = frozenset(("title", "heading", "header", "headline", "hd"))
 _MAX_HEADING_WORDS = 12
 # A paragraph this long is running text, never part of a card list.
 _PARAGRAPH_WORDS = 20
+_MANY = "\x00many"  # (no key of a link: keys are addresses)
 
 
 @dataclass
@@ -96,7 +97,9 @@ class PostArea:
         # Where each link stands among the page's links, to tell what comes after what.
         self._positions = {node.mem_id: position for position, node in
                            enumerate(anchors, start + 1)}
-        self.lists = _card_lists(_card_links(page, anchors), self._around)
+        stops = self._around | {node.mem_id for node in (doc.tree.body, doc.tree.root)
+                                if node is not None}
+        self.lists = _card_lists(_card_links(page, anchors), stops)
 
     def articles(self, card_list: CardList) -> list[Card]:
         """The list's cards that lead to another article of the site, their `href` made
@@ -244,43 +247,44 @@ def _is_heading(element: LexborNode) -> bool:
     return bold is not None and clean_text(bold) == text
 
 
-def _card_lists(links: list[tuple[LexborNode, str, str]], around: set[int]) -> list[CardList]:
+def _card_lists(links: list[tuple[LexborNode, str, str]], stops: set[int]) -> list[CardList]:
     """The card lists of the article links after the headline, in page order.
 
-    Every element above a link, up to the layout around the headline, with the addresses
-    it leads to: a card is the largest one leading to one address only, and the cards
-    sharing a parent are a list.
+    Every element above a link, up to the layout around the headline (`stops`: its
+    elements, <body> and <html>), with the addresses it leads to: a card is the largest
+    one leading to one address only, and the cards sharing a parent are a list.
     """
-    leads: dict[int, set[str]] = {}
+    # Each element above the links, with the key of the first link under it, or _MANY.
+    first: dict[int, str] = {}
     paths = []
     for anchor, key, _ in links:
         path = [(anchor, anchor.mem_id)]
         node = anchor.parent
         while node is not None and len(path) <= _CARD_DEPTH:
             node_id = node.mem_id
-            if node_id in around or node.tag in ("body", "html"):
+            if node_id in stops:
                 break
             path.append((node, node_id))
             node = node.parent
         paths.append(path)
         for _, node_id in path:
-            found_keys = leads.get(node_id)
-            if found_keys is None:
-                leads[node_id] = {key}
-            else:
-                found_keys.add(key)
+            seen = first.get(node_id)
+            if seen is None:
+                first[node_id] = key
+            elif seen != key:
+                first[node_id] = _MANY
     lists: dict[int, CardList] = {}
     cards: dict[int, Card] = {}
     for (anchor, key, href), path in zip(links, paths):
-        card_node, card_id = path[0]
         depth = 0
-        for level, (node, node_id) in enumerate(path):
-            if len(leads[node_id]) > 1:
+        for level in range(1, len(path)):
+            if first[path[level][1]] is _MANY:
                 break
-            card_node, card_id, depth = node, node_id, level
+            depth = level
+        card_node, card_id = path[depth]
         card = cards.get(card_id)
         if card is None:
-            parent = card_node.parent
+            parent = path[depth + 1][0] if depth + 1 < len(path) else card_node.parent
             if parent is None:
                 continue
             found = lists.get(parent.mem_id)

@@ -103,6 +103,11 @@ class PageAddress:
                 if own not in self._own:
                     self._own.append(own)
         self.sites = {own.site for own in self._own}
+        # Asked of every link: this page (site, path, query), and the sections above it
+        # (site, path of a directory it is in).
+        self._selves = {(own.site, own.path, own.query) for own in self._own}
+        self._sections = {(own.site, own.path[:i]) for own in self._own
+                          for i, char in enumerate(own.path) if char == "/" and i}
         self._first_pages = [(own, own.first_page) for own in self._own]
         self._shapes = {_shape(own.path) for own in self._own}
         self._origin = next(filter(None, map(origin_of, urls)), None)
@@ -173,7 +178,7 @@ class PageAddress:
                                                    parts.query)
 
     def _is_self(self, site: str, path: str, query: str) -> bool:
-        return any(o.site == site and o.path == path and o.query == query for o in self._own)
+        return (site, path, query) in self._selves
 
     def is_section(self, href: str) -> bool:
         """Whether `href` is the home page or a section above this page (/science above
@@ -185,8 +190,7 @@ class PageAddress:
     def _is_section(self, site: str, path: str, query: str) -> bool:
         if not path:
             return not query
-        below = path + "/"
-        return any(o.site == site and o.path.startswith(below) for o in self._own)
+        return (site, path) in self._sections
 
     def same_shape(self, href: str) -> bool:
         """Whether `href`'s path is shaped like this page's, as a sibling article's is: as

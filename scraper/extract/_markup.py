@@ -131,7 +131,7 @@ _LABEL_WORDS = frozenset((
     "label", "meta", "caption", "subtitle", "screen", "reader", "sr", "visually", "hidden",
     "arrow", "arrows", "icon", "direction", "date", "time", "category", "cat", "cats", "excerpt",
     "badge", "kicker", "thumb", "thumbnail", "avatar", "count", "tooltip", "hint", "chevron"))
-_TITLE_WORDS = frozenset(("title", "headline", "heading"))
+TITLE_WORDS = frozenset(("title", "headline", "heading"))
 
 
 def is_label(element: LexborNode) -> bool:
@@ -146,7 +146,7 @@ def is_label(element: LexborNode) -> bool:
 
 def is_title(element: LexborNode) -> bool:
     """An element whose class or id calls it a title or headline (not a subtitle)."""
-    return not _TITLE_WORDS.isdisjoint(markup_words(element))
+    return not TITLE_WORDS.isdisjoint(markup_words(element))
 
 
 def in_region(node: LexborNode, names: frozenset[str] | Callable[[LexborNode], bool],

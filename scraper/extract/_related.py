@@ -37,7 +37,8 @@ from ..models import Link
 from ._cards import Card, CardList, PostArea, heading_of
 from ._lexicon import says_comment, words
 from ._links import PageAddress, without_fragment
-from ._markup import ancestors, in_region, is_label, is_title, markup_words, name_words, names_of
+from ._markup import (TITLE_WORDS, ancestors, in_region, is_label, is_title, markup_words,
+                      name_words, names_of)
 from ._text import clean_text
 from .document import Document, attr
 
@@ -164,8 +165,9 @@ def _is_ranked(card_list: CardList) -> bool:
 def _title_of(card: Card) -> str | None:
     """A card's title: its title element's text, else its link's longest text."""
     longest = ""
+    names = _Names()
     for anchor in card.anchors:
-        title = _card_title(anchor, card.node)
+        title = _card_title(anchor, [anchor, *ancestors(anchor, card.node)], names)
         if title:
             return title
         text = clean_text(anchor, is_label)
@@ -238,13 +240,15 @@ def _block_links(doc: Document, block: LexborNode,
     links whose text is a headline count.
     """
     entries: dict[str, list] = {}  # href -> [title from a title element, longest other text]
+    names = _Names()  # the block's links share their cards and wrappers: each read once
     for anchor in block.css("a[href]"):
         rel = (anchor.attributes.get("rel") or "").lower().split()
         if {"tag", "category", "author"} & set(rel):
             continue
-        if _in_card_meta(anchor, block):
+        above = [anchor, *ancestors(anchor, block)]
+        if _in_card_meta(above, names):
             continue
-        title = _card_title(anchor, block)
+        title = _card_title(anchor, above, names)
         href = doc.absolute(attr(anchor, "href"))
         if not page.is_article(href, other_sites=title is not None):
             continue
@@ -265,6 +269,21 @@ def _block_links(doc: Document, block: LexborNode,
             if text and (len(words(text)) >= 3 or _reads_as_article_address(href))]
 
 
+class _Names:
+    """The words of each element's class and id, read once per element (reading an
+    element's attributes costs more than the rest of a look at it)."""
+
+    def __init__(self) -> None:
+        self._words: dict[int, frozenset[str]] = {}
+
+    def of(self, element: LexborNode) -> frozenset[str]:
+        key = element.mem_id
+        found = self._words.get(key)
+        if found is None:
+            found = self._words[key] = markup_words(element)
+        return found
+
+
 def _reads_as_article_address(href: str) -> bool:
     """A slug of three words or more, or a number as long as a year or an id, in the path."""
     path = urlsplit(href).path
@@ -272,23 +291,25 @@ def _reads_as_article_address(href: str) -> bool:
     return len(re.split(r"[-_]+", slug)) >= 3 or re.search(r"\d{4,}", path) is not None
 
 
-def _in_card_meta(anchor: LexborNode, block: LexborNode) -> bool:
-    """Whether the link sits in a card's meta line (category, author, date, comments).
+def _in_card_meta(above: list[LexborNode], names: _Names) -> bool:
+    """Whether the link (`above`: it and its ancestors up to the block) sits in a card's
+    meta line (category, author, date, comments).
 
     A wrapper that says 'category' but holds the card's title is the card itself:
     WordPress puts `category-x tag-y` on every post's <article>.
     """
-    for element in (anchor, *ancestors(anchor, block)):
-        if not _CARD_META.isdisjoint(markup_words(element)) and element.css_first(
+    for element in above:
+        if not _CARD_META.isdisjoint(names.of(element)) and element.css_first(
                 "h2, h3, h4, h5, h6, [class*=title i]") is None:
             return True
     return False
 
 
-def _card_title(anchor: LexborNode, block: LexborNode) -> str | None:
+def _card_title(anchor: LexborNode, above: list[LexborNode], names: _Names) -> str | None:
     """The card title a link is, sits in, or holds (a heading or *title* class); else None."""
-    for element in (anchor, *ancestors(anchor, block)):
-        if _is_title_element(element):
+    for element in above:
+        if element.tag in ("h2", "h3", "h4", "h5", "h6") or not TITLE_WORDS.isdisjoint(
+                names.of(element)):
             return clean_text(anchor, is_label)
     for element in anchor.css("h2, h3, h4, h5, h6, [class*=title i], [class*=headline i]"):
         if _is_title_element(element):
