@@ -236,3 +236,14 @@ def test_the_titles_of_an_accordion_set_in_header_elements_stay_with_their_answe
     assert body.endswith("bevor Sie beim Händler unterschreiben.")
     for furniture in ("Auto leasen, finanzieren oder kaufen?", "Petra Lang", "Impressum"):
         assert furniture not in body
+
+
+def test_a_lead_in_a_hero_block_above_the_page_wrapper_starts_the_body():
+    # The theme sets the headline and the excerpt in a full-width hero, a child of <body>
+    # beside the page's wrapper that holds the post's text.
+    body = article_of("body-hero-lead.html").body_text
+    assert body.startswith("In ihrem Essay über das Warten beschreibt die Autorin")
+    assert "\n\nWer heute ein Paket bestellt, erwartet es morgen." in body
+    assert body.endswith("Trotzdem ein Buch, das man gern langsam liest.")
+    for furniture in ("Die Kunst des Wartens", "Sachbuch", "Impressum"):
+        assert furniture not in body

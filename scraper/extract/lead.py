@@ -54,7 +54,7 @@ def lead_before(container: LexborNode, prose_of: Callable[[LexborNode], float]) 
     node = container
     for _ in range(_MAX_LEVELS):
         parent = node.parent
-        if parent is None or parent.tag in ("body", "html"):
+        if parent is None or parent.tag == "html":
             return []
         sibling = node.prev
         for _ in range(_MAX_SIBLINGS):
