@@ -179,19 +179,20 @@ def test_the_summary_counts_failures_by_reason(fault_batch):
 def wait_until_done(db: Path, crawl: subprocess.Popen, count: int, timeout: float = 30) -> None:
     """Wait until the running crawl has archived `count` URLs (or ended, or time is up)."""
     deadline = time.monotonic() + timeout
-    done = 0
+    done, problem = 0, None
     while done < count and time.monotonic() < deadline and crawl.poll() is None:
         time.sleep(0.1)
         if db.exists():
             try:
                 done = Database(db).execute(
                     "select count(*) from queue where state = 'done'").fetchone()[0]
-            except Exception:  # the schema may not be there yet
-                pass
+            except Exception as exc:  # the schema may not be there yet
+                problem = exc
+    assert crawl.poll() is None, f"the crawl ended first, with {done} seen done ({problem!r})"
 
 
 def test_kill_9_then_rerun_archives_every_url_exactly_once(tmp_path):
-    server = FaultServer(latency=0.03).start()
+    server = FaultServer(latency=0.08).start()  # 4 s or more, two pages at a time
     try:
         db = tmp_path / "archive.db"
         urls = [server.url(f"/ok/{n}") for n in range(100)]
@@ -222,7 +223,7 @@ def test_kill_9_then_rerun_archives_every_url_exactly_once(tmp_path):
 
 
 def test_ctrl_c_keeps_what_was_archived_and_a_rerun_finishes_the_rest(tmp_path):
-    server = FaultServer(latency=0.05).start()
+    server = FaultServer(latency=0.15).start()  # 12 s or more, one page at a time
     try:
         db = tmp_path / "archive.db"
         urls = [server.url(f"/ok/{n}") for n in range(80)]
@@ -245,7 +246,7 @@ def test_ctrl_c_keeps_what_was_archived_and_a_rerun_finishes_the_rest(tmp_path):
         assert 5 <= done_before < len(urls)
         assert archive["articles"].count == done_before  # handed-over pages were written too
 
-        rerun = scrape("batch", str(url_list), "--db", str(db), "--per-host", "4", "--quiet")
+        rerun = scrape("batch", str(url_list), "--db", str(db), "--per-host", "8", "--quiet")
         assert rerun.returncode == 0, rerun.stderr
         assert archive["articles"].count == len(urls)
         per_url = archive.execute("select count(*) from fetches group by url").fetchall()
