@@ -11,7 +11,8 @@ A node matching several selectors of the list comes once per match, in a row; th
 of a node is read from its tag and that count, never from its attributes (reading them
 costs more than the walk). Where that leaves it open, a node goes to every list it may
 belong to, and each part's own checks drop what is not its kind: `headlines` and
-`named` may hold elements of the other's.
+`named` may hold elements of the other's. (A link without an href that one selector
+named comes once and is kept as a link; the parts pass over links without an address.)
 """
 from __future__ import annotations
 
