@@ -506,3 +506,19 @@ def test_a_path_from_the_root_is_on_the_site_of_the_first_address_given():
     page = PageAddress("https://mirror.example/2025/05/a/", "https://news.example/2025/05/a/")
     assert page.article_key("/2025/05/b/") == "mirror.example/2025/05/b/?"
     assert page.article_key("/2025/05/a/") is None  # this page
+
+
+def test_a_card_list_holding_this_very_article_is_the_sites_latest_not_related():
+    # The site's newest posts, this one among them (themes print it like the others).
+    latest = ("<section><h2>Neueste Beiträge</h2><div class='grid'>"
+              + cards(MOST_READ[0], ("Bridge closed for repairs", "/2025/05/bridge-closed/"),
+                      MOST_READ[1]) + "</div></section>")
+    related = "<section><h2>Lees ook</h2><div class='grid'>" + cards(*TEASERS) + "</div></section>"
+    assert links_of(ARTICLE + "</article>" + latest) == []
+    assert links_of(ARTICLE + "</article>" + latest + related) == [
+        ("related", "https://news.example" + path, title) for title, path in TEASERS]
+    # A link back to the top of this page after the cards is no card of the list.
+    back = ("<section><h2>Lees ook</h2><div class='grid'>" + cards(*TEASERS)
+            + "<p class='up'><a href='/2025/05/bridge-closed/#top'>↑</a></p></div></section>")
+    assert links_of(ARTICLE + "</article>" + back) == [
+        ("related", "https://news.example" + path, title) for title, path in TEASERS]

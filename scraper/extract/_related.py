@@ -22,7 +22,8 @@ Nor is a site-wide box related when nothing names it: a ranking (an <ol>, or car
 each show their place first: 1, 2, 3…) is the site's most read; a list after the comment
 form and outside the smallest element holding both the headline and that form stands in
 a column or footer of the site's, past the article and its comments, when the branch
-it stands in holds other headed boxes too.
+it stands in holds other headed boxes too; and a list one of whose cards leads to this
+very page lists the site's latest or most read, or a series, not posts picked for it.
 
 Only reads the tree; navigation hands it the candidates from the page's index (`_index`).
 """
@@ -124,7 +125,7 @@ def structural_related(doc: Document, area: PostArea, page: PageAddress,
         titles = [_title_of(card) for card in cards]
         if not _mostly(len(words(t or "")) >= _MIN_TITLE_WORDS for t in titles):
             continue  # a menu, a list of topics or sections
-        if area.amid_text(card_list.node):
+        if area.amid_text(card_list.node) or _lists_this_page(doc, card_list, page):
             continue
         links: dict[str, str | None] = {}
         for card, title in zip(cards, titles):
@@ -160,6 +161,22 @@ def _is_ranked(card_list: CardList) -> bool:
         if not first.isdigit() or int(first) != place:
             return False
     return True
+
+
+def _lists_this_page(doc: Document, card_list: CardList, page: PageAddress) -> bool:
+    """Whether a card of the list leads to this very page: the site's latest or most read,
+    or the index of a series, lists every post; a post's related posts never list itself.
+    (Links to this page make no card: an element of the cards' kind beside them is one.)"""
+    cards = {card.node.mem_id for card in card_list.cards}
+    tag = card_list.cards[0].node.tag
+    for child in card_list.node.iter():
+        if child.tag != tag or child.mem_id in cards:
+            continue
+        for anchor in (child, *child.css("a[href]")) if tag == "a" else child.css("a[href]"):
+            href = doc.absolute(attr(anchor, "href"))
+            if href and page.is_self(without_fragment(href)):
+                return True
+    return False
 
 
 def _title_of(card: Card) -> str | None:
