@@ -247,3 +247,17 @@ def test_a_lead_in_a_hero_block_above_the_page_wrapper_starts_the_body():
     assert body.endswith("Trotzdem ein Buch, das man gern langsam liest.")
     for furniture in ("Die Kunst des Wartens", "Sachbuch", "Impressum"):
         assert furniture not in body
+
+
+def test_a_post_that_is_a_list_of_links_with_a_note_on_each_is_kept():
+    # A bookmarks digest: the links are the post, not a list of other pages beside it.
+    article = article_of("body-link-digest.html")
+    assert article.extraction_method == "content"
+    body = article.body_text
+    assert body.startswith("Was ich heute gelesen habe")
+    for item in ("Studie zweifelt an staatlicher Hilfe für Zeitungen", "via Medienmagazin",
+                 "EU erwägt Verbot von Gesichtserkennung im öffentlichen Raum", "via Technikblog"):
+        assert item in body
+    for furniture in ("Teilen mit", "Drucken", "Ähnliche Beiträge", "Fundstücke vom 22. Januar",
+                      "Bloggen auf WordPress"):
+        assert furniture not in body

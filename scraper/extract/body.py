@@ -444,9 +444,20 @@ def _remove_furniture(container: LexborNode, prose: _Prose, removed: _Removed) -
             continue  # a wrapper of the article; a section's own title
         if by == "markup" or not vocabulary or not furniture_words(names_of(node)) <= vocabulary:
             removed.remove(node)
-    for node in prose.link_lists:  # judged again without the furniture they held (hover cards)
-        if _is_link_list(_chars(node.text()), [_chars(a.text()) for a in node.css("a")]):
-            removed.remove(node)
+    # Judged again without the furniture they held (hover cards). Together most of what is
+    # left, they are the post: a list of links with a word on each (a bookmarks digest).
+    lists = [(node, length) for node in prose.link_lists if _is_link_list(
+        length := _chars(node.text()), [_chars(a.text()) for a in node.css("a")])]
+    if not lists:
+        return
+    most, listed = _HALF * _chars(container.text()), 0
+    for node, length in lists:
+        if listed <= most and _within(node, container):
+            listed += length
+    if listed > most:
+        return
+    for node, _ in lists:
+        removed.remove(node)
 
 
 def _section_header(node: LexborNode) -> bool:
@@ -465,6 +476,20 @@ def _section_header(node: LexborNode) -> bool:
             return False
         child = child.next
     return heading
+
+
+def _within(node: LexborNode, container: LexborNode) -> bool:
+    """Whether `node` is still inside `container` (not on another part of the page, nor in
+    furniture taken out of it)."""
+    top = container.mem_id
+    parent = node.parent
+    for _ in range(_MAX_LINK_BLOCK_DEPTH):  # bounded: link lists x depth, on hostile nesting
+        if parent is None:
+            return False
+        if parent.mem_id == top:
+            return True
+        parent = parent.parent
+    return False
 
 
 def _kind(node: LexborNode) -> tuple:
@@ -500,11 +525,17 @@ def _remove_link_blocks(container: LexborNode, prose: _Prose, removed: _Removed)
             if key not in parent_of:
                 parent_of[key] = node.parent
             node = parent_of[key]
+    whole = None
     for key, linked in links.items():
         node = nodes[key]
         if node.tag in _LINK_BLOCK_TAGS and key not in prose.value:
+            length = _chars(node.text())
             if (anchors[key] >= _TEASERS and node.tag in _TEASER_TAGS) or (
-                    linked > _LINK_BLOCK * _chars(node.text())):
+                    linked > _LINK_BLOCK * length):
+                if whole is None:
+                    whole = _chars(container.text())
+                if length > _HALF * whole:
+                    continue  # most of what is left: a post that is a list of links
                 removed.remove(node)
 
 
