@@ -17,6 +17,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import threading
 import zlib
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
@@ -443,7 +444,7 @@ def _content_row(article: Article, extractor_version: str) -> dict:
 def unpack_body(data: bytes, compression: str | None) -> bytes:
     """A stored body as it was fetched: zstd, or zlib in archives written by older versions."""
     if compression == "zstd":
-        return _ZSTD_UNPACK.decompress(data)
+        return _zstd().unpack.decompress(data)
     if compression == "zlib":
         return zlib.decompress(data)
     return data
@@ -478,15 +479,23 @@ class PackedBody:
 
     @classmethod
     def of(cls, body: bytes) -> "PackedBody":
-        return cls(hashlib.sha256(body).hexdigest(), _ZSTD_PACK.compress(body), len(body))
+        return cls(hashlib.sha256(body).hexdigest(), _zstd().pack.compress(body), len(body))
 
     def unpack(self) -> bytes:
         return unpack_body(self.data, self.COMPRESSION)
 
 
-# One of each per process: a (de)compressor keeps its buffers from one page to the next.
-_ZSTD_PACK = zstandard.ZstdCompressor(level=1)
-_ZSTD_UNPACK = zstandard.ZstdDecompressor()
+# One of each per thread: a (de)compressor keeps its buffers from one page to the next,
+# and two threads using one at once corrupt what it makes (a Dask worker prepares pages in
+# two threads).
+_ZSTD = threading.local()
+
+
+def _zstd():
+    if not hasattr(_ZSTD, "pack"):
+        _ZSTD.pack = zstandard.ZstdCompressor(level=1)
+        _ZSTD.unpack = zstandard.ZstdDecompressor()
+    return _ZSTD
 
 
 def _key(url: str) -> str:
