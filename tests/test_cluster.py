@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import sqlite3
@@ -354,3 +355,196 @@ def test_a_page_that_kills_its_worker_is_failed_and_its_batch_mates_are_not():
     assert sent[0] == ["http://a.test/1", "http://a.test/poison", "http://a.test/2"]
     assert sorted(map(tuple, sent[1:])) == [("http://a.test/1",), ("http://a.test/2",),
                                            ("http://a.test/poison",)]
+
+
+# -- import ---------------------------------------------------------------------------
+
+def many_pages(path: Path, count: int, seed: int = 1) -> Path:
+    """A WARC file of `count` pages of varied words, gzip members, as a crawler writes it:
+    a few kilobytes each once packed, so that a few hundred pages are read in several
+    spans."""
+    import random
+
+    from test_warc_import import Crawler, page
+
+    rng = random.Random(seed)
+    vocabulary = ["".join(rng.choice("abcdefghijklmnopqrstuvwxyz")
+                          for _ in range(rng.randint(2, 9))) for _ in range(3000)]
+    with path.open("wb") as out:
+        crawl = Crawler(out)
+        crawl.info()
+        for n in range(count):
+            words = " ".join(rng.choice(vocabulary) for _ in range(1500)) + "."
+            crawl.response(f"https://site-{n % 5}.example/story/{n}",
+                           page(f"Story {n}: {vocabulary[n % 3000]}", words))
+    return path
+
+
+def summary(stdout: str) -> list[str]:
+    """The import's figures, but for its time and speed."""
+    return [line for line in stdout.splitlines()
+            if not line.startswith(("elapsed", "pages/s"))]
+
+
+def test_import_on_the_cluster_stores_what_a_plain_import_stores(cluster, tmp_path):
+    """Files of every kind the import reads (gzip members cut into spans, plain WARC/1.0,
+    ARC, a last record cut short, a duplicate, non-HTML): the same rows, table by table,
+    and the same figures; run again on the cluster, nothing is added."""
+    from test_warc_import import build_arc, build_crawl, build_plain
+
+    files = [str(many_pages(tmp_path / "many.warc.gz", 400)),
+             str(build_crawl(tmp_path / "crawl.warc.gz")),
+             str(build_plain(tmp_path / "plain.warc")), str(build_arc(tmp_path / "old.arc.gz"))]
+    assert Path(files[0]).stat().st_size > 2 << 20  # read in several spans (MIN_SPAN)
+    runs = {}
+    for name, extra in (("here", []), ("cluster", ["--cluster", cluster])):
+        db = tmp_path / f"{name}.db"
+        runs[name] = scrape("import", *files, "--db", str(db), *extra, timeout=180)
+        assert runs[name].returncode == 1, runs[name].stderr  # the record cut short
+        assert "Traceback" not in runs[name].stderr
+        assert "cut short" in runs[name].stderr
+    here, there = contents(tmp_path / "here.db"), contents(tmp_path / "cluster.db")
+    assert sum(here["articles"].values()) > 400
+    assert set(here) == set(there)
+    for table in here:
+        assert here[table] == there[table], table
+    assert summary(runs["here"].stdout) == summary(runs["cluster"].stdout)
+    assert_sound(tmp_path / "cluster.db")
+
+    again = scrape("import", *files, "--db", str(tmp_path / "cluster.db"), "--cluster", cluster,
+                   timeout=180)
+    assert contents(tmp_path / "cluster.db") == there
+    assert again.returncode == 1, again.stderr
+    assert re.search(r"archived\s+│\s+0\n", again.stdout) and "imported before" in again.stdout
+
+
+def test_a_file_the_workers_cannot_read_is_one_line(cluster, tmp_path):
+    result = scrape("import", str(tmp_path / "nowhere.warc.gz"), "--db", str(tmp_path / "a.db"),
+                    "--cluster", cluster)
+    assert result.returncode == 3, result.stderr
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("error: cannot read WARC file") and line.endswith("no such file")
+
+
+def _import(files: list[str], db: Path, cluster: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "scraper", "import", *files, "--db", str(db),
+                             "--quiet", "--cluster", cluster], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+
+
+def _wait_for_fetches(db: Path, run: subprocess.Popen, count: int, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and run.poll() is None:
+        time.sleep(0.1)
+        try:
+            if Database(db).execute("select count(*) from fetches").fetchone()[0] >= count:
+                return
+        except Exception:  # the archive is still being created
+            pass
+
+
+def _each_page_once(db: Path, pages: int) -> None:
+    archive = Database(db)
+    assert archive["articles"].count == pages
+    assert archive.execute("select count(distinct url), count(*), count(distinct warc_offset) "
+                           "from fetches").fetchone() == (pages, pages, pages)
+    assert_sound(db)
+
+
+def test_a_worker_killed_mid_import_loses_nothing_and_duplicates_nothing(cluster, tmp_path):
+    files = [str(many_pages(tmp_path / "many.warc.gz", 600, seed=2))]
+    db = tmp_path / "archive.db"
+    run = _import(files, db, cluster)
+    _wait_for_fetches(db, run, 40)
+    assert run.poll() is None, "the import ended before a worker could be killed"
+    os.kill(worker_pids(cluster)[0], signal.SIGKILL)
+    out, err = run.communicate(timeout=180)
+    assert run.returncode == 0, err
+    assert "Traceback" not in err
+    _each_page_once(db, 600)
+
+
+def test_an_import_on_the_cluster_killed_goes_on_where_it_stopped(cluster, tmp_path):
+    files = [str(many_pages(tmp_path / "many.warc.gz", 500, seed=3))]
+    db = tmp_path / "archive.db"
+    first = _import(files, db, cluster)
+    _wait_for_fetches(db, first, 40)
+    os.killpg(first.pid, signal.SIGKILL)  # the head and its writer, at once
+    first.communicate()
+    before = Database(db).execute("select count(*) from fetches").fetchone()[0]
+    assert before < 500 or first.returncode == 0
+    rerun = scrape("import", *files, "--db", str(db), "--quiet", "--cluster", cluster,
+                   timeout=180)
+    assert rerun.returncode == 0, rerun.stderr
+    _each_page_once(db, 500)
+
+
+def test_a_record_that_kills_its_worker_is_failed_and_the_file_goes_on(tmp_path):
+    """A stand-in for the cluster runs each import task here, and dies (as a worker would)
+    on any task that would extract the poison page. The pages before and after it are
+    archived; the poison page, once it has killed a worker alone, is located without being
+    extracted and recorded as extraction_crashed."""
+    import asyncio
+
+    from distributed import KilledWorker
+    from test_warc_import import Crawler, page
+
+    from scraper.archive.store import Archive
+    from scraper.cluster.imports import _Reader, ImportSettings
+    from scraper.cluster.work import import_span
+    from scraper.crawl.writer import Prepared
+    from scraper.warc.source import ImportFilter, Reading, Seen, Span
+
+    path = tmp_path / "crawl.warc.gz"
+    urls = [f"https://news.example/{n}" for n in range(40)]
+    poison = urls[21]
+    with path.open("wb") as out:
+        crawl = Crawler(out)
+        for url in urls:
+            crawl.response(url, page(url.rsplit("/", 1)[1]))
+    sent: list[tuple[int, int, bool]] = []  # (start, max_pages, prepared) of each task
+
+    class Task:
+        def __init__(self, args) -> None:
+            self.args = args
+
+        def __await__(self):
+            async def run():
+                await asyncio.sleep(0)
+                release, span, keep, imported, max_pages, prepared = self.args
+                sent.append((span.start, max_pages, prepared))
+                part = import_span(release, span, keep, imported, max_pages, False)
+                if prepared and poison in [p.result.url for p in part.pages]:
+                    raise KilledWorker("import_span", None, 0)
+                return import_span(release, span, keep, imported, max_pages, prepared)
+            return run().__await__()
+
+        def release(self) -> None:
+            pass
+
+    class Cluster:
+        def submit(self, function, *args, pure):
+            return Task(args)
+
+    archive = Archive(tmp_path / "archive.db")
+    handed = []
+
+    async def hand_over(item) -> None:
+        handed.append(item)
+
+    reading = Reading()
+    reader = _Reader(Cluster(), "tcp://stand-in",
+                     ImportSettings(ImportFilter(), tmp_path / "archive.db", 64),
+                     Seen(archive.db.conn, 64), reading, lambda r: None, ahead=2)
+    asyncio.run(reader.produce([Span(str(path.resolve()), 0)])(hand_over))
+    archive.close()
+
+    prepared = [item.finished.url for item in handed if isinstance(item, Prepared)]
+    failed = [item for item in handed if not isinstance(item, Prepared)]
+    assert sorted(prepared) == sorted(u for u in urls if u != poison)
+    assert [(f.url, f.state, f.result.error_kind) for f in failed] == [
+        (poison, "failed", "extraction_crashed")]
+    assert failed[0].result.warc is not None  # a rerun skips it as imported before
+    deaths = [n for n, (_, _, prep) in enumerate(sent) if not prep]
+    assert len(deaths) == 1 and sent[deaths[0] - 1][1] == 1  # alone, then located only
+    assert reading.records == 80 and not reading.problems

@@ -333,3 +333,36 @@ def test_pages_without_their_original_record_are_rebuilt(exported, tmp_path):
     record = rebuilt[f"{A}/2025/03/gzipped"]
     assert record.http_headers["Content-Encoding"] is None  # the body is stored decoded
     assert record.rec_headers["WARC-Date"] == "2025-03-01T10:00:00Z"
+
+
+def test_spans_cut_anywhere_and_read_in_parts_hold_every_record_once(tmp_path):
+    """What `scrape import --cluster` reads a file in: spans cut at any byte, each read in
+    parts from where the last one stopped, hold each record once, as a whole read does."""
+    from scraper.warc.source import ImportFilter, Span, read_span, splittable
+
+    path = tmp_path / "crawl.warc.gz"
+    with path.open("wb") as out:
+        crawl = Crawler(out)
+        crawl.info()
+        for n in range(60):
+            crawl.response(f"{A}/story/{n}", page(f"Story {n}", f"Words of story {n}. " * 40))
+    assert splittable(str(path)) and not splittable(str(build_plain(tmp_path / "plain.warc")))
+    size = path.stat().st_size
+
+    def read(span: Span) -> tuple[list[int], int, int]:
+        offsets, records, read_bytes = [], 0, 0
+        while span is not None:
+            part = read_span(span, ImportFilter(), max_pages=7)
+            offsets += [page.result.warc.offset for page in part.pages]
+            records += part.reading.records
+            read_bytes += part.reading.bytes_read
+            span = None if part.next is None else Span(span.file, part.next, span.end)
+        return offsets, records, read_bytes
+
+    whole, records, read_bytes = read(Span(str(path), 0))
+    assert len(whole) == 60 and records == 121 and read_bytes == size
+    cuts = [0, 1, size // 5, size // 3 + 17, size // 2, size - 3]
+    parts = [read(Span(str(path), start, end if end < size else None, exact=start == 0))
+             for start, end in zip(cuts, cuts[1:] + [size])]
+    assert sorted(o for offsets, _, _ in parts for o in offsets) == whole
+    assert sum(r for _, r, _ in parts) == records and sum(b for _, _, b in parts) == size

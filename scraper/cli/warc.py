@@ -35,7 +35,8 @@ MAX_PROBLEMS_SHOWN = 20
 @app.command("import", epilog=examples(
     "scrape import crawl.warc.gz",
     "scrape import CC-NEWS-20250301000000-00000.warc.gz --since 2025-03-01",
-    "scrape import crawl.warc.gz --include 'https://example.org/*' --db a.db"))
+    "scrape import crawl.warc.gz --include 'https://example.org/*' --db a.db",
+    "scrape import cc-news/*.warc.gz --cluster tcp://10.0.0.1:8786"))
 def import_command(
     files: List[Path] = typer.Argument(..., metavar="FILE...",
                                        help="WARC files (.warc.gz, .warc; ARC too)."),
@@ -53,15 +54,22 @@ def import_command(
         help="Processes that extract pages for the writer (0: the writer extracts them "
              "itself)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or log lines."),
+    cluster: Optional[str] = typer.Option(
+        None, "--cluster", metavar="ADDRESS", show_default="no cluster",
+        help="Read and extract on a Dask cluster: its scheduler's address (tcp://HOST:8786), "
+             "or local:N for N worker processes on this machine. Every worker reads the "
+             "files at the paths given. Needs scraper[cluster]."),
 ) -> None:
     """Archive every HTML response in WARC files, as if fetched. No network."""
-    for path in files:
-        if not path.is_file():
-            raise WarcFileError(f"cannot read WARC file {path}: "
-                                f"{'it is a folder' if path.is_dir() else 'no such file'}")
+    if cluster is None:  # (on a cluster, the workers say whether they can read them)
+        for path in files:
+            if not path.is_file():
+                raise WarcFileError(f"cannot read WARC file {path}: "
+                                    f"{'it is a folder' if path.is_dir() else 'no such file'}")
     keep = ImportFilter(since=parse_since(since) if since else None, include=tuple(include),
                         exclude=tuple(exclude), max_body=int(max_body * 1024 * 1024))
-    display = ImportDisplay(stderr, quiet=quiet, total=sum(p.stat().st_size for p in files))
+    display = ImportDisplay(stderr, quiet=quiet,
+                            total=0 if cluster else sum(p.stat().st_size for p in files))
     reading = Reading()
     archive = Archive(db)  # created or migrated here, before the writer opens it
     try:
@@ -76,10 +84,13 @@ def import_command(
 
         interrupted = False
         try:
-            asyncio.run(archive_pages(
-                produce, db, record_queue=False, on_written=display.written,
-                workers=default_workers() if workers is None else workers,
-                tally=display.tally, max_pages=IMPORT_IN_FLIGHT))
+            if cluster is None:
+                asyncio.run(archive_pages(
+                    produce, db, record_queue=False, on_written=display.written,
+                    workers=default_workers() if workers is None else workers,
+                    tally=display.tally, max_pages=IMPORT_IN_FLIGHT))
+            else:
+                _import_on_cluster(cluster, files, keep, db, seen, reading, display)
         except KeyboardInterrupt:  # what was committed stays; a rerun goes on past it
             interrupted = True
         finally:
@@ -92,6 +103,19 @@ def import_command(
         raise typer.Exit(130)
     if reading.problems or display.tally.failed:
         raise typer.Exit(EXIT_SOME_FAILED)
+
+
+def _import_on_cluster(cluster: str, files: list[Path], keep: ImportFilter, db: Path,
+                       seen: Seen, reading: Reading, display: "ImportDisplay") -> None:
+    """The import, its files read and its pages prepared on a Dask cluster."""
+    from ..cluster.connect import cluster_address
+    from ..cluster.imports import ImportSettings, import_on_cluster
+
+    settings = ImportSettings(keep, db, IMPORT_IN_FLIGHT)
+    with cluster_address(cluster) as address:
+        asyncio.run(import_on_cluster(address, files, settings, seen=seen, reading=reading,
+                                      tally=display.tally, on_total=display.set_total,
+                                      on_record=display.record, on_written=display.written))
 
 
 class ImportDisplay:
@@ -110,6 +134,11 @@ class ImportDisplay:
                                  TimeRemainingColumn(), console=console)
             self._task = self._bar.add_task("import", total=total, pages=0)
             self._bar.start()
+
+    def set_total(self, total: int) -> None:
+        """The files' size, once known (on a cluster, from the workers)."""
+        if self._bar is not None:
+            self._bar.update(self._task, total=total)
 
     def record(self, reading: Reading) -> None:
         """After each record read: problems, and now and then the progress."""

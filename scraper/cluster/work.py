@@ -117,6 +117,57 @@ def extract_pages(release: str, pages: list[StoredPage]) -> list[Article]:
     return [extract_stored(page) for page in pages]
 
 
+@dataclass(frozen=True)
+class WarcFile:
+    """A file named to `scrape import`, as a worker sees it."""
+
+    given: str  # as named on the command line
+    path: str | None  # resolved; None when the worker cannot read it
+    size: int = 0
+    splittable: bool = False  # gzip members of WARC records: read in spans cut anywhere
+    problem: str | None = None  # why it cannot be read
+
+
+def look_at_files(release: str, given: list[str]) -> list[WarcFile]:
+    """A Dask task for `scrape import`: the files, as the workers will read them."""
+    from pathlib import Path
+
+    from ..warc.source import splittable
+
+    _check(release)
+    found = []
+    for name in given:
+        path = Path(name)
+        try:
+            if path.is_dir():
+                found.append(WarcFile(name, None, problem="it is a folder"))
+                continue
+            resolved = str(path.resolve())
+            found.append(WarcFile(name, resolved, path.stat().st_size, splittable(resolved)))
+        except FileNotFoundError:
+            found.append(WarcFile(name, None, problem="no such file"))
+        except OSError as exc:
+            found.append(WarcFile(name, None, problem=exc.strerror or str(exc)))
+    return found
+
+
+def import_span(release: str, span, keep, imported: frozenset[int], max_pages: int,
+                prepared: bool = True):
+    """A Dask task for `scrape import`: the span's next pages (see warc.source.read_span),
+    each prepared for the writer (Prepared in place of Finished); with `prepared` False,
+    left as read, without their bodies (the head only learns where they are)."""
+    from ..warc.source import read_span
+
+    _check(release)
+    part = read_span(span, keep, imported=imported, max_pages=max_pages)
+    if prepared:
+        part.pages = [prepare(page) for page in part.pages]
+    else:
+        part.pages = [replace(page, result=replace(page.result, body=b""))
+                      for page in part.pages]
+    return part
+
+
 def _check(release: str) -> None:
     if release != RELEASE:
         raise WrongRelease(f"the worker runs {RELEASE}, the head {release}: install the "

@@ -24,6 +24,7 @@ file goes on. Nothing here writes.
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
 import zlib
 from collections import Counter, deque
@@ -31,7 +32,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from fnmatch import fnmatchcase
 from pathlib import Path
-from typing import BinaryIO, Callable, Iterator
+from typing import BinaryIO, Callable, Container, Iterator
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.bufferedreaders import BufferedReader
@@ -105,8 +106,18 @@ class Seen:
             "select 1 from fetches where warc_file = ? and warc_offset = ? limit 1",
             [ref.file, ref.offset]).fetchone() is not None
 
+    def offsets(self, file: str) -> list[int]:
+        """Where the records of `file` the archive holds start, in order."""
+        return [offset for (offset,) in self._conn.execute(
+            "select warc_offset from fetches where warc_file = ? and warc_offset is not null "
+            "order by warc_offset", [file])]
+
     def duplicate(self, url: str, body: bytes) -> bool:
-        key = (url, hashlib.sha256(body).hexdigest())
+        return self.duplicate_digest(url, hashlib.sha256(body).hexdigest())
+
+    def duplicate_digest(self, url: str, sha256: str) -> bool:
+        """`duplicate`, from the body's SHA-256 (hex) alone."""
+        key = (url, sha256)
         if key in self._recent or self._conn.execute(
                 "select 1 from fetches where url = ? and body_sha256 = ? limit 1",
                 key).fetchone() is not None:
@@ -131,30 +142,146 @@ def _file_pages(path: Path, stream: BinaryIO, keep: ImportFilter, seen: Seen,
                 done_before: int) -> Iterator[Finished]:
     name = str(path.resolve())
     records = ArchiveIterator(stream, arc2warc=True)
-    while True:
-        try:
-            record = next(records)
-        except StopIteration:
-            return
-        except _BROKEN as exc:  # the file cannot be read past here
-            reading.problems.append(Problem(name, _offset(records), "cannot be read past "
-                                            f"this point: {_first_line(exc)}"))
-            return
+    for record in _readable(records, name, reading):
         reading.records += 1
         reading.bytes_read = done_before + stream.tell()
         on_record(reading)
-        try:
-            page = _page(record, records, name, keep, seen, reading)
-        except _BROKEN as exc:
-            reading.problems.append(Problem(name, _offset(records),
-                                            f"a broken record, skipped: {_first_line(exc)}"))
-            continue
+        page = _page_of(record, records, name, keep, seen, reading)
         if page is not None:
             yield page
 
 
-def _page(record, records: ArchiveIterator, file: str, keep: ImportFilter, seen: Seen,
-          reading: Reading) -> Finished | None:
+def _readable(records: ArchiveIterator, file: str, reading: Reading) -> Iterator:
+    """The records, up to one past which the file cannot be read (a problem)."""
+    while True:
+        try:
+            yield next(records)
+        except StopIteration:
+            return
+        except _BROKEN as exc:  # the file cannot be read past here
+            reading.problems.append(Problem(file, _offset(records), "cannot be read past "
+                                            f"this point: {_first_line(exc)}"))
+            return
+
+
+def _page_of(record, records: ArchiveIterator, file: str, keep: ImportFilter,
+             seen: Seen | None, reading: Reading) -> Finished | None:
+    try:
+        return _page(record, records, file, keep, seen, reading)
+    except _BROKEN as exc:
+        reading.problems.append(Problem(file, _offset(records),
+                                        f"a broken record, skipped: {_first_line(exc)}"))
+        return None
+
+
+# -- parts of files, read where they are (scrape import --cluster) ---------------------------
+
+@dataclass(frozen=True)
+class Span:
+    """The records of a file that start at or after `start` and before `end` (None: the end
+    of the file). With `exact`, a record starts at `start`; else the first one after it
+    is looked for (a gzip member holding a WARC record), so that a file can be cut into
+    spans anywhere and each record still falls in exactly one."""
+
+    file: str  # the file's path, resolved
+    start: int
+    end: int | None = None
+    exact: bool = True
+
+
+@dataclass
+class SpanPart:
+    """What reading a span from its start found, up to a bound: the pages (with their
+    bodies), and `next`, where the span's next record starts (None: the span is read)."""
+
+    pages: list  # Finished, as read here; Prepared, once a worker has prepared them
+    reading: Reading  # bytes_read: of the span, from its start to `next` (or its end)
+    next: int | None
+
+
+def read_span(span: Span, keep: ImportFilter, *, imported: Container[int] = (),
+              max_pages: int = 32, max_bytes: int = 16 << 20,
+              max_records: int = 5000) -> SpanPart:
+    """The span's records from its start, until `max_pages` pages, `max_bytes` of their
+    bodies or `max_records` records are read. A record whose offset is in `imported` is
+    skipped unread (the archive holds it); duplicates of archived pages are for the caller
+    to tell, since it holds the archive."""
+    reading, found, size = Reading(), [], 0
+    with open(span.file, "rb") as stream:
+        total = os.fstat(stream.fileno()).st_size
+        end = total if span.end is None else min(span.end, total)
+        start = span.start if span.exact else _next_member(stream, span.start, end)
+        if start is None or start >= end:
+            reading.bytes_read = max(0, end - span.start)
+            return SpanPart([], reading, None)
+        stream.seek(start)
+        records = ArchiveIterator(stream, arc2warc=True)
+        for record in _readable(records, span.file, reading):
+            if records.offset >= end:  # (where the record being read starts)
+                break
+            reading.records += 1
+            if records.offset in imported:
+                reading.skipped["imported before"] += 1
+                continue
+            page = _page_of(record, records, span.file, keep, None, reading)
+            if page is not None:
+                found.append(page)
+                size += len(page.result.body)
+            if len(found) >= max_pages or size >= max_bytes or reading.records >= max_records:
+                try:
+                    records.read_to_end()
+                except _BROKEN:  # the next part meets it again, and says so
+                    break
+                if records.offset < end:
+                    reading.bytes_read = records.offset - span.start
+                    return SpanPart(found, reading, records.offset)
+                break
+    reading.bytes_read = end - span.start
+    return SpanPart(found, reading, None)
+
+
+def splittable(path: str) -> bool:
+    """Whether the file is gzip members holding WARC records: then it can be read in
+    spans cut anywhere (see Span). Plain WARC and ARC files are read whole."""
+    with open(path, "rb") as stream:
+        return _opens_record(stream.read(_PROBE))
+
+
+_GZIP = b"\x1f\x8b\x08"
+_PROBE = 4096  # compressed bytes enough to inflate a record's first line
+_SCAN = 1 << 20
+
+
+def _opens_record(data: bytes) -> bool:
+    """Whether `data` starts a gzip member whose text starts a WARC record."""
+    if not data.startswith(_GZIP):
+        return False
+    try:
+        return zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(data, 16).startswith(b"WARC/")
+    except zlib.error:
+        return False
+
+
+def _next_member(stream: BinaryIO, start: int, end: int) -> int | None:
+    """Where the first gzip member opening a WARC record starts, at or after `start` and
+    before `end`; None if none does."""
+    block_start = start
+    while block_start < end:
+        stream.seek(block_start)
+        block = stream.read(_SCAN + _PROBE)  # the overlap lets a member near the end be probed
+        at = block.find(_GZIP)
+        while 0 <= at < _SCAN and block_start + at < end:
+            if _opens_record(block[at:at + _PROBE]):
+                return block_start + at
+            at = block.find(_GZIP, at + 1)
+        if len(block) <= _SCAN:
+            return None
+        block_start += _SCAN
+    return None
+
+
+def _page(record, records: ArchiveIterator, file: str, keep: ImportFilter,
+          seen: Seen | None, reading: Reading) -> Finished | None:
     """The record as a page, or None (counted in `reading.skipped`, or a problem)."""
     skip = reading.skipped
     if record.rec_type != "response":
@@ -196,10 +323,10 @@ def _page(record, records: ArchiveIterator, file: str, keep: ImportFilter, seen:
         return None
     ref = WarcRef(file, records.get_record_offset(), records.get_record_length())
     key = normalize_url(url)
-    if seen.imported(ref):
+    if seen is not None and seen.imported(ref):
         skip["imported before"] += 1
         return None
-    if seen.duplicate(key, body):
+    if seen is not None and seen.duplicate(key, body):
         skip["duplicate"] += 1
         return None
     headers = {name.lower(): value for name, value in record.http_headers.headers
