@@ -168,7 +168,8 @@ class ImportDisplay:
                            markup=False)
 
     def stop(self, reading: Reading) -> None:
-        self.record(reading)
+        if reading.records or reading.problems:  # (nothing, when no file could be read)
+            self.record(reading)
         self.tally.finished_at = time.monotonic()
         if self._bar is not None:
             self._bar.update(self._task, completed=reading.bytes_read, pages=self.tally.done)
