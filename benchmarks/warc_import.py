@@ -5,6 +5,7 @@ library alone.
     python benchmarks/warc_import.py --pages 20000
     python benchmarks/warc_import.py --gigabytes 1        # a ~1 GB file, built in the temp folder
     python benchmarks/warc_import.py --keep crawl.warc.gz # keep the file (and reuse it next time)
+    python benchmarks/warc_import.py --cluster local:2    # also `scrape import --cluster local:2`
 
 The file is built the way a crawler writes one: warcio's writer, one gzip member per
 record, a response and its request per page, the loopback test web's article pages
@@ -14,7 +15,9 @@ an image, which an import skips. Then, each in a process of its own:
 - warcio alone: every record parsed, every response body read and decoded, the least an
   import has to do (and what `scrape import` does in its reading process);
 - FastWARC alone, the same, when it is installed (`pip install fastwarc`);
-- `scrape import`: reading, extraction on every core, the archive's every table and FTS.
+- `scrape import`: reading, extraction on every core, the archive's every table and FTS;
+- with --cluster, `scrape import --cluster SPEC` into another archive: the workers read
+  and extract (local:N's worker processes are the import's children, so they are measured).
 
 For each: wall time, pages/s (HTML responses), CPU seconds and peak RSS of the whole
 process tree at once (sampled every 50 ms, as benchmarks/crawl.py does).
@@ -124,6 +127,7 @@ def main() -> None:
     parser.add_argument("--gigabytes", type=float, help="build a file this large instead")
     parser.add_argument("--keep", type=Path, help="the WARC file: built if missing, kept")
     parser.add_argument("--workers", type=int, help="scrape import --workers")
+    parser.add_argument("--cluster", metavar="SPEC", help="also scrape import --cluster SPEC")
     parser.add_argument("--read-alone", nargs=2, metavar=("LIBRARY", "FILE"),
                         help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -146,6 +150,12 @@ def main() -> None:
         megabytes = path.stat().st_size / 1e6
         print(f"{path.name}: {megabytes:,.1f} MB, {pages:,} HTML pages")
         report("scrape import", importing, pages)
+        if args.cluster:
+            other = Path(tmp) / "cluster.db"
+            on_cluster = measure([sys.executable, "-m", "scraper", "import", str(path), "--db",
+                                  str(other), "--quiet", "--cluster", args.cluster], me)
+            assert Database(other)["articles"].count == pages
+            report(f"--cluster {args.cluster}", on_cluster, pages)
         readers = ["warcio"]
         try:
             import fastwarc  # noqa: F401
