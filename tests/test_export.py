@@ -100,7 +100,9 @@ def test_csv_has_one_row_per_article_and_defuses_formulas(db_path):
 
 
 def test_csv_to_a_file(archive_db, tmp_path):
-    out = tmp_path / "a.csv"
+    folder = tmp_path / ("a-folder-with-a-long-name-" * 4)  # the message is one line all the same
+    folder.mkdir()
+    out = folder / "a.csv"
     result = run("export", "--db", str(archive_db), "--format", "csv", "--out", str(out))
     assert result.exit_code == 0
     assert result.stderr == f"Exported 2 articles to {out}\n"

@@ -61,7 +61,7 @@ app = typer.Typer(
     rich_markup_mode="rich",  # keeps the examples' line breaks
 )
 stdout = SafeConsole()  # page text is shown, never obeyed as terminal commands
-stderr = SafeConsole(stderr=True)
+stderr = SafeConsole(stderr=True, soft_wrap=True)  # messages never cut: paths, URLs stay whole
 
 DB_OPTION = typer.Option(Path("archive.db"), "--db", help="SQLite archive to write.")
 WARC_OPTION = typer.Option(None, "--warc", metavar="DIR", show_default="no WARC",
