@@ -261,3 +261,13 @@ def test_a_post_that_is_a_list_of_links_with_a_note_on_each_is_kept():
     for furniture in ("Teilen mit", "Drucken", "Ähnliche Beiträge", "Fundstücke vom 22. Januar",
                       "Bloggen auf WordPress"):
         assert furniture not in body
+
+
+def test_a_paragraph_written_as_a_named_anchor_is_text_not_a_link():
+    # <a name=…> marks a place to jump to; it leads nowhere, so it is no link list.
+    body = article_of("body-named-anchors.html").body_text
+    assert "\n\nEine der häufigsten Fragen in dieser Woche: Was sagt die Wissenschaft" in body
+    assert "\n\nUnd was bedeutet das für Schulen und Kindergärten?\n\n" in body
+    assert body.endswith("die Entscheidung den Ländern überlassen.")
+    for furniture in ("Dieses Skript als PDF herunterladen", "Startseite", "Impressum"):
+        assert furniture not in body

@@ -33,7 +33,7 @@ _NEVER_TEXT = ("script, style, noscript, template, svg, math, iframe, object, em
                "video, audio, button, select, input, textarea, link, meta")
 
 # Paragraphs, elements that may hold text directly (bare or between <br>), and paragraph links.
-_PROSE = "body, p, pre, div, td, li, :not(body, p, pre, div, td, li):has(> br), p a"
+_PROSE = "body, p, pre, div, td, li, :not(body, p, pre, div, td, li):has(> br), p a[href]"
 _PARAGRAPHS = frozenset(("p", "pre"))
 # Blocks that editors fill with inline markup instead of paragraphs (Blogger, WYSIWYG, old tables).
 _INLINE_BLOCKS = frozenset(("div",))
@@ -199,7 +199,7 @@ class _Prose:
                     length = len(node.text().strip())
                     if length >= _MIN_PROSE:
                         paragraphs.append((node, length))
-                        links[node.mem_id] = [_chars(a.text()) for a in node.css("a")]
+                        links[node.mem_id] = [_chars(a.text()) for a in node.css("a[href]")]
             self._credit_paragraphs(paragraphs, links)
 
     def _credit_paragraphs(self, paragraphs: list[tuple[LexborNode, int]],
@@ -447,7 +447,7 @@ def _remove_furniture(container: LexborNode, prose: _Prose, removed: _Removed) -
     # Judged again without the furniture they held (hover cards). Together most of what is
     # left, they are the post: a list of links with a word on each (a bookmarks digest).
     lists = [(node, length) for node in prose.link_lists if _is_link_list(
-        length := _chars(node.text()), [_chars(a.text()) for a in node.css("a")])]
+        length := _chars(node.text()), [_chars(a.text()) for a in node.css("a[href]")])]
     if not lists:
         return
     most, listed = _HALF * _chars(container.text()), 0

@@ -215,7 +215,7 @@ def _is_lead(node: LexborNode) -> bool:
     words = markup_words(node)
     if (node.tag == "h2" and is_title(node)) or not _NOT_LEAD_WORDS.isdisjoint(words):
         return False
-    linked = sum(len(a.text().strip()) for a in node.css("a"))
+    linked = sum(len(a.text().strip()) for a in node.css("a[href]"))
     return linked * 2 < length and not _is_caption(node, length)
 
 
