@@ -211,6 +211,34 @@ def test_discovery_reads_pages_on_the_workers_as_it_does_here(cluster, tmp_path)
         site.stop()
 
 
+def test_site_discovery_on_the_cluster_stores_what_it_stores_here(cluster, tmp_path):
+    """`scrape site`: robots.txt, sitemaps, feeds and pages read on the workers; the same
+    rows as without the cluster, politeness from the server's log still held."""
+    from newssite import Site
+
+    site = Site(articles=10, latency=0.02).start()
+    try:
+        archives = {}
+        for name, extra in (("here", []), ("cluster", ["--cluster", cluster])):
+            archives[name] = tmp_path / f"{name}.db"
+            before = len(site.hits)
+            result = scrape("site", site.url("/"), "--db", str(archives[name]), "--quiet",
+                            "--per-host", "2", *extra)
+            assert result.returncode == 1, result.stderr  # the site's broken sitemap and feed
+            assert "Traceback" not in result.stderr, result.stderr
+            assert in_flight_peak(site.hits[before:]) <= 2
+        here, there = contents(archives["here"]), contents(archives["cluster"])
+        assert sum(here["articles"].values()) == 10
+        # which document names a URL first (sitemap, news sitemap or feed) is a race, here too
+        found = {name: {dict(row)["url"] for row in rows["discoveries"]}
+                 for name, rows in (("here", here), ("cluster", there))}
+        assert found["here"] == found["cluster"]
+        for table in here.keys() - {"discoveries"}:
+            assert here[table] == there[table], table
+    finally:
+        site.stop()
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

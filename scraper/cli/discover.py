@@ -26,7 +26,7 @@ from ..discover.scope import Scope, ScopeKind
 from ..errors import EXIT_SOME_FAILED, UsageError
 from ..fetch.http import DEFAULT_USER_AGENT, FetchPolicy, RetryPolicy
 from ..urls import ParsedUrl, parse_url
-from .app import DB_OPTION, app, examples, stderr, stdout
+from .app import CLUSTER_OPTION, DB_OPTION, app, examples, stderr, stdout
 from .discovery_progress import DiscoveryDisplay, summary, summary_table
 
 
@@ -89,6 +89,7 @@ def site_command(
     timeout: float = TIMEOUT, retries: int = RETRIES, max_body: float = MAX_BODY,
     user_agent: str = USER_AGENT, ignore_robots: bool = IGNORE_ROBOTS,
     workers: Optional[int] = WORKERS, quiet: bool = QUIET, as_json: bool = AS_JSON,
+    cluster: Optional[str] = CLUSTER_OPTION,
 ) -> None:
     """Find a site's articles (robots.txt, sitemaps, feeds, listing pages) and archive them."""
     _run_seed(SITE, url, locals())
@@ -109,7 +110,7 @@ def feed_command(
     max_crawl_delay: float = MAX_CRAWL_DELAY, timeout: float = TIMEOUT, retries: int = RETRIES,
     max_body: float = MAX_BODY, user_agent: str = USER_AGENT,
     ignore_robots: bool = IGNORE_ROBOTS, workers: Optional[int] = WORKERS,
-    quiet: bool = QUIET, as_json: bool = AS_JSON,
+    quiet: bool = QUIET, as_json: bool = AS_JSON, cluster: Optional[str] = CLUSTER_OPTION,
 ) -> None:
     """Archive the items of a feed (run it again to archive the new ones)."""
     _run_seed(FEED_COMMAND, url, locals())
@@ -131,6 +132,7 @@ def follow_command(
     timeout: float = TIMEOUT, retries: int = RETRIES, max_body: float = MAX_BODY,
     user_agent: str = USER_AGENT, ignore_robots: bool = IGNORE_ROBOTS,
     workers: Optional[int] = WORKERS, quiet: bool = QUIET, as_json: bool = AS_JSON,
+    cluster: Optional[str] = CLUSTER_OPTION,
 ) -> None:
     """Walk an article's previous/next chain, archiving each post; stops at the end or a loop."""
     follow = ("prev", "next") if direction is Direction.BOTH else (direction.value,)
@@ -138,7 +140,7 @@ def follow_command(
                 follow=follow, max_pages=max_pages)
     _run(plan, db, _settings(per_host, per_host, delay, max_crawl_delay, timeout, retries,
                              max_body, user_agent, ignore_robots),
-         workers=workers, quiet=quiet, as_json=as_json, list_only=False)
+         workers=workers, quiet=quiet, as_json=as_json, list_only=False, cluster=cluster)
 
 
 def _run_seed(command: str, url: str, options: dict) -> None:
@@ -152,7 +154,7 @@ def _run_seed(command: str, url: str, options: dict) -> None:
                          o["timeout"], o["retries"], o["max_body"], o["user_agent"],
                          o["ignore_robots"])
     _run(plan, o["db"], settings, workers=o["workers"], quiet=o["quiet"], as_json=o["as_json"],
-         list_only=o["list_only"])
+         list_only=o["list_only"], cluster=o["cluster"])
 
 
 def _seed(url: str) -> str:
@@ -174,7 +176,7 @@ def _settings(concurrency: int, per_host: int, delay: float, max_crawl_delay: fl
 
 
 def _run(plan: Plan, db: Path, settings: CrawlSettings, *, workers: int | None, quiet: bool,
-         as_json: bool, list_only: bool) -> None:
+         as_json: bool, list_only: bool, cluster: str | None = None) -> None:
     display = DiscoveryDisplay(stderr, quiet=quiet or as_json)
     archive = Archive(db)
     interrupted = False
@@ -190,9 +192,17 @@ def _run(plan: Plan, db: Path, settings: CrawlSettings, *, workers: int | None, 
 
             display.start()
             try:
-                asyncio.run(crawl(settings, frontier, db, record_queue=True, on_written=written,
-                                  workers=default_workers() if workers is None else workers,
-                                  tally=display.tally, expecting=frontier.expecting))
+                options = dict(record_queue=True, on_written=written, tally=display.tally,
+                               expecting=frontier.expecting,
+                               workers=default_workers() if workers is None else workers)
+                if cluster is None:
+                    asyncio.run(crawl(settings, frontier, db, **options))
+                else:  # documents and pages fetched and read on the workers
+                    from ..cluster.connect import cluster_address
+                    from ..cluster.head import crawl_on_cluster
+
+                    with cluster_address(cluster) as address:
+                        asyncio.run(crawl_on_cluster(address, settings, frontier, db, **options))
             except KeyboardInterrupt:  # what was committed stays; the rest is still queued
                 interrupted = True
             finally:
