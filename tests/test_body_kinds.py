@@ -271,3 +271,12 @@ def test_a_paragraph_written_as_a_named_anchor_is_text_not_a_link():
     assert body.endswith("die Entscheidung den Ländern überlassen.")
     for furniture in ("Dieses Skript als PDF herunterladen", "Startseite", "Impressum"):
         assert furniture not in body
+
+
+def test_the_classic_themes_post_metadata_line_is_not_text():
+    # WordPress's classic theme closes the post with <p class="postmetadata">: when it was
+    # published, where it is filed, how to follow the comments.
+    body = article_of("parts-wp-classic-kubrick.html").body_text
+    assert body.startswith("Le tour du lac des Bouillouses fait à peine vingt kilomètres")
+    assert body.endswith("Au retour, une crêpe au chalet du lac s’impose.")
+    assert "Cet article a été publié" not in body

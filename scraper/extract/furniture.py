@@ -35,7 +35,7 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGN
 # and a few that are unmistakable anywhere in one ("inlinegallery", "rightsidebar").
 _WORD = re.compile(
     r"(?:gallery|slideshow|carousel|lightbox|sidebar|newsletter|breadcrumb|outbrain|taboola"
-    r"|advert|sponsored|cookie)"
+    r"|advert|sponsored|cookie|metadata)"
     r"|(?<![a-z0-9])(?:"
     r"share|sharing|social|sociable|addthis|related|recommend|read-?more"
     r"|more-?(?:stories|articles|news)"
