@@ -280,3 +280,11 @@ def test_the_classic_themes_post_metadata_line_is_not_text():
     assert body.startswith("Le tour du lac des Bouillouses fait à peine vingt kilomètres")
     assert body.endswith("Au retour, une crêpe au chalet du lac s’impose.")
     assert "Cet article a été publié" not in body
+
+
+def test_an_affiliate_disclaimer_after_a_buying_guide_is_not_text():
+    body = article_of("body-affiliate-disclaimer.html").body_text
+    assert body.startswith("Ein Kratzbaum ist für Wohnungskatzen mehr als ein Möbelstück")
+    assert body.endswith("wenn die Katze lieber oben sitzt.")
+    for furniture in ("Affiliate-Links", "Provision", "Impressum"):
+        assert furniture not in body

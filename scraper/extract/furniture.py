@@ -41,7 +41,7 @@ _WORD = re.compile(
     r"|more-?(?:stories|articles|news)"
     r"|comment|disqus|respond|subscri|signup|promo|consent|gdpr|widget"
     r"|navbar|navigation|pagination|pager|masthead|sponsor|trending|popular|most-?read|recirc"
-    r"|teaser|toolbar|paywall|login|signin|donate"
+    r"|teaser|toolbar|paywall|login|signin|donate|disclaimer"
     r"|author-?(?:bio|box|info)|popup|modal|caption|credit|rollover|tooltip|popover|hovercard"
     # short words only as a whole word: "nav" but not "navy", "tags" but not WordPress' "tag-x"
     r"|(?:nav|menu|footer|ad|ads|banner|tags|byline|also|date|dateline|timestamp|author|meta"
