@@ -288,3 +288,14 @@ def test_an_affiliate_disclaimer_after_a_buying_guide_is_not_text():
     assert body.endswith("wenn die Katze lieber oben sitzt.")
     for furniture in ("Affiliate-Links", "Provision", "Impressum"):
         assert furniture not in body
+
+
+def test_a_short_link_standing_alone_between_the_blocks_is_navigation():
+    # 'Download' between two paragraphs and 'back to the list' after the last one; a link
+    # inside a sentence stays.
+    body = article_of("body-lone-links.html").body_text
+    assert body.startswith("Wer über die Feiertage verreist")
+    assert "lassen sich per Smartphone-App steuern" in body
+    assert body.endswith("damit die Anlage auch bei Frost zuverlässig arbeitet.")
+    for furniture in ("Download", "zurück zur Listenansicht", "Impressum"):
+        assert furniture not in body

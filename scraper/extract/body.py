@@ -97,6 +97,7 @@ def _content(prose: _Prose, doc: Document) -> tuple[str, float]:
     removed = _Removed(container, prose)
     _remove_furniture(container, prose, removed)
     _remove_link_blocks(container, prose, removed)
+    _remove_lone_links(container, removed)
     removed.emptied_boxes()
     _remove_orphan_headings(container)
     return "\n\n".join(text for text in (*lead, plain_text(container)) if text), prose.of(container)
@@ -537,6 +538,37 @@ def _remove_link_blocks(container: LexborNode, prose: _Prose, removed: _Removed)
                 if length > _HALF * whole:
                     continue  # most of what is left: a post that is a list of links
                 removed.remove(node)
+
+
+def _remove_lone_links(container: LexborNode, removed: _Removed) -> None:
+    """A short link standing as a block of its own among the body's blocks ('Back to the
+    list', 'Download', 'Sign up now'): the page's navigation, not a sentence of the article."""
+    for anchor in container.css("a[href]"):
+        parent = anchor.parent
+        if parent is None or parent.tag not in _LINK_PARENTS:
+            continue  # in a paragraph, a list item, a table's cell: part of what they say
+        if _chars(anchor.text()) < _SENTENCE_HEADING and _block_beside(anchor, backwards=True) \
+                and _block_beside(anchor, backwards=False):
+            removed.remove(anchor)
+
+
+_LINK_PARENTS = frozenset(("div", "section", "article", "main", "body"))
+_BLOCK_TAGS = frozenset(("p", "div", "section", "article", "ul", "ol", "dl", "table", "figure",
+                         "blockquote", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "header",
+                         "footer", "aside", "nav", "form"))
+
+
+def _block_beside(node: LexborNode, backwards: bool) -> bool:
+    """Whether the nearest sibling with content on that side is a block (or there is none)."""
+    sibling = node.prev if backwards else node.next
+    while sibling is not None:
+        if sibling.is_text_node:
+            if (sibling.text_content or "").strip():
+                return False
+        elif sibling.tag not in _NOT_ELEMENTS:
+            return sibling.tag in _BLOCK_TAGS
+        sibling = sibling.prev if backwards else sibling.next
+    return True
 
 
 _HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
