@@ -299,3 +299,12 @@ def test_a_short_link_standing_alone_between_the_blocks_is_navigation():
     assert body.endswith("damit die Anlage auch bei Frost zuverlässig arbeitet.")
     for furniture in ("Download", "zurück zur Listenansicht", "Impressum"):
         assert furniture not in body
+
+
+def test_text_beside_a_picture_that_repeats_its_alt_text_is_its_caption():
+    # The template names it neither caption nor figcaption: it repeats the picture's alt.
+    body = article_of("body-alt-caption.html").body_text
+    assert body.startswith("Im Herbst stellt der Hersteller traditionell seine neuen Telefone vor")
+    assert "\n\nDie größte Änderung betrifft das Display" in body
+    assert body.endswith("die die Lieferketten des Herstellers beobachten.")
+    assert "Eine kleine runde Aussparung" not in body

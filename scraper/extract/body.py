@@ -98,6 +98,7 @@ def _content(prose: _Prose, doc: Document) -> tuple[str, float]:
     _remove_furniture(container, prose, removed)
     _remove_link_blocks(container, prose, removed)
     _remove_lone_links(container, removed)
+    _remove_alt_captions(container, removed)
     removed.emptied_boxes()
     _remove_orphan_headings(container)
     return "\n\n".join(text for text in (*lead, plain_text(container)) if text), prose.of(container)
@@ -540,6 +541,46 @@ def _remove_link_blocks(container: LexborNode, prose: _Prose, removed: _Removed)
                 removed.remove(node)
 
 
+def _remove_alt_captions(container: LexborNode, removed: _Removed) -> None:
+    """Text beside a picture that repeats its alt or title: the picture's caption, however
+    the template names it."""
+    top = container.mem_id
+    for image in container.css("img[alt], img[title]")[:_MAX_PICTURES]:
+        attrs = image.attributes
+        alts = {text for name in ("alt", "title")
+                if len(text := " ".join((attrs.get(name) or "").split())) >= _MIN_PROSE}
+        node, below = image.parent, image
+        for _ in range(_CAPTION_LEVELS):
+            if node is None or node.mem_id == top or not alts:
+                break
+            child = node.child
+            for _ in range(_CAPTION_SIBLINGS):
+                if child is None:
+                    break
+                following = child.next
+                if child.mem_id != below.mem_id and not child.is_text_node:
+                    caption = _caption_in(child, alts)
+                    if caption is not None:
+                        removed.remove(caption)
+                        alts = set()
+                child = following
+            node, below = node.parent, node
+
+
+def _caption_in(block: LexborNode, alts: set[str]) -> LexborNode | None:
+    """`block`, or the element in it, whose text is one of `alts`; only in a block little
+    longer than the caption (with a credit, a 'zoom' button)."""
+    text = " ".join(block.text().split())
+    if text in alts:
+        return block
+    if not any(alt in text for alt in alts) or len(text) > _CAPTION_SHARE * max(map(len, alts)):
+        return None
+    for element in block.css("*"):
+        if " ".join(element.text().split()) in alts:
+            return element
+    return None
+
+
 def _remove_lone_links(container: LexborNode, removed: _Removed) -> None:
     """A short link standing as a block of its own among the body's blocks ('Back to the
     list', 'Download', 'Sign up now'): the page's navigation, not a sentence of the article."""
@@ -552,6 +593,10 @@ def _remove_lone_links(container: LexborNode, removed: _Removed) -> None:
             removed.remove(anchor)
 
 
+_CAPTION_LEVELS = 3  # a caption sits this close to its picture
+_MAX_PICTURES = 64  # pictures whose captions are looked for: a gallery's beyond are alike
+_CAPTION_SHARE = 2  # a block holding a caption, and no more than as much again besides
+_CAPTION_SIBLINGS = 16  # blocks looked at beside the picture on each level
 _LINK_PARENTS = frozenset(("div", "section", "article", "main", "body"))
 _BLOCK_TAGS = frozenset(("p", "div", "section", "article", "ul", "ol", "dl", "table", "figure",
                          "blockquote", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "header",
