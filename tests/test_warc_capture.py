@@ -208,3 +208,42 @@ def test_scrape_url_captures_too(captured, tmp_path):
     assert [r.rec_type for _, r, _ in records(path)] == ["warcinfo", "response", "request"]
     shown = scrape("show", server.url("/ok/7"), "--db", str(db), "--json")
     assert json.loads(shown.stdout)["warc"]["file"] == str(path.resolve())
+
+
+# -- discovery's commands capture too -------------------------------------------------
+
+@pytest.mark.parametrize("command", ["site", "feed", "follow"])
+def test_discovery_commands_capture_what_they_fetch(command, tmp_path):
+    """`scrape site|feed|follow --warc DIR`: every response the run received is recorded,
+    discovery's documents (robots.txt, sitemaps, feeds) included; the files pass warcio's
+    check; every archived page points at its response record."""
+    from newssite import Site
+
+    site = Site(articles=6).start()
+    try:
+        start = {"site": site.url("/"), "feed": site.url("/feed/"),
+                 "follow": site.url(site.post_path(6))}[command]
+        db, warcs = tmp_path / "archive.db", tmp_path / "warcs"
+        result = scrape(command, start, "--db", str(db), "--warc", str(warcs), "--quiet")
+        assert result.returncode in (0, 1), result.stderr  # (the site's broken sitemap)
+        assert "Traceback" not in result.stderr
+        files = sorted(warcs.glob("*.warc.gz"))
+        check = subprocess.run([str(BIN / "warcio"), "check", *map(str, files)],
+                               capture_output=True, text=True, timeout=60)
+        assert check.returncode == 0, check.stdout + check.stderr
+        found = all_records(warcs)
+        responses = {record.rec_headers.get_header("WARC-Target-URI") for _, _, record, _
+                     in found if record.rec_type == "response"}
+        requests = [record for _, _, record, _ in found if record.rec_type == "request"]
+        assert len(requests) == len(site.paths())
+        assert responses == {site.url(path) for path in site.paths()}
+        archive = Database(db)
+        pages = list(archive.query("select f.final_url, f.warc_file, f.warc_offset "
+                                   "from fetches f join articles a on a.url = f.url"))
+        assert len(pages) == archive["articles"].count >= 2
+        where = {(str(path), offset): record for path, offset, record, _ in found}
+        for page in pages:
+            record = where[page["warc_file"], page["warc_offset"]]
+            assert record.rec_headers.get_header("WARC-Target-URI") == page["final_url"]
+    finally:
+        site.stop()

@@ -117,7 +117,7 @@ def url_command(
 
     credentials = {origin_of(normalize_url(t)): c for t in targets
                    if not _is_local(t) and (c := credentials_of(t))}
-    capture = _capture(warc, warc_size, settings) if warc is not None and urls else None
+    capture = capture_into(warc, warc_size, settings) if warc is not None and urls else None
     asyncio.run(crawl(settings, frontier, db, record_queue=False, on_written=keep,
                       credentials=credentials, return_articles=True, before=local,
                       capture=capture))
@@ -149,7 +149,7 @@ def url_command(
         raise typer.Exit(EXIT_SOME_FAILED)
 
 
-def _capture(folder: Path, megabytes: float, settings: CrawlSettings) -> WarcCapture:
+def capture_into(folder: Path, megabytes: float, settings: CrawlSettings) -> WarcCapture:
     """A WARC capture into `folder`; its warcinfo says how the crawl fetched."""
     return WarcCapture(folder, max_size=int(megabytes * 1e6), info={
         "http-header-user-agent": settings.fetch.user_agent,
@@ -265,7 +265,7 @@ def batch_command(
         retry=RetryPolicy(retries=retries, backoff=backoff, max_retry_after=max_retry_after,
                           budget=max_url_time))
     display = make_display(stderr, quiet=quiet)
-    capture = _capture(warc, warc_size, settings) if warc is not None else None
+    capture = capture_into(warc, warc_size, settings) if warc is not None else None
     archive = Archive(db)
     try:
         queue = UrlQueue(archive.db)

@@ -26,7 +26,8 @@ from ..discover.scope import Scope, ScopeKind
 from ..errors import EXIT_SOME_FAILED, UsageError
 from ..fetch.http import DEFAULT_USER_AGENT, FetchPolicy, RetryPolicy
 from ..urls import ParsedUrl, parse_url
-from .app import CLUSTER_OPTION, DB_OPTION, app, examples, stderr, stdout
+from .app import (CLUSTER_OPTION, DB_OPTION, WARC_OPTION, WARC_SIZE_OPTION, app, capture_into,
+                  examples, stderr, stdout)
 from .discovery_progress import DiscoveryDisplay, summary, summary_table
 
 
@@ -88,7 +89,8 @@ def site_command(
     per_host: int = PER_HOST, delay: float = DELAY, max_crawl_delay: float = MAX_CRAWL_DELAY,
     timeout: float = TIMEOUT, retries: int = RETRIES, max_body: float = MAX_BODY,
     user_agent: str = USER_AGENT, ignore_robots: bool = IGNORE_ROBOTS,
-    workers: Optional[int] = WORKERS, quiet: bool = QUIET, as_json: bool = AS_JSON,
+    workers: Optional[int] = WORKERS, warc: Optional[Path] = WARC_OPTION,
+    warc_size: float = WARC_SIZE_OPTION, quiet: bool = QUIET, as_json: bool = AS_JSON,
     cluster: Optional[str] = CLUSTER_OPTION,
 ) -> None:
     """Find a site's articles (robots.txt, sitemaps, feeds, listing pages) and archive them."""
@@ -110,6 +112,7 @@ def feed_command(
     max_crawl_delay: float = MAX_CRAWL_DELAY, timeout: float = TIMEOUT, retries: int = RETRIES,
     max_body: float = MAX_BODY, user_agent: str = USER_AGENT,
     ignore_robots: bool = IGNORE_ROBOTS, workers: Optional[int] = WORKERS,
+    warc: Optional[Path] = WARC_OPTION, warc_size: float = WARC_SIZE_OPTION,
     quiet: bool = QUIET, as_json: bool = AS_JSON, cluster: Optional[str] = CLUSTER_OPTION,
 ) -> None:
     """Archive the items of a feed (run it again to archive the new ones)."""
@@ -131,7 +134,8 @@ def follow_command(
     per_host: int = PER_HOST, delay: float = DELAY, max_crawl_delay: float = MAX_CRAWL_DELAY,
     timeout: float = TIMEOUT, retries: int = RETRIES, max_body: float = MAX_BODY,
     user_agent: str = USER_AGENT, ignore_robots: bool = IGNORE_ROBOTS,
-    workers: Optional[int] = WORKERS, quiet: bool = QUIET, as_json: bool = AS_JSON,
+    workers: Optional[int] = WORKERS, warc: Optional[Path] = WARC_OPTION,
+    warc_size: float = WARC_SIZE_OPTION, quiet: bool = QUIET, as_json: bool = AS_JSON,
     cluster: Optional[str] = CLUSTER_OPTION,
 ) -> None:
     """Walk an article's previous/next chain, archiving each post; stops at the end or a loop."""
@@ -140,7 +144,8 @@ def follow_command(
                 follow=follow, max_pages=max_pages)
     _run(plan, db, _settings(per_host, per_host, delay, max_crawl_delay, timeout, retries,
                              max_body, user_agent, ignore_robots),
-         workers=workers, quiet=quiet, as_json=as_json, list_only=False, cluster=cluster)
+         workers=workers, quiet=quiet, as_json=as_json, list_only=False, cluster=cluster,
+         warc=(warc, warc_size) if warc is not None else None)
 
 
 def _run_seed(command: str, url: str, options: dict) -> None:
@@ -154,7 +159,8 @@ def _run_seed(command: str, url: str, options: dict) -> None:
                          o["timeout"], o["retries"], o["max_body"], o["user_agent"],
                          o["ignore_robots"])
     _run(plan, o["db"], settings, workers=o["workers"], quiet=o["quiet"], as_json=o["as_json"],
-         list_only=o["list_only"], cluster=o["cluster"])
+         list_only=o["list_only"], cluster=o["cluster"],
+         warc=(o["warc"], o["warc_size"]) if o["warc"] is not None else None)
 
 
 def _seed(url: str) -> str:
@@ -176,8 +182,14 @@ def _settings(concurrency: int, per_host: int, delay: float, max_crawl_delay: fl
 
 
 def _run(plan: Plan, db: Path, settings: CrawlSettings, *, workers: int | None, quiet: bool,
-         as_json: bool, list_only: bool, cluster: str | None = None) -> None:
+         as_json: bool, list_only: bool, cluster: str | None = None,
+         warc: tuple[Path, float] | None = None) -> None:
+    """`warc`: a folder to capture every request and response into, and its files' size
+    in MB (as `scrape batch --warc`)."""
+    if cluster is not None and warc is not None:  # the bytes are received on the workers
+        raise UsageError("--warc does not work with --cluster yet")
     display = DiscoveryDisplay(stderr, quiet=quiet or as_json)
+    capture = capture_into(*warc, settings) if warc is not None else None
     archive = Archive(db)
     interrupted = False
     try:
@@ -196,7 +208,7 @@ def _run(plan: Plan, db: Path, settings: CrawlSettings, *, workers: int | None, 
                                expecting=frontier.expecting,
                                workers=default_workers() if workers is None else workers)
                 if cluster is None:
-                    asyncio.run(crawl(settings, frontier, db, **options))
+                    asyncio.run(crawl(settings, frontier, db, capture=capture, **options))
                 else:  # documents and pages fetched and read on the workers
                     from ..cluster.connect import cluster_address
                     from ..cluster.head import crawl_on_cluster
