@@ -247,3 +247,15 @@ def test_discovery_commands_capture_what_they_fetch(command, tmp_path):
             assert record.rec_headers.get_header("WARC-Target-URI") == page["final_url"]
     finally:
         site.stop()
+
+
+@pytest.mark.parametrize("command", ["batch", "site"])
+def test_warc_with_cluster_is_refused_before_anything_is_fetched(command, tmp_path):
+    target = str(tmp_path / "urls.txt") if command == "batch" else "http://127.0.0.1:9/"
+    (tmp_path / "urls.txt").write_text("http://127.0.0.1:9/a\n")
+    result = scrape(command, target, "--db", str(tmp_path / "a.db"), "--warc",
+                    str(tmp_path / "warcs"), "--cluster", "local:1")
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip().splitlines() == [
+        "error: --warc does not work with --cluster yet"]
+    assert not (tmp_path / "warcs").exists()
