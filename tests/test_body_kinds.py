@@ -308,3 +308,13 @@ def test_text_beside_a_picture_that_repeats_its_alt_text_is_its_caption():
     assert "\n\nDie größte Änderung betrifft das Display" in body
     assert body.endswith("die die Lieferketten des Herstellers beobachten.")
     assert "Eine kleine runde Aussparung" not in body
+
+
+def test_buttons_built_of_blocks_are_not_text():
+    # A share button beside a quotable line, a button block under a paragraph.
+    body = article_of("body-buttons.html").body_text
+    assert body.startswith("Many people who start a business dread the moment")
+    assert "Visibility is a skill you can practise in small steps." in body
+    assert body.endswith("and your audience grows with you.")
+    for furniture in ("Click To Tweet", "Get the free guide", "Privacy"):
+        assert furniture not in body

@@ -45,7 +45,7 @@ _WORD = re.compile(
     r"|author-?(?:bio|box|info)|popup|modal|caption|credit|rollover|tooltip|popover|hovercard"
     # short words only as a whole word: "nav" but not "navy", "tags" but not WordPress' "tag-x"
     r"|(?:nav|menu|footer|ad|ads|banner|tags|byline|also|date|dateline|timestamp|author|meta"
-    r"|print|follow|skip)(?![a-z0-9])"
+    r"|print|follow|skip|btn|buttons?)(?![a-z0-9])"
     r"|tag(?![a-z0-9-])"
     r")"
 )
