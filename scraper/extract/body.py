@@ -575,7 +575,7 @@ def _caption_in(block: LexborNode, alts: set[str]) -> LexborNode | None:
         return block
     if not any(alt in text for alt in alts) or len(text) > _CAPTION_SHARE * max(map(len, alts)):
         return None
-    for element in block.css("*"):
+    for element in block.css("*")[:_CAPTION_ELEMENTS]:
         if " ".join(element.text().split()) in alts:
             return element
     return None
@@ -597,6 +597,7 @@ _CAPTION_LEVELS = 3  # a caption sits this close to its picture
 _MAX_PICTURES = 64  # pictures whose captions are looked for: a gallery's beyond are alike
 _CAPTION_SHARE = 2  # a block holding a caption, and no more than as much again besides
 _CAPTION_SIBLINGS = 16  # blocks looked at beside the picture on each level
+_CAPTION_ELEMENTS = 32  # elements looked at in a block holding a caption
 _LINK_PARENTS = frozenset(("div", "section", "article", "main", "body"))
 _BLOCK_TAGS = frozenset(("p", "div", "section", "article", "ul", "ol", "dl", "table", "figure",
                          "blockquote", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "header",
