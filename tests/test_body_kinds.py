@@ -318,3 +318,12 @@ def test_buttons_built_of_blocks_are_not_text():
     assert body.endswith("and your audience grows with you.")
     for furniture in ("Click To Tweet", "Get the free guide", "Privacy"):
         assert furniture not in body
+
+
+def test_a_photo_post_whose_captions_outweigh_its_text_keeps_the_text_only():
+    # Eight captioned pictures hold more words than the two paragraphs: captions all the same.
+    body = article_of("body-photo-post-captions.html").body_text
+    assert body.startswith("Zum Abschluss der Modewoche zeigte das junge Pariser Atelier")
+    assert body.endswith("Hier sind unsere Lieblingslooks.")
+    for furniture in ("Look 1 der Kollektion", "Bild via", "Impressum"):
+        assert furniture not in body

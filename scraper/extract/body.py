@@ -440,7 +440,7 @@ def _remove_furniture(container: LexborNode, prose: _Prose, removed: _Removed) -
     for value, nodes in named.values():
         if value > limit:
             for node in nodes:
-                vocabulary |= furniture_words(names_of(node))
+                vocabulary |= furniture_words(names_of(node)) - _NEVER_VOCABULARY
     for node, by in furniture:
         if prose.of(node) > limit or _section_header(node):
             continue  # a wrapper of the article; a section's own title
@@ -492,6 +492,10 @@ def _within(node: LexborNode, container: LexborNode) -> bool:
             return True
         parent = parent.parent
     return False
+
+
+# A picture's caption and credit stay what they are however many pictures a post shows.
+_NEVER_VOCABULARY = frozenset(("caption", "credit"))
 
 
 def _kind(node: LexborNode) -> tuple:
