@@ -327,3 +327,10 @@ def test_a_photo_post_whose_captions_outweigh_its_text_keeps_the_text_only():
     assert body.endswith("Hier sind unsere Lieblingslooks.")
     for furniture in ("Look 1 der Kollektion", "Bild via", "Impressum"):
         assert furniture not in body
+
+
+def test_an_address_block_is_the_pages_contact_and_dates_not_its_text():
+    body = article_of("body-address.html").body_text
+    assert body.startswith("This note describes how we back up the file server")
+    assert body.endswith("takes a few minutes on most nights.")
+    assert "Last Modified" not in body

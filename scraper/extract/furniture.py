@@ -14,7 +14,8 @@ from functools import lru_cache
 
 from selectolax.lexbor import LexborNode
 
-FURNITURE_TAGS = frozenset(("nav", "aside", "footer", "header", "form", "figcaption", "dialog"))
+FURNITURE_TAGS = frozenset(("nav", "aside", "footer", "header", "form", "figcaption", "dialog",
+                            "address"))
 # What a CSS query needs to find every element `is_furniture` may accept.
 CANDIDATES = ("[class], [id], [role], [hidden], [aria-hidden], [style], [itemprop], "
               + ", ".join(sorted(FURNITURE_TAGS)))
