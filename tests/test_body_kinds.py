@@ -334,3 +334,12 @@ def test_an_address_block_is_the_pages_contact_and_dates_not_its_text():
     assert body.startswith("This note describes how we back up the file server")
     assert body.endswith("takes a few minutes on most nights.")
     assert "Last Modified" not in body
+
+
+def test_a_comment_form_holding_more_text_than_a_short_post_is_still_furniture():
+    # The form's notes outweigh the post; a <form> named for comments wraps no article.
+    body = article_of("body-big-comment-form.html").body_text
+    assert "Virales Marketing nennt man Werbung, die sich von selbst verbreitet" in body
+    assert body.endswith("gerade deshalb bekannt, weil sie misslingt.")
+    for furniture in ("E-Mail (wird benötigt", "Gewerbliche Einträge", "Spamverdacht", "Impressum"):
+        assert furniture not in body

@@ -442,7 +442,10 @@ def _remove_furniture(container: LexborNode, prose: _Prose, removed: _Removed) -
             for node in nodes:
                 vocabulary |= furniture_words(names_of(node)) - _NEVER_VOCABULARY
     for node, by in furniture:
-        if prose.of(node) > limit or _section_header(node):
+        # More than half the prose: a wrapper of the article, unless its tag and its names
+        # both say furniture (a comment form whose notes outweigh a short post).
+        if (prose.of(node) > limit and not (by == "markup" and furniture_words(names_of(node)))) \
+                or _section_header(node):
             continue  # a wrapper of the article; a section's own title
         if by == "markup" or not vocabulary or not furniture_words(names_of(node)) <= vocabulary:
             removed.remove(node)
