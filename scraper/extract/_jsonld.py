@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ._index import page_index
 from .document import Document
 
 
@@ -24,7 +25,7 @@ def json_ld_items(doc: Document) -> list[dict[str, Any]]:
 
 def _read(doc: Document) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
-    for script in doc.tree.css('script[type="application/ld+json" i]'):
+    for script in page_index(doc).json_ld:  # found in the page's one pass
         try:
             items += _flatten(json.loads(script.text() or ""))
         except (ValueError, RecursionError):  # broken, or nested past Python's stack
