@@ -30,6 +30,7 @@ Only reads the tree; navigation hands it the candidates from the page's index (`
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborNode
@@ -218,14 +219,22 @@ def says_related(node: LexborNode) -> bool:
         return False
     said = _is_single_post_widget(node)
     for name in names_of(node):  # a class or id says related, and none says site-wide
-        name_w = name_words(name)
-        if not _SITE_WIDE.isdisjoint(name_w):
+        says = _name_says_related(name)
+        if says is None:
             return False
-        joined, spaced = "".join(name_w), f" {' '.join(name_w)} "
-        if any(mark in joined for mark in _RELATED_MARKS) or any(
-                phrase in spaced for phrase in _RELATED_PHRASES):
-            said = True
+        said = said or says
     return said
+
+
+@lru_cache(maxsize=4096)  # pages and a site's theme repeat their class names
+def _name_says_related(name: str) -> bool | None:
+    """Whether a class name or id says related; None when it says site-wide."""
+    name_w = name_words(name)
+    if not _SITE_WIDE.isdisjoint(name_w):
+        return None
+    joined, spaced = "".join(name_w), f" {' '.join(name_w)} "
+    return any(mark in joined for mark in _RELATED_MARKS) or any(
+        phrase in spaced for phrase in _RELATED_PHRASES)
 
 
 def _is_related_block(node: LexborNode) -> bool:

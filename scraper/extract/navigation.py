@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from selectolax.lexbor import LexborNode
 
@@ -328,15 +329,18 @@ def _direction(node: LexborNode) -> str | None:
     if node.tag in ("body", "html", "link", "script", "style", "meta", "img", "svg", "path",
                     "input", "select", "option", "form", "iframe"):
         return None
-    kinds = set()
-    for name in names_of(node):
-        name_w = name_words(name)
-        if "readnext" in "".join(name_w) or "upnext" in "".join(name_w):
-            continue  # 'read next', 'up next': recommendations, not the adjacent post
-        said = {_word_direction(word) for word in name_w} - {None}
-        if "both" not in said and len(said) == 1:
-            kinds |= said
+    kinds = {kind for kind in map(_name_direction, names_of(node)) if kind}
     return kinds.pop() if len(kinds) == 1 else None
+
+
+@lru_cache(maxsize=4096)  # pages and a site's theme repeat their class names
+def _name_direction(name: str) -> str | None:
+    """The one direction a class name or id says, if any."""
+    name_w = name_words(name)
+    if "readnext" in "".join(name_w) or "upnext" in "".join(name_w):
+        return None  # 'read next', 'up next': recommendations, not the adjacent post
+    said = {_word_direction(word) for word in name_w} - {None}
+    return said.pop() if "both" not in said and len(said) == 1 else None
 
 
 def _word_direction(word: str) -> str | None:
