@@ -257,21 +257,15 @@ def _card_lists(links: list[tuple[LexborNode, str, str]], stops: set[int]) -> li
     # Each element above the links, with the key of the first link under it, or _MANY.
     first: dict[int, str] = {}
     paths = []
-    # Each element's parent, read once: the links of a list share their elements above.
-    up: dict[int, tuple[LexborNode, int] | None] = {}
     for anchor, key, _ in links:
-        step = (anchor, anchor.mem_id)
-        path = [step]
-        while len(path) <= _CARD_DEPTH:
-            node, node_id = step
-            if node_id in up:
-                step = up[node_id]
-            else:
-                parent = node.parent
-                step = up[node_id] = (parent, parent.mem_id) if parent is not None else None
-            if step is None or step[1] in stops:
+        path = [(anchor, anchor.mem_id)]
+        node = anchor.parent
+        while node is not None and len(path) <= _CARD_DEPTH:
+            node_id = node.mem_id
+            if node_id in stops:
                 break
-            path.append(step)
+            path.append((node, node_id))
+            node = node.parent
         paths.append(path)
         for _, node_id in path:
             seen = first.get(node_id)
