@@ -91,7 +91,7 @@ def furniture_by(node: LexborNode) -> str | None:
         return None
     if attrs.get("role") in _ROLES:
         return "markup"
-    names = names_of(node)
+    names = _names(attrs)  # (as names_of, from the attributes already read)
     if len(names) > 2 and furniture_name(names):
         return "names"
     return None
@@ -117,5 +117,8 @@ def furniture_words(names: str) -> frozenset[str]:
 
 def names_of(node: LexborNode) -> str:
     """Class and id of the element, as `furniture_words` reads them."""
-    attrs = node.attributes
+    return _names(node.attributes)
+
+
+def _names(attrs: dict[str, str | None]) -> str:
     return f"{attrs.get('class') or ''} {attrs.get('id') or ''}"[:_LONGEST_NAMES]
