@@ -256,7 +256,7 @@ def _split(url: str | None) -> SplitResult | None:
 
 def _listing_path(path: str) -> bool:
     """Whether a path is that of a tag, category or author listing (or a page of one)."""
-    segments = [segment for segment in path.lower().split("/") if segment]
+    segments = list(filter(None, path.lower().split("/")))
     if len(segments) >= 4 and segments[-2] == "page" and segments[-1].isdigit():
         segments = segments[:-2]  # a page of the listing
     return len(segments) >= 2 and segments[-2] in _LISTING_DIRECTORIES
