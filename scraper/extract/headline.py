@@ -81,7 +81,8 @@ def _heading_text(node: LexborNode, references: list[list[str]]) -> tuple[str, f
 
 
 def _best_match(text: str, references: list[list[str]]) -> float:
-    return max((_similarity(text, ref) for ref in references), default=0.0)
+    tokens = set(words(text)) if references else set()  # (read once, matched against each)
+    return max((_similarity(tokens, ref) for ref in references), default=0.0)
 
 
 def _is_byline(element: LexborNode) -> bool:
@@ -117,9 +118,8 @@ def _references(doc: Document) -> list[list[str]]:
     return [w for w in (words(t) for t in texts if t) if w]
 
 
-def _similarity(text: str, reference: list[str]) -> float:
-    """F1 of the words of `text` against a reference's words (sets; CJK by character)."""
-    tokens = set(words(text))
+def _similarity(tokens: set[str], reference: list[str]) -> float:
+    """F1 of the words of a text (`tokens`) against a reference's words (sets; CJK by character)."""
     ref = set(reference)
     if not tokens or not ref:
         return 0.0
