@@ -77,11 +77,13 @@ def _copy_box(doc: Document, canonical: str | None, og_url: str | None,
               shortlink: str | None) -> str | None:
     """The address a copy-link box or copy button offers, preferring the page's own."""
     own_site: str | None = None
-    preferred, page = PageAddress(canonical, og_url), PageAddress(doc.url, canonical, og_url)
+    preferred = page = None  # (made for the first address offered: most pages offer none)
     for node in doc.tree.css(_COPY_SOURCES)[:_MAX_COPY_SOURCES]:
         url = _copy_value(doc, node)
         if not url or url == shortlink or _is_shortlink(url):
             continue
+        if preferred is None or page is None:
+            preferred, page = PageAddress(canonical, og_url), PageAddress(doc.url, canonical, og_url)
         if preferred.sites and preferred.is_self(url):
             return url
         if own_site is None and page.same_site(url):
