@@ -28,7 +28,7 @@ from .share import ShareUrls, extract_share_urls
 __all__ = ["extract", "EXTRACTOR_VERSION"]
 
 # Bump when extraction output changes, so `scrape reextract` can tell old rows.
-EXTRACTOR_VERSION = "4"
+EXTRACTOR_VERSION = "5"
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
