@@ -109,7 +109,10 @@ def furniture_words(names: str) -> frozenset[str]:
 
     Cached: pages repeat their class names.
     """
-    names = _STATE.sub(" ", _CAMEL_HUMP.sub("-", names).lower())
+    lowered = names.lower()
+    if lowered != names:  # (only a name with capitals has humps: most have none)
+        lowered = _CAMEL_HUMP.sub("-", names).lower()
+    names = _STATE.sub(" ", lowered)
     if _ARTICLE_TEXT.search(names) is not None:
         return frozenset()
     return frozenset(_WORD.findall(names))
