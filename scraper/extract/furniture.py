@@ -107,15 +107,28 @@ def furniture_words(names: str) -> frozenset[str]:
     """The words of class and id that name furniture ("share", "widget"); none when a word
     names the article's own text.
 
-    Cached: pages repeat their class names.
+    Cached: pages repeat their class names. Each class name and the id is read on its own
+    (no word spans two), and cached too: a site repeats its classes in ever new lists.
     """
-    lowered = names.lower()
-    if lowered != names:  # (only a name with capitals has humps: most have none)
-        lowered = _CAMEL_HUMP.sub("-", names).lower()
-    names = _STATE.sub(" ", lowered)
-    if _ARTICLE_TEXT.search(names) is not None:
-        return frozenset()
-    return frozenset(_WORD.findall(names))
+    found: set[str] = set()
+    for name in names.split():
+        words = _name_furniture_words(name)
+        if words is None:
+            return frozenset()
+        found |= words
+    return frozenset(found)
+
+
+@lru_cache(maxsize=8192)
+def _name_furniture_words(name: str) -> frozenset[str] | None:
+    """The furniture words of one class name or id; None when it names the article's text."""
+    lowered = name.lower()
+    if lowered != name:  # (only a name with capitals has humps: most have none)
+        lowered = _CAMEL_HUMP.sub("-", name).lower()
+    lowered = _STATE.sub(" ", lowered)
+    if _ARTICLE_TEXT.search(lowered) is not None:
+        return None
+    return frozenset(_WORD.findall(lowered))
 
 
 def names_of(node: LexborNode) -> str:
