@@ -125,8 +125,10 @@ def _name_furniture_words(name: str) -> frozenset[str] | None:
     lowered = name.lower()
     if lowered != name:  # (only a name with capitals has humps: most have none)
         lowered = _CAMEL_HUMP.sub("-", name).lower()
-    lowered = _STATE.sub(" ", lowered)
-    if _ARTICLE_TEXT.search(lowered) is not None:
+    if "-" in lowered or "_" in lowered:  # (a state is a word and more, joined by one)
+        lowered = _STATE.sub(" ", lowered)
+    if ("body" in lowered or "content" in lowered or "text" in lowered or "embed" in lowered) \
+            and _ARTICLE_TEXT.search(lowered):  # (each of its matches holds one of them)
         return None
     return frozenset(_WORD.findall(lowered))
 
