@@ -275,6 +275,7 @@ def _card_lists(links: list[tuple[LexborNode, str, str]], stops: set[int]) -> li
                 first[node_id] = _MANY
     lists: dict[int, CardList] = {}
     cards: dict[int, Card] = {}
+    keyed: dict[tuple[int, str], Card] = {}  # (a list's parent, a key) -> its one card of that key
     for (anchor, key, href), path in zip(links, paths):
         depth = 0
         for level in range(1, len(path)):
@@ -287,13 +288,14 @@ def _card_lists(links: list[tuple[LexborNode, str, str]], stops: set[int]) -> li
             parent = path[depth + 1][0] if depth + 1 < len(path) else card_node.parent
             if parent is None:
                 continue
-            found = lists.get(parent.mem_id)
+            parent_id = parent.mem_id
+            found = lists.get(parent_id)
             if found is None:
-                found = lists[parent.mem_id] = CardList(parent)
+                found = lists[parent_id] = CardList(parent)
             # Blocks beside the headline's own ancestors may each lead to the same article.
-            card = next((c for c in found.cards if c.key == key), None)
+            card = keyed.get((parent_id, key))
             if card is None:
-                card = Card(card_node, key, href, depth)
+                card = keyed[parent_id, key] = Card(card_node, key, href, depth)
                 found.cards.append(card)
             cards[card_id] = card
         card.anchors.append(anchor)
