@@ -91,11 +91,13 @@ async def import_on_cluster(address: str, files: list[Path], settings: ImportSet
     `reading` and `tally` count as the import goes, as without a cluster."""
     client = await connect(address)
     try:
-        looked = await _result(client.submit(look_at_files, RELEASE, [str(f) for f in files],
-                                             pure=False), address)
-        for file in looked:
+        # Absolute, since a worker's working folder is not the head's.
+        looked = await _result(client.submit(look_at_files, RELEASE,
+                                             [str(f.absolute()) for f in files], pure=False),
+                               address)
+        for given, file in zip(files, looked):
             if file.problem is not None:
-                raise WarcFileError(f"cannot read WARC file {file.given}: {file.problem}")
+                raise WarcFileError(f"cannot read WARC file {given}: {file.problem}")
         on_total(sum(file.size for file in looked))
         threads = sum((await client.nthreads()).values())
         reader = _Reader(client, address, settings, seen, reading, on_record,

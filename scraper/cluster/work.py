@@ -121,7 +121,7 @@ def extract_pages(release: str, pages: list[StoredPage]) -> list[Article]:
 class WarcFile:
     """A file named to `scrape import`, as a worker sees it."""
 
-    given: str  # as named on the command line
+    given: str  # as the head named it (absolute)
     path: str | None  # resolved; None when the worker cannot read it
     size: int = 0
     splittable: bool = False  # gzip members of WARC records: read in spans cut anywhere
