@@ -290,6 +290,7 @@ def _extract_pages(pages: multiprocessing.Queue, writer: multiprocessing.Queue,
     Pages are prepared as they come and passed on in small batches: one message
     per page would wake the writer (and the crawl, with its report) per page."""
     _become_child("scrape-extract")
+    memory = _Trim()
     ready: list[Prepared] = []
     since = 0.0  # when the oldest page in `ready` was prepared
     while True:
@@ -306,6 +307,7 @@ def _extract_pages(pages: multiprocessing.Queue, writer: multiprocessing.Queue,
         if ready and (handed is None or len(ready) >= HAND_ON
                       or time.monotonic() - since >= LINGER):
             writer.put(ready)
+            memory.after(len(ready))
             ready = []
         if handed is None:
             writer.put(None)  # one end for each extraction process: the writer counts them
@@ -367,6 +369,7 @@ def _serve(path: str, record_queue: bool, return_articles: bool, workers: int,
     """
     senders, senders_extract = max(workers, 1), workers > 0
     _become_child("scrape-writer")
+    memory = _Trim()
     try:
         archive = Archive(path)
     except ScraperError as exc:
@@ -396,12 +399,41 @@ def _serve(path: str, record_queue: bool, return_articles: bool, workers: int,
                      for item in batch if item is not None for page in item]
             if pages:
                 outbox.put(("written", _write(archive, pages, record_queue, return_articles)))
+                memory.after(len(pages))
         outbox.put(("closed", None))
     except (ScraperError, sqlite3.Error) as exc:
         outbox.put(("error", exc if isinstance(exc, ScraperError)
                     else ArchiveError(f"archive {path}: {exc}")))
     finally:
         archive.close()
+
+
+class _Trim:
+    """Hands the memory a process freed back to the system, every TRIM_EVERY pages.
+
+    glibc's malloc keeps what was freed for reuse, and pages passed between
+    processes (pickled by a queue's feeder thread, in a heap of its own) leave its
+    heaps fragmented: over a 1 GB import (139,460 pages) an extraction process grew
+    from 36 to 63 MB, though the same pages extracted in a loop keep one at 34 MB.
+    Trimmed, both stayed at 36-39 MB (benchmarks/warc_import.py --gigabytes 1: peak
+    RSS of the whole import 196 MB, from 262). Elsewhere than glibc, nothing is done."""
+
+    TRIM_EVERY = 512
+
+    def __init__(self) -> None:
+        self._since = 0
+        try:
+            import ctypes
+
+            self._trim = ctypes.CDLL(None).malloc_trim
+        except (OSError, AttributeError):
+            self._trim = None
+
+    def after(self, pages: int) -> None:
+        self._since += pages
+        if self._trim is not None and self._since >= self.TRIM_EVERY:
+            self._since = 0
+            self._trim(0)
 
 
 def _become_child(name: str) -> None:
