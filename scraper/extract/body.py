@@ -23,7 +23,7 @@ from ._jsonld import json_ld_items
 from .document import Document
 from .fallback import (CONVINCING, Body, article_element, choose, densest_block, json_ld_body,
                        readable_text)
-from .furniture import CANDIDATES, furniture_by, furniture_words, is_furniture, names_of
+from .furniture import CANDIDATES, furniture_by, furniture_words, names_of
 from .lead import headline_in, lead_before
 from .recipe import ingredient_lists
 from .plain_text import plain_text
@@ -282,15 +282,26 @@ def _container(prose: _Prose) -> LexborNode:
     rank: dict[int, float] = {}
     best_part: dict[int, float] = {}  # half the score of an element's best child
     best_below: dict[int, float] = {}  # the best rank in an element's subtree
-    for key in reversed(prose.order):
-        score = prose.own_score.get(key, 0.0) + best_part.get(key, 0.0)
-        rank[key] = score * _FURNITURE_WEIGHT if key in under else score
-        best_below[key] = max(best_below.get(key, 0.0), rank[key])
-        parent = prose.parent.get(key)
+    own_score, parent_of = prose.own_score, prose.parent
+    for key in reversed(prose.order):  # (the max()es written out: this loop runs per element)
+        score = own_score.get(key, 0.0) + best_part.get(key, 0.0)
+        rank[key] = ranked = score * _FURNITURE_WEIGHT if key in under else score
+        below = best_below.get(key, 0.0)
+        if ranked > below:
+            below = best_below[key] = ranked
+        else:
+            best_below[key] = below
+        parent = parent_of.get(key)
         if parent is not None:
-            part = _DECAY * score * (_FURNITURE_WEIGHT if key in furniture else 1.0)
-            best_part[parent] = max(best_part.get(parent, 0.0), part)
-            best_below[parent] = max(best_below.get(parent, 0.0), best_below[key])
+            part = _DECAY * score * _FURNITURE_WEIGHT if key in furniture else _DECAY * score
+            if part > best_part.get(parent, 0.0):
+                best_part[parent] = part
+            elif parent not in best_part:
+                best_part[parent] = 0.0
+            if below > best_below.get(parent, 0.0):
+                best_below[parent] = below
+            elif parent not in best_below:
+                best_below[parent] = 0.0
     chosen = key = max(rank, key=rank.__getitem__)
     # A page marking one element as its article keeps the choice inside it: a teaser list or
     # a form can outweigh a short article (a paywall's preview).
@@ -391,12 +402,14 @@ def _furniture(prose: _Prose) -> tuple[set[int], set[int]]:
     furniture: set[int] = set()
     under: set[int] = set()
     wrapper = _WRAPPER * prose.total
+    value_of, node_of, parent_of = prose.value, prose.node, prose.parent
     for key in prose.order:
-        if prose.value[key] < wrapper and is_furniture(prose.node[key]) and not (
-                prose.node[key].tag == "form" and prose.value[key] >= CONVINCING):
+        value = value_of[key]
+        if value < wrapper and furniture_by(node := node_of[key]) is not None and not (
+                value >= CONVINCING and node.tag == "form"):
             furniture.add(key)
             under.add(key)
-        elif prose.parent.get(key) in under:
+        elif parent_of.get(key) in under:
             under.add(key)
     return furniture, under
 

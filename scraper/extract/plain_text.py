@@ -34,17 +34,21 @@ _BREAKS: dict[str, tuple[str, str]] = {
 }
 # Lexbor writes tag names in lower case, and '<' and '>' inside attribute values as entities,
 # so a tag ends at the first '>'.
-_TAG = re.compile(r"<(/?)([a-z][a-z0-9]*)[^>]*>|<!--.*?-->|<[!?/][^>]*>", re.DOTALL)
+_TAG = re.compile(r"<(/?[a-z][a-z0-9]*)[^>]*>|<!--.*?-->|<[!?/][^>]*>", re.DOTALL)
 # Paragraph tags are most of an article's tags: replacing them without a Python call per tag
 # first saves most of the calls.
 _PARAGRAPH_TAG = re.compile(r"</?p(?:\s[^>]*)?>")
 
 
+# Each start tag ('p') and end tag ('/p') named above, and what it becomes: one lookup a tag.
+_TAG_BREAKS: dict[str | None, str] = {
+    **{tag: start for tag, (start, _) in _BREAKS.items()},
+    **{"/" + tag: end for tag, (_, end) in _BREAKS.items()},
+}
+
+
 def _break(match: re.Match) -> str:
-    kinds = _BREAKS.get(match.group(2) or "")
-    if kinds is None:
-        return ""
-    return kinds[1] if match.group(1) else kinds[0]
+    return _TAG_BREAKS.get(match[1], "")
 
 
 def _unescape(text: str) -> str:
