@@ -576,3 +576,42 @@ def test_a_record_that_kills_its_worker_is_failed_and_the_file_goes_on(tmp_path)
     deaths = [n for n, (_, _, prep) in enumerate(sent) if not prep]
     assert len(deaths) == 1 and sent[deaths[0] - 1][1] == 1  # alone, then located only
     assert reading.records == 80 and not reading.problems
+
+
+def test_an_import_that_loses_its_scheduler_is_one_line_and_a_rerun_finishes_it(tmp_path):
+    """A scheduler and a worker started with Dask's own commands; the scheduler is killed
+    mid-import. One line, the archive sound; the rerun, without a cluster, adds the rest
+    once."""
+    dask = Path(sys.executable).parent / "dask"
+    address = f"tcp://127.0.0.1:{free_port()}"
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    scheduler = subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port",
+                                  address.rsplit(":", 1)[1], "--dashboard-address",
+                                  "127.0.0.1:0"], **quiet)
+    worker = subprocess.Popen([dask, "worker", address, "--nthreads", "2",
+                               "--dashboard-address", "127.0.0.1:0"], **quiet)
+    try:
+        files = [str(many_pages(tmp_path / "many.warc.gz", 500, seed=4))]
+        db = tmp_path / "archive.db"
+        run = _import(files, db, address)
+        _wait_for_fetches(db, run, 30)
+        assert run.poll() is None, "the import ended before the scheduler could be killed"
+        scheduler.kill()
+        out, err = run.communicate(timeout=90)
+        assert run.returncode == 7, err
+        assert err.strip().splitlines() == [
+            f"error: lost the connection to the Dask scheduler at {address}; what was "
+            "archived stays: run the same command again to resume"]
+        assert_sound(db)
+        assert 30 <= Database(db)["articles"].count < 500
+        rerun = scrape("import", *files, "--db", str(db), "--quiet", timeout=180)
+        assert rerun.returncode == 0, rerun.stderr
+        _each_page_once(db, 500)
+    finally:
+        for process in (worker, scheduler):
+            process.terminate()
+            try:
+                process.wait(10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
