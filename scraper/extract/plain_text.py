@@ -59,27 +59,28 @@ def _unescape(text: str) -> str:
             .replace("&amp;", "&"))
 
 
+# Breaks and the white space after them, up to the next text: what lies between two text parts.
+_RUN = re.compile(r"(\x1e\s*)")
+
+
 def plain_text(node: LexborNode) -> str:
     markup = _PARAGRAPH_TAG.sub(_PARAGRAPH, node.html or "")
     text = _unescape(_TAG.sub(_break, markup))
-    pieces = text.split(_MARK)
+    # [text, run, text, run, ..., text]: the texts are what a reader sees, the runs the breaks
+    # between them, one loop turn a text part rather than one a break.
+    items = _RUN.split(text)
     out: list[str] = []
-    paragraph = False  # whether the breaks since the last text part a paragraph
-    brs = 0
-    for index, (piece, part) in enumerate(zip(pieces, [piece.strip() for piece in pieces])):
-        if index:
-            kind = piece[:1]
-            if kind == "\x1d":
-                brs += 1
-                paragraph = paragraph or brs > 1  # two <br> in a row part paragraphs
-            elif kind != "\x1f":
-                paragraph = True
-        if part:
-            if "\n" in part or "  " in part or "\t" in part:
-                part = " ".join(part.split())
-            if out:
-                out.append("\n\n" if paragraph else "\n")
-            out.append(part)
-            paragraph = False
-            brs = 0
+    for index in range(0, len(items), 2):
+        part = items[index].strip()  # (a text ends with the white space before a break)
+        if not part:
+            continue
+        if out:
+            # A paragraph when a break of that kind is among the run's, or two <br> in a row.
+            run = items[index - 1]
+            brs = run.count(_BR)
+            paragraph = brs > 1 or run.count(_MARK) > brs + run.count(_LINE)
+            out.append("\n\n" if paragraph else "\n")
+        if "\n" in part or "  " in part or "\t" in part:
+            part = " ".join(part.split())
+        out.append(part)
     return "".join(out)
