@@ -55,6 +55,8 @@ def test_bad_input_one_line_error(case, server, db_path, tmp_path, archived):
     [failed] = list(db.query("select * from fetches where error is not null"))
     assert failed["error_kind"] == kind
     assert failed["error"]
+    if kind == "unreachable":  # in a reader's words, not the HTTP client's
+        assert lines[0].endswith("cannot connect: 127.0.0.1:9: connection refused")
     [after] = list(db["articles"].rows)
     assert after == before  # the archived article is untouched
 

@@ -22,6 +22,7 @@ import asyncio
 import email.utils
 import random
 import re
+import socket
 import ssl
 import time
 import zlib
@@ -267,7 +268,7 @@ async def _request(client: aiohttp.ClientSession, url: str, current: str,
         if exchange is not None:
             exchange.truncated = "time"
     except aiohttp.ClientConnectorError as exc:  # refused, no route, DNS, TLS handshake
-        result = _failed(url, FetchError.UNREACHABLE, f"cannot connect: {_reason(exc)}",
+        result = _failed(url, FetchError.UNREACHABLE, f"cannot connect: {_connect_reason(exc)}",
                          final_url=current)
     except aiohttp.InvalidURL as exc:
         return _failed(url, FetchError.INVALID_URL, f"invalid URL: {_reason(exc)}")
@@ -547,6 +548,23 @@ def _timeout_message(exc: aiohttp.ServerTimeoutError, policy: FetchPolicy) -> st
 
 
 _USERINFO = re.compile(r"://[^/\s@]+@")
+
+
+def _connect_reason(exc: aiohttp.ClientConnectorError) -> str:
+    """Why a connection failed, in a reader's words: aiohttp's own message repeats the host
+    and names its SSL setting ("Cannot connect to host h:80 ssl:default [...]")."""
+    where = f"{exc.host}:{exc.port}"
+    if isinstance(exc, aiohttp.ClientConnectorCertificateError):
+        return f"{where}: certificate not trusted ({_reason(exc.certificate_error)})"
+    if isinstance(exc, aiohttp.ClientConnectorSSLError):
+        return f"{where}: TLS handshake failed ({_reason(exc.os_error)})"
+    error = exc.os_error
+    if isinstance(exc, aiohttp.ClientConnectorDNSError) or isinstance(error, socket.gaierror):
+        return f"host not found: {exc.host} ({error.strerror or _reason(error)})"
+    if isinstance(error, ConnectionRefusedError):
+        return f"{where}: connection refused"
+    return f"{where}: {error.strerror or _reason(error)}" if isinstance(error, OSError) \
+        else f"{where}: {_reason(exc)}"
 
 
 def _reason(exc: Exception) -> str:
