@@ -279,7 +279,19 @@ def test_discovery_progress_counts_what_was_read_found_and_archived(tmp_path):
     # the index, its two children and the news sitemap read; the home page read for feeds
     assert "sitemaps 4, feeds 0, listings 1 read" in output, output
     assert re.search(r"URLs found \d+, in scope \d+, new 6; archived 6, failed 1,", output)
-    assert "broken-sitemap.xml" in output
+    assert f"failed: {site.url('/broken-sitemap.xml')}: " in output
+
+
+def test_the_summarys_notes_are_whole_lines(tmp_path):
+    """A note holds a URL and a reason: never cut by the table or the terminal's width."""
+    result = scrape("site", "http://127.0.0.1:9/", "--db", str(tmp_path / "archive.db"),
+                    "--quiet", "--retries", "0")
+    assert result.returncode == 1, result.stderr
+    notes = [line for line in result.stdout.splitlines() if line.startswith("note: ")]
+    assert notes == ["note: http://127.0.0.1:9/robots.txt: robots.txt unavailable (cannot "
+                     "connect: 127.0.0.1:9: connection refused)",
+                     "note: http://127.0.0.1:9/: robots.txt unavailable (cannot connect: "
+                     "127.0.0.1:9: connection refused); not fetched"]
 
 
 def test_follow_prev_walks_the_chain_to_the_first_post_and_stops(examples):

@@ -28,7 +28,7 @@ from ..fetch.http import DEFAULT_USER_AGENT, FetchPolicy, RetryPolicy
 from ..urls import ParsedUrl, parse_url
 from .app import (CLUSTER_OPTION, DB_OPTION, WARC_OPTION, WARC_SIZE_OPTION, app, capture_into,
                   examples, stderr, stdout)
-from .discovery_progress import DiscoveryDisplay, summary, summary_table
+from .discovery_progress import DiscoveryDisplay, summary, summary_notes, summary_table
 
 
 class Direction(str, Enum):
@@ -230,7 +230,10 @@ def _run(plan: Plan, db: Path, settings: CrawlSettings, *, workers: int | None, 
     if as_json:
         print(json_line(figures))
     elif not (list_only and quiet):
-        (stderr if list_only else stdout).print(summary_table(figures))
+        console = stderr if list_only else stdout
+        console.print(summary_table(figures))
+        for note in summary_notes(figures):
+            console.print(note, soft_wrap=True, markup=False, highlight=False)
     if interrupted:
         stderr.print("interrupted: run the same command again to resume", highlight=False)
         raise typer.Exit(130)

@@ -144,7 +144,14 @@ def summary_table(figures: dict) -> Table:
     table.add_row("pages of this seed", f"{figures['seed_pages']:,} "
                                         f"({figures['seed_pages_archived']:,} archived, "
                                         f"{figures['seed_pages_pending']:,} pending)")
-    for note in figures["notes"][:10]:
-        table.add_row("note", escape(f"{note['url']}: {note['note']}"))
     table.add_row("elapsed", f"{figures['elapsed']:.1f} s")
     return table
+
+
+def summary_notes(figures: dict) -> list[str]:
+    """The run's notes (a document cut short, a site not fetched): lines of their own, each
+    a sentence with a URL, never wrapped."""
+    notes = [f"note: {note['url']}: {note['note']}" for note in figures["notes"][:10]]
+    if len(figures["notes"]) > 10:
+        notes.append(f"... {len(figures['notes']) - 10:,} more notes (see --json)")
+    return notes
