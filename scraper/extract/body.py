@@ -17,7 +17,7 @@ much as the rest of a step, so there are few of them.
 """
 from __future__ import annotations
 
-from selectolax.lexbor import LexborNode
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ._jsonld import json_ld_items
 from .document import Document
@@ -36,6 +36,11 @@ _NEVER_TEXT = ("script, style, noscript, template, svg, math, iframe, object, em
 # for its parent, as `:has(> br)` would, which costs a third of the walk), and paragraph links.
 _PROSE = "body, p, pre, div, td, li, br, p a[href]"
 _PROSE_TAGS = frozenset(("body", "p", "pre", "div", "td", "li"))
+# The blocks measured by the text written straight into them (and the one of them that
+# editors fill with inline markup), by the parser's number for their tag.
+_TEXT_BLOCK_IDS = frozenset(node.tag_id for node in LexborHTMLParser(
+    "<table><tr><td><ul><li><div>").css("body, div, td, li"))
+_DIV_ID = LexborHTMLParser("<div>").css_first("div").tag_id
 _PARAGRAPHS = frozenset(("p", "pre"))
 # Blocks that editors fill with inline markup instead of paragraphs (Blogger, WYSIWYG, old tables).
 _INLINE_BLOCKS = frozenset(("div",))
@@ -169,7 +174,17 @@ class _Prose:
         links: dict[int, list[int]] = {}
         wrappers: list[LexborNode] = []  # blocks without text of their own: inline markup only?
         broken: set[int] = set()  # the other elements holding a <br>, each measured once
+        bare, credit = self.bare, self._credit
         for node in root.css(_PROSE):  # the hot loop: lengths inlined, len(text.strip())
+            tag_id = node.tag_id  # (a number: cheaper to read than the name)
+            if tag_id in _TEXT_BLOCK_IDS:  # most of what the walk finds: first
+                value = len(node.text(deep=False).strip())  # text written straight into it
+                if value >= _MIN_PROSE:
+                    credit(node, value, value)
+                    bare.add(node.mem_id)
+                elif tag_id == _DIV_ID:
+                    wrappers.append(node)
+                continue
             tag = node.tag
             if tag == "br":
                 node = node.parent
