@@ -12,7 +12,9 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 from faults import FaultServer
@@ -245,6 +247,30 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+@contextmanager
+def dask_apart() -> Iterator[tuple[str, subprocess.Popen]]:
+    """A scheduler and a worker of two threads started with Dask's own commands, as on
+    several machines: the scheduler's address, and its process (for a test to kill)."""
+    dask = Path(sys.executable).parent / "dask"
+    address = f"tcp://127.0.0.1:{free_port()}"
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    scheduler = subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port",
+                                  address.rsplit(":", 1)[1], "--dashboard-address",
+                                  "127.0.0.1:0"], **quiet)
+    worker = subprocess.Popen([dask, "worker", address, "--nthreads", "2",
+                               "--dashboard-address", "127.0.0.1:0"], **quiet)
+    try:
+        yield address, scheduler
+    finally:
+        for process in (worker, scheduler):
+            process.terminate()
+            try:
+                process.wait(10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
 def test_a_scheduler_that_cannot_be_reached_is_one_line_and_nothing_is_fetched(
         faults, tmp_path, db_path):
     url_list = write_list(tmp_path / "urls.txt", [faults.url(f"/ok/{n}") for n in range(3)])
@@ -264,50 +290,37 @@ def test_a_scheduler_that_cannot_be_reached_is_one_line_and_nothing_is_fetched(
 def test_a_lost_scheduler_is_one_line_the_archive_stays_sound_and_a_rerun_resumes(tmp_path):
     """A scheduler and a worker started with Dask's own commands, as on several machines;
     the scheduler is killed mid-batch."""
-    dask = Path(sys.executable).parent / "dask"
-    address = f"tcp://127.0.0.1:{free_port()}"
-    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
-    scheduler = subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port",
-                                  address.rsplit(":", 1)[1], "--dashboard-address",
-                                  "127.0.0.1:0"], **quiet)
-    worker = subprocess.Popen([dask, "worker", address, "--nthreads", "2",
-                               "--dashboard-address", "127.0.0.1:0"], **quiet)
-    server = FaultServer(latency=0.1).start()
-    try:
-        db = tmp_path / "archive.db"
-        urls = [server.url(f"/ok/{n}") for n in range(30)]
-        url_list = write_list(tmp_path / "urls.txt", urls)
-        crawl = subprocess.Popen(
-            [sys.executable, "-m", "scraper", "batch", str(url_list), "--db", str(db),
-             "--quiet", "--cluster", address], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            text=True)
-        wait_until_done(db, crawl, 5, timeout=60)
-        assert crawl.poll() is None, "the batch ended before the scheduler could be killed"
-        scheduler.kill()
-        out, err = crawl.communicate(timeout=60)
-        assert crawl.returncode == 7, err
-        assert err.strip().splitlines() == [
-            f"error: lost the connection to the Dask scheduler at {address}; what was "
-            "archived stays: run the same command again to resume"]
-        assert_sound(db)
-        archive = Database(db)
-        done = archive.execute("select count(*) from queue where state = 'done'").fetchone()[0]
-        assert 5 <= done < len(urls) and archive["articles"].count == done
+    with dask_apart() as (address, scheduler):
+        server = FaultServer(latency=0.1).start()
+        try:
+            db = tmp_path / "archive.db"
+            urls = [server.url(f"/ok/{n}") for n in range(30)]
+            url_list = write_list(tmp_path / "urls.txt", urls)
+            crawl = subprocess.Popen(
+                [sys.executable, "-m", "scraper", "batch", str(url_list), "--db", str(db),
+                 "--quiet", "--cluster", address],
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            wait_until_done(db, crawl, 5, timeout=60)
+            assert crawl.poll() is None, "the batch ended before the scheduler could be killed"
+            scheduler.kill()
+            out, err = crawl.communicate(timeout=60)
+            assert crawl.returncode == 7, err
+            assert err.strip().splitlines() == [
+                f"error: lost the connection to the Dask scheduler at {address}; what was "
+                "archived stays: run the same command again to resume"]
+            assert_sound(db)
+            archive = Database(db)
+            done = archive.execute(
+                "select count(*) from queue where state = 'done'").fetchone()[0]
+            assert 5 <= done < len(urls) and archive["articles"].count == done
 
-        rerun = scrape("batch", str(url_list), "--db", str(db), "--quiet")
-        assert rerun.returncode == 0, rerun.stderr
-        assert archive["articles"].count == len(urls)
-        assert archive.execute("select count(distinct url), count(*) from fetches"
-                               ).fetchone() == (len(urls), len(urls))
-    finally:
-        server.stop()
-        for process in (worker, scheduler):
-            process.terminate()
-            try:
-                process.wait(10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            rerun = scrape("batch", str(url_list), "--db", str(db), "--quiet")
+            assert rerun.returncode == 0, rerun.stderr
+            assert archive["articles"].count == len(urls)
+            assert archive.execute("select count(distinct url), count(*) from fetches"
+                                   ).fetchone() == (len(urls), len(urls))
+        finally:
+            server.stop()
 
 
 # -- re-extraction --------------------------------------------------------------------
@@ -582,15 +595,7 @@ def test_an_import_that_loses_its_scheduler_is_one_line_and_a_rerun_finishes_it(
     """A scheduler and a worker started with Dask's own commands; the scheduler is killed
     mid-import. One line, the archive sound; the rerun, without a cluster, adds the rest
     once."""
-    dask = Path(sys.executable).parent / "dask"
-    address = f"tcp://127.0.0.1:{free_port()}"
-    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
-    scheduler = subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port",
-                                  address.rsplit(":", 1)[1], "--dashboard-address",
-                                  "127.0.0.1:0"], **quiet)
-    worker = subprocess.Popen([dask, "worker", address, "--nthreads", "2",
-                               "--dashboard-address", "127.0.0.1:0"], **quiet)
-    try:
+    with dask_apart() as (address, scheduler):
         files = [str(many_pages(tmp_path / "many.warc.gz", 500, seed=4))]
         db = tmp_path / "archive.db"
         run = _import(files, db, address)
@@ -607,11 +612,3 @@ def test_an_import_that_loses_its_scheduler_is_one_line_and_a_rerun_finishes_it(
         rerun = scrape("import", *files, "--db", str(db), "--quiet", timeout=180)
         assert rerun.returncode == 0, rerun.stderr
         _each_page_once(db, 500)
-    finally:
-        for process in (worker, scheduler):
-            process.terminate()
-            try:
-                process.wait(10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
