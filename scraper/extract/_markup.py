@@ -99,6 +99,18 @@ def ancestors(node: LexborNode, stop: LexborNode | None = None) -> Iterator[Lexb
         parent = parent.parent
 
 
+def is_inside(node: LexborNode | None, outer: LexborNode, levels: int = MAX_ANCESTRY) -> bool:
+    """Whether `node` is `outer` or inside it, looking at most `levels` elements up."""
+    key = outer.mem_id
+    for _ in range(levels):
+        if node is None:
+            return False
+        if node.mem_id == key:
+            return True
+        node = node.parent
+    return False
+
+
 # What only the article's own area holds: its headline and its body.
 _ARTICLE_MARKERS = ("h1, [itemprop=articleBody], [itemprop=headline], .entry-content, .post-content, "
                     ".post-body, .article-body, .article-content, .entry-title, .post-title")

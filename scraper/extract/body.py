@@ -20,6 +20,7 @@ from __future__ import annotations
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ._jsonld import json_ld_items
+from ._markup import is_inside
 from .document import Document
 from .fallback import (CONVINCING, Body, article_element, choose, densest_block, json_ld_body,
                        readable_text)
@@ -496,7 +497,9 @@ def _remove_furniture(container: LexborNode, prose: _Prose, removed: _Removed) -
         return
     most, listed = _HALF * _chars(container.text()), 0
     for node, length in lists:
-        if listed <= most and _within(node, container):
+        # still inside it (not on another part of the page, nor in furniture taken out of it);
+        # bounded: link lists x depth, on hostile nesting
+        if listed <= most and is_inside(node.parent, container, _MAX_LINK_BLOCK_DEPTH):
             listed += length
     if listed > most:
         return
@@ -520,20 +523,6 @@ def _section_header(node: LexborNode) -> bool:
             return False
         child = child.next
     return heading
-
-
-def _within(node: LexborNode, container: LexborNode) -> bool:
-    """Whether `node` is still inside `container` (not on another part of the page, nor in
-    furniture taken out of it)."""
-    top = container.mem_id
-    parent = node.parent
-    for _ in range(_MAX_LINK_BLOCK_DEPTH):  # bounded: link lists x depth, on hostile nesting
-        if parent is None:
-            return False
-        if parent.mem_id == top:
-            return True
-        parent = parent.parent
-    return False
 
 
 # A picture's caption and credit stay what they are however many pictures a post shows.

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -18,6 +18,9 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from ..encoding import decode_html
 from ..urls import UrlProblem, check_url, parse_url, redact
 from ._markup import head_first
+
+if TYPE_CHECKING:
+    from ._index import PageIndex
 
 
 @dataclass
@@ -32,7 +35,7 @@ class Document:
     json_ld: list | None = field(default=None, repr=False, compare=False)
     # The elements the headline, navigation and comment-form parts start from, found in one
     # pass on the first ask (see _index.py); read before the body pass prunes the tree.
-    index: Any = field(default=None, repr=False, compare=False)
+    index: PageIndex | None = field(default=None, repr=False, compare=False)
 
     def absolute(self, href: str | None) -> str | None:
         """`href` made absolute; None for empty, fragment-only or script links."""

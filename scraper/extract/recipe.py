@@ -14,12 +14,14 @@ import re
 from selectolax.lexbor import LexborNode
 
 from ._jsonld import is_type, json_ld_items
+from ._markup import is_inside
 from .document import Document
 
 _LISTS = "ul, ol, table, dl"
 _MIN_INGREDIENTS = 2  # a list showing fewer is not the recipe's
 _MAX_LISTS = 12
 _MAX_INGREDIENTS = 200
+_MAX_LEVELS = 256  # elements looked up from a list for the container it is in
 _SPACE = re.compile(r"\s+")
 
 
@@ -59,16 +61,7 @@ def _shown(ingredients: list[str], text: str) -> int:
 
 
 def _inside(node: LexborNode, outer: LexborNode) -> bool:
-    """Whether `node` is `outer` or inside it."""
-    key = outer.mem_id
-    element: LexborNode | None = node
-    for _ in range(256):
-        if element is None:
-            return False
-        if element.mem_id == key:
-            return True
-        element = element.parent
-    return False
+    return is_inside(node, outer, _MAX_LEVELS)
 
 
 def _with_headings(lists: list[LexborNode]) -> list[LexborNode]:

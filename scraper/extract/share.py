@@ -82,8 +82,9 @@ def _copy_box(doc: Document, canonical: str | None, og_url: str | None,
         url = _copy_value(doc, node)
         if not url or url == shortlink or _is_shortlink(url):
             continue
-        if preferred is None or page is None:
-            preferred, page = PageAddress(canonical, og_url), PageAddress(doc.url, canonical, og_url)
+        if preferred is None or page is None:  # (both made at once, for the first offer)
+            preferred = PageAddress(canonical, og_url)
+            page = PageAddress(doc.url, canonical, og_url)
         if preferred.sites and preferred.is_self(url):
             return url
         if own_site is None and page.same_site(url):
