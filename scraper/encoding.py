@@ -21,6 +21,9 @@ from __future__ import annotations
 import codecs
 import re
 
+# The media types of an HTML page, as a Content-Type names them.
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8"),
     (codecs.BOM_UTF16_LE, "utf-16-le"),

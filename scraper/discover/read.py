@@ -14,7 +14,7 @@ from urllib.parse import urljoin
 
 from ..crawl.queue import FAILED, SKIPPED
 from ..crawl.writer import Finished, Prepared, prepare_article
-from ..encoding import decode_html
+from ..encoding import HTML_TYPES, decode_html
 from ..models import FetchResult
 from ..urls import origin_of
 from .feeds import read_feed
@@ -133,7 +133,7 @@ def _feed(found: Found, result: FetchResult) -> tuple[str, str] | None:
 
 def _is_html(result: FetchResult) -> bool:
     kind = (result.content_type or "").split(";")[0].strip().lower()
-    return kind in ("text/html", "application/xhtml+xml") or (
+    return kind in HTML_TYPES or (
         not kind and result.body.lstrip()[:15].lower().startswith((b"<!doctype html", b"<html")))
 
 

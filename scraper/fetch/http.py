@@ -36,14 +36,13 @@ import aiohttp
 import certifi
 
 from .. import __version__
-from ..encoding import decode_html
+from ..encoding import HTML_TYPES, decode_html
 from ..errors import FetchError
 from ..models import Exchange, FetchResult, WarcRef
 from ..urls import check_url, redact
 from .budget import BodyCharge
 
 DEFAULT_USER_AGENT = f"scraper/{__version__} (article archiver; +https://pypi.org/project/scraper/)"
-HTML_TYPES = ("text/html", "application/xhtml+xml")
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 TRANSIENT_ERRORS = frozenset({FetchError.TIMEOUT.value, FetchError.UNREACHABLE.value,
