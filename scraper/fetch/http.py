@@ -267,8 +267,8 @@ async def _request(client: aiohttp.ClientSession, url: str, current: str,
         if exchange is not None:
             exchange.truncated = "time"
     except aiohttp.ClientConnectorError as exc:  # refused, no route, DNS, TLS handshake
-        result = _failed(url, FetchError.UNREACHABLE, f"cannot connect: {_connect_reason(exc)}",
-                         final_url=current)
+        result = _failed(url, FetchError.UNREACHABLE,
+                         f"cannot connect: {_connect_reason(exc)}", final_url=current)
     except aiohttp.InvalidURL as exc:
         return _failed(url, FetchError.INVALID_URL, f"invalid URL: {_reason(exc)}")
     except (aiohttp.ClientError, zlib.error) as exc:  # reset, broken chunking, bad gzip
@@ -342,7 +342,8 @@ def _exchange(response: aiohttp.ClientResponse, url: str) -> Exchange:
         request_headers=[(name.encode("latin-1"), value.encode("latin-1", "replace"))
                          for name, value in request.headers.items()],
         http_version=f"HTTP/{response.version.major}.{response.version.minor}",
-        status=response.status, reason=(response.reason or "").encode("utf-8", "surrogateescape"),
+        status=response.status,
+        reason=(response.reason or "").encode("utf-8", "surrogateescape"),  # the bytes sent
         response_headers=list(response.raw_headers), peer_ip=_peer_ip(response),
         date=datetime.now(timezone.utc).isoformat(timespec="microseconds"))
 
@@ -558,12 +559,12 @@ def _connect_reason(exc: aiohttp.ClientConnectorError) -> str:
     if isinstance(exc, aiohttp.ClientConnectorSSLError):
         return f"{where}: TLS handshake failed ({_reason(exc.os_error)})"
     error = exc.os_error
-    if isinstance(exc, aiohttp.ClientConnectorDNSError) or isinstance(error, socket.gaierror):
-        return f"host not found: {exc.host} ({error.strerror or _reason(error)})"
+    said = error.strerror if isinstance(error, OSError) and error.strerror else _reason(error)
+    if isinstance(error, socket.gaierror):  # (what every aiohttp raises for DNS)
+        return f"host not found: {exc.host} ({said})"
     if isinstance(error, ConnectionRefusedError):
         return f"{where}: connection refused"
-    return f"{where}: {error.strerror or _reason(error)}" if isinstance(error, OSError) \
-        else f"{where}: {_reason(exc)}"
+    return f"{where}: {said}"
 
 
 def _reason(exc: Exception) -> str:
