@@ -103,6 +103,11 @@ class PageAddress:
                 if own not in self._own:
                     self._own.append(own)
         self.sites = {own.site for own in self._own}
+        # What `_on_site` asks of a host, asked of every link: is it a sub-domain of one of
+        # the sites (ends with '.site'), or one above one of them (what follows a dot in it)?
+        self._below = tuple(f".{site}" for site in self.sites)
+        self._above = {site[i + 1:] for site in self.sites for i, char in enumerate(site)
+                       if char == "."}
         # Asked of every link: this page (site, path, query), and the sections above it
         # (site, path of a directory it is in).
         self._selves = {(own.site, own.path, own.query) for own in self._own}
@@ -120,7 +125,7 @@ class PageAddress:
     def _on_site(self, host: str) -> bool:
         if not self.sites or host in self.sites:
             return True
-        return any(host.endswith("." + s) or s.endswith("." + host) for s in self.sites)
+        return host.endswith(self._below) or host in self._above
 
     def is_article(self, href: str | None, other_sites: bool = False) -> bool:
         """Whether an absolute `href` may lead to another article: a web address that is not
@@ -158,8 +163,8 @@ class PageAddress:
             if not href or href[0] == "#" or _NOT_WEB.match(href):
                 return None
             return without_fragment(href)
-        host, path, query = plain.group(1), plain.group(2), plain.group(3) or ""
-        if host is None:  # on the site of the address links resolve against, the first given
+        host, path, query = plain.groups("")
+        if not host:  # on the site of the address links resolve against, the first given
             site = self._own[0].site if self._own else ""
         else:
             site = host.lower()
@@ -256,7 +261,9 @@ def _split(url: str | None) -> SplitResult | None:
 
 def _listing_path(path: str) -> bool:
     """Whether a path is that of a tag, category or author listing (or a page of one)."""
-    segments = list(filter(None, path.lower().split("/")))
+    segments = path.lower().strip("/").split("/")
+    if "" in segments:  # (a path of '//', or the root's)
+        segments = [segment for segment in segments if segment]
     if len(segments) >= 4 and segments[-2] == "page" and segments[-1].isdigit():
         segments = segments[:-2]  # a page of the listing
     return len(segments) >= 2 and segments[-2] in _LISTING_DIRECTORIES

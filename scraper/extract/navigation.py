@@ -272,9 +272,13 @@ def _label_before(node: LexborNode) -> str | None:
     while sibling is not None:
         if sibling.is_element_node or sibling.is_text_node:
             text = (sibling.text_content or "") if sibling.is_text_node else sibling.text()
-            if text.strip():
-                text = " ".join(text.split())
-                return text if len(text) <= _MAX_LABEL_TEXT and is_direction_label(text) else None
+            # (Split no further than a label's length in words: a long text is no label, and
+            # the sibling may be a whole block of the page.)
+            shown = text.split(None, _MAX_LABEL_TEXT)
+            if shown:
+                text = " ".join(shown)
+                return text if len(shown) <= _MAX_LABEL_TEXT and len(text) <= _MAX_LABEL_TEXT \
+                    and is_direction_label(text) else None
             if sibling.is_element_node and sibling.tag != "br":
                 return None
         sibling = sibling.prev
