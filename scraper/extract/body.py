@@ -17,14 +17,16 @@ much as the rest of a step, so there are few of them.
 """
 from __future__ import annotations
 
-from selectolax.lexbor import LexborHTMLParser, LexborNode
+from itertools import chain
+
+from selectolax.lexbor import LexborNode
 
 from ._jsonld import json_ld_items
 from ._markup import is_inside
 from .document import Document
 from .fallback import (CONVINCING, Body, article_element, choose, densest_block, json_ld_body,
                        readable_text)
-from .furniture import CANDIDATES, furniture_by, furniture_words, names_of
+from .furniture import CANDIDATES, furniture_by, furniture_words, names_of, tag_ids
 from .lead import headline_in, lead_before
 from .recipe import ingredient_lists
 from .plain_text import plain_text
@@ -34,17 +36,21 @@ _NEVER_TEXT = ("script, style, noscript, template, svg, math, iframe, object, em
                "video, audio, button, select, input, textarea, link, meta")
 
 # Paragraphs, elements that may hold text directly (bare, or between <br>: each <br> stands
-# for its parent, as `:has(> br)` would, which costs a third of the walk), and paragraph links.
-_PROSE = "body, p, pre, div, td, li, br, p a[href]"
-_PROSE_TAGS = frozenset(("body", "p", "pre", "div", "td", "li"))
+# for its parent, as `:has(> br)` would, which costs a third of the walk), and paragraph links;
+# and <body>, the root of the walk, taken apart.
+_PROSE = "p, pre, div, td, li, br, p a[href]"
+_PROSE_IDS = tag_ids(("body", "p", "pre", "div", "td", "li"))
 # The blocks measured by the text written straight into them (and the one of them that
 # editors fill with inline markup), by the parser's number for their tag.
-_TEXT_BLOCK_IDS = frozenset(node.tag_id for node in LexborHTMLParser(
-    "<table><tr><td><ul><li><div>").css("body, div, td, li"))
-_DIV_ID = LexborHTMLParser("<div>").css_first("div").tag_id
-_PARAGRAPHS = frozenset(("p", "pre"))
+_TEXT_BLOCK_IDS = tag_ids(("body", "div", "td", "li"))
+_DIV_ID, = tag_ids(("div",))
+_BR_ID, = tag_ids(("br",))
+_A_ID, = tag_ids(("a",))
+_FORM_ID, = tag_ids(("form",))
+_ARTICLE_ID, = tag_ids(("article",))
+_PARAGRAPH_IDS = tag_ids(("p", "pre"))
 # Blocks that editors fill with inline markup instead of paragraphs (Blogger, WYSIWYG, old tables).
-_INLINE_BLOCKS = frozenset(("div",))
+_INLINE_BLOCK_IDS = tag_ids(("div",))
 _INLINE = frozenset(("a", "abbr", "b", "big", "br", "cite", "code", "del", "dfn", "em", "font", "i",
                      "img", "ins", "kbd", "mark", "nobr", "q", "s", "samp", "small", "span",
                      "strike", "strong", "sub", "sup", "time", "tt", "u", "var", "wbr"))
@@ -132,7 +138,7 @@ def _in_link(node: LexborNode) -> bool:
     for _ in range(_LINK_LEVELS):
         if parent is None:
             return False
-        if parent.tag == "a":
+        if parent.tag_id == _A_ID:
             return True
         parent = parent.parent
     return False
@@ -160,6 +166,9 @@ class _Prose:
         self.own_score: dict[int, float] = {}  # the same, its paragraphs' weight halved
         self.link_lists: list[LexborNode] = []  # paragraphs that may be links with a label
         self.bare: set[int] = set()  # elements with prose written straight into them
+        # What makes each element judged so far furniture (see furniture_by), or None: the
+        # choice of the container and its cleaning ask about many of the same elements.
+        self.furniture: dict[int, str | None] = {}
         self._measure(root)
         self.order = self._top_down()
         self.value = dict.fromkeys(self.order, 0.0)  # prose characters inside
@@ -176,33 +185,36 @@ class _Prose:
         wrappers: list[LexborNode] = []  # blocks without text of their own: inline markup only?
         broken: set[int] = set()  # the other elements holding a <br>, each measured once
         bare, credit = self.bare, self._credit
-        for node in root.css(_PROSE):  # the hot loop: lengths inlined, len(text.strip())
-            tag_id = node.tag_id  # (a number: cheaper to read than the name)
+        # The hot loop: lengths inlined, len(text.strip()); node.text(False) is the text written
+        # straight into the node (deep=False, passed by position: by keyword it costs twice as
+        # much); tags read by number, which costs less than by name. The root (<body>) is
+        # measured first, as the walk would find it: each selector costs the walk a share.
+        for node in chain((root,), root.css(_PROSE)):
+            tag_id = node.tag_id
             if tag_id in _TEXT_BLOCK_IDS:  # most of what the walk finds: first
-                value = len(node.text(deep=False).strip())  # text written straight into it
+                value = len(node.text(False).strip())
                 if value >= _MIN_PROSE:
                     credit(node, value, value)
                     bare.add(node.mem_id)
                 elif tag_id == _DIV_ID:
                     wrappers.append(node)
                 continue
-            tag = node.tag
-            if tag == "br":
+            if tag_id == _BR_ID:
                 node = node.parent
-                if node is None or (tag := node.tag) in _PROSE_TAGS:
+                if node is None or (tag_id := node.tag_id) in _PROSE_IDS:
                     continue  # measured as itself
                 key = node.mem_id
                 if key in broken:
                     continue
                 broken.add(key)
-            if tag in _PARAGRAPHS:
+            if tag_id in _PARAGRAPH_IDS:
                 if not _in_link(node):  # a teaser's summary, inside the link to its page
                     paragraphs.append((node, len(node.text().strip())))
                 continue
-            if tag == "a":
+            if tag_id == _A_ID:
                 block = node.parent
                 for _ in range(_MAX_INLINE):  # a paragraph holds only inline markup
-                    if block is None or block.tag in _PARAGRAPHS:
+                    if block is None or block.tag_id in _PARAGRAPH_IDS:
                         break
                     block = block.parent
                 else:
@@ -210,11 +222,11 @@ class _Prose:
                 if block is not None:
                     links.setdefault(block.mem_id, []).append(_chars(node.text()))
                 continue
-            value = len(node.text(deep=False).strip())  # text written straight into it
+            value = len(node.text(False).strip())
             if value >= _MIN_PROSE:
                 self._credit(node, value, value)
                 self.bare.add(node.mem_id)
-            elif tag in _INLINE_BLOCKS:
+            elif tag_id in _INLINE_BLOCK_IDS:
                 wrappers.append(node)
         self._credit_paragraphs(paragraphs, links)
         if sum(self.own.values()) < _FEW_PARAGRAPHS:
@@ -388,7 +400,7 @@ def _the_article(prose: _Prose, chosen: int) -> int | None:
     """The page's one <article>, when it has one holding prose and the choice lies outside
     it: pages with many (teaser cards as <article>s) say nothing by it."""
     articles = [key for key, node in prose.node.items()
-                if node.tag == "article" and prose.value[key] >= _MIN_PROSE]
+                if node.tag_id == _ARTICLE_ID and prose.value[key] >= _MIN_PROSE]
     if len(articles) != 1 or _holds(prose, chosen, articles[0]) \
             or _holds(prose, articles[0], chosen):
         return None  # none, many, or the choice is its already
@@ -418,11 +430,14 @@ def _furniture(prose: _Prose) -> tuple[set[int], set[int]]:
     furniture: set[int] = set()
     under: set[int] = set()
     wrapper = _WRAPPER * prose.total
-    value_of, node_of, parent_of = prose.value, prose.node, prose.parent
+    value_of, node_of, parent_of, verdicts = prose.value, prose.node, prose.parent, prose.furniture
     for key in prose.order:
         value = value_of[key]
-        if value < wrapper and furniture_by(node := node_of[key]) is not None and not (
-                value >= CONVINCING and node.tag == "form"):
+        if value < wrapper:
+            by = verdicts[key] = furniture_by(node := node_of[key])
+        else:
+            by = None
+        if by is not None and not (value >= CONVINCING and node.tag_id == _FORM_ID):
             furniture.add(key)
             under.add(key)
         elif parent_of.get(key) in under:
@@ -445,7 +460,8 @@ class _Removed:
                 and self.prose.own.get(key, 0.0) < _SENTENCE_HEADING:  # paragraphs: no box
             _, before = self.taken.get(key, (parent, 0))
             self.taken[key] = (parent, before + _chars(node.text()))
-        node.decompose(recursive=False)  # detaches only: what is inside stays valid
+        # (recursive=False, passed by position: it detaches only, what is inside stays valid)
+        node.decompose(False)
 
     def emptied_boxes(self) -> None:
         """Blocks left with a title's worth of text after more was taken from them."""
@@ -461,12 +477,18 @@ class _Removed:
 def _remove_furniture(container: LexborNode, prose: _Prose, removed: _Removed) -> None:
     limit = 0.5 * prose.of(container)  # more than this is a wrapper of the article: it stays
     for node in container.css(_NEVER_TEXT):
-        node.decompose(recursive=False)
+        node.decompose(False)  # (recursive=False: detached, not freed)
     headline = headline_in(container)  # the article's title is not its text; later h1s may be
     if headline is not None and prose.of(headline) == 0.0:
-        headline.decompose(recursive=False)
-    furniture = [(node, by) for node in container.css(CANDIDATES)
-                 if (by := furniture_by(node)) is not None]
+        headline.decompose(False)
+    verdicts = prose.furniture
+    furniture = []
+    for node in container.css(CANDIDATES):  # (an element once for each selector it matches)
+        by = verdicts.get(key := node.mem_id, _UNJUDGED)
+        if by is _UNJUDGED:
+            by = verdicts[key] = furniture_by(node)
+        if by is not None:
+            furniture.append((node, by))
     # Sibling blocks of one kind, named like furniture, that together hold most of the article
     # are its parts, and the words that named them the page's vocabulary, not furniture: a
     # page builder's 'widget's, a recipe's 'print' steps. (Only blocks with prose count.)
@@ -524,6 +546,8 @@ def _section_header(node: LexborNode) -> bool:
         child = child.next
     return heading
 
+
+_UNJUDGED = object()
 
 # A picture's caption and credit stay what they are however many pictures a post shows.
 _NEVER_VOCABULARY = frozenset(("caption", "credit"))
@@ -665,7 +689,7 @@ def _remove_orphan_headings(container: LexborNode) -> None:
     for heading in reversed(container.css("h1, h2, h3, h4, h5, h6")):
         if len(heading.text().strip()) < _SENTENCE_HEADING \
                 and not _has_text_after(heading, container):
-            heading.decompose(recursive=False)
+            heading.decompose(False)
 
 
 def _has_text_after(heading: LexborNode, top: LexborNode) -> bool:

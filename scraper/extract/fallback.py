@@ -115,8 +115,8 @@ def readable_text(node: LexborNode) -> str:
 
     Prunes the tree under `node`."""
     for element in node.css(_NEVER_TEXT):
-        element.decompose(recursive=False)
+        element.decompose(False)  # (recursive=False)
     for element in node.css(CANDIDATES):
         if is_furniture(element):
-            element.decompose(recursive=False)
+            element.decompose(False)
     return plain_text(node)

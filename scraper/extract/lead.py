@@ -206,7 +206,7 @@ def _is_lead(node: LexborNode) -> bool:
     """A paragraph of prose: long enough, mostly not links (a list of other articles), not
     a heading that names itself a title, not a picture's caption."""
     if node.tag == "div":
-        text = node.text(deep=False)  # only the text written straight into it
+        text = node.text(False)  # only the text written straight into it (deep=False)
     else:
         text = node.text()
     length = len(text.strip())
