@@ -25,15 +25,11 @@ from ._jsonld import json_ld_items
 from ._markup import is_inside
 from .document import Document
 from .fallback import (CONVINCING, Body, article_element, choose, densest_block, json_ld_body,
-                       readable_text)
+                       prune_never_text, readable_text)
 from .furniture import CANDIDATES, furniture_by, furniture_words, names_of, tag_ids
 from .lead import headline_in, lead_before
 from .recipe import ingredient_lists
 from .plain_text import plain_text
-
-# Elements that never hold article text.
-_NEVER_TEXT = ("script, style, noscript, template, svg, math, iframe, object, embed, canvas, "
-               "video, audio, button, select, input, textarea, link, meta")
 
 # Paragraphs, elements that may hold text directly (bare, or between <br>: each <br> stands
 # for its parent, as `:has(> br)` would, which costs a third of the walk), and paragraph links;
@@ -476,8 +472,7 @@ class _Removed:
 
 def _remove_furniture(container: LexborNode, prose: _Prose, removed: _Removed) -> None:
     limit = 0.5 * prose.of(container)  # more than this is a wrapper of the article: it stays
-    for node in container.css(_NEVER_TEXT):
-        node.decompose(False)  # (recursive=False: detached, not freed)
+    prune_never_text(container)
     headline = headline_in(container)  # the article's title is not its text; later h1s may be
     if headline is not None and prose.of(headline) == 0.0:
         headline.decompose(False)

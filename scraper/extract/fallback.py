@@ -29,7 +29,7 @@ from selectolax.lexbor import LexborNode
 
 from ._jsonld import is_type, json_ld_items
 from .document import Document
-from .furniture import CANDIDATES, furniture_by, is_furniture
+from .furniture import CANDIDATES, furniture_by, is_furniture, tag_ids
 from .plain_text import plain_text
 
 EXTRACTION_METHODS = ("content", "densest_block", "article_element", "json_ld", "whole_page",
@@ -38,8 +38,10 @@ EXTRACTION_METHODS = ("content", "densest_block", "article_element", "json_ld", 
 CONVINCING = 200  # characters: a few sentences in any script
 _SENTENCE = 25  # columns: less is a label, a date, a credit
 _ARTICLE_ELEMENTS = ("[itemprop=articleBody]", "article", "main", "[role=main]")
-_NEVER_TEXT = ("script, style, noscript, template, svg, math, iframe, object, embed, canvas, "
-               "video, audio, button, select, input, textarea, link, meta")
+# Elements that never hold article text, by the parser's numbers for their tags.
+_NEVER_TEXT = tag_ids(("script", "style", "noscript", "template", "svg", "math", "iframe", "object",
+                       "embed", "canvas", "video", "audio", "button", "select", "input", "textarea",
+                       "link", "meta"))
 _MAX_ANCESTRY = 128
 # Furniture by markup is the page's frame, never the densest block; but a <form> may hold a
 # shop's product text.
@@ -110,12 +112,20 @@ def json_ld_body(doc: Document) -> str:
     return ""
 
 
+def prune_never_text(node: LexborNode) -> None:
+    """Takes out the elements in `node` (and `node`, if one) that never hold text a reader
+    reads: scripts, styles, media, form controls.
+
+    One walk comparing tag numbers: a selector list of 18 tags costs the walk twice over."""
+    for element in [element for element in node.traverse() if element.tag_id in _NEVER_TEXT]:
+        element.decompose(False)  # (recursive=False: detached, what is inside stays valid)
+
+
 def readable_text(node: LexborNode) -> str:
     """The text a reader sees in `node`: without furniture and what is never text.
 
     Prunes the tree under `node`."""
-    for element in node.css(_NEVER_TEXT):
-        element.decompose(False)  # (recursive=False)
+    prune_never_text(node)
     for element in node.css(CANDIDATES):
         if is_furniture(element):
             element.decompose(False)
