@@ -66,8 +66,8 @@ _FURNITURE_WEIGHT = 0.2  # what prose inside furniture counts for
 _WRAPPER = 0.85  # furniture by its names, but holding this share of the prose: a wrapper
 _LINK_BLOCK = 0.5  # a block without prose whose text is more than this share links: a link list
 _TEASERS = 3  # links in a block without prose that make it a list of other pages
-_TEASER_TAGS = frozenset(("div", "section"))  # a table of links may be data
-_LINK_BLOCK_TAGS = frozenset(("div", "section", "table", "dl", "figure", "ul", "ol"))
+_TEASER_IDS = tag_ids(("div", "section"))  # a table of links may be data
+_LINK_BLOCK_IDS = tag_ids(("div", "section", "table", "dl", "figure", "ul", "ol"))
 _HALF = 0.5
 _SKIPS = 1  # weak levels passed over when widening
 _PEER = 0.8  # a cluster this strong next to the first part chosen is another part
@@ -167,13 +167,14 @@ class _Prose:
         self.furniture: dict[int, str | None] = {}
         self._measure(root)
         self.order = self._top_down()
-        self.value = dict.fromkeys(self.order, 0.0)  # prose characters inside
+        self.value = value = dict.fromkeys(self.order, 0.0)  # prose characters inside
+        own, parent_of = self.own, self.parent
         for key in reversed(self.order):
-            self.value[key] += self.own.get(key, 0.0)
-            parent = self.parent.get(key)
+            value[key] += own.get(key, 0.0)
+            parent = parent_of.get(key)
             if parent is not None:
-                self.value[parent] += self.value[key]
-        self.total = self.value[self.root]
+                value[parent] += value[key]
+        self.total = value[self.root]
 
     def _measure(self, root: LexborNode) -> None:
         paragraphs: list[tuple[LexborNode, int]] = []
@@ -584,9 +585,9 @@ def _remove_link_blocks(container: LexborNode, prose: _Prose, removed: _Removed)
     whole = None
     for key, linked in links.items():
         node = nodes[key]
-        if node.tag in _LINK_BLOCK_TAGS and key not in prose.value:
+        if (tag := node.tag_id) in _LINK_BLOCK_IDS and key not in prose.value:
             length = _chars(node.text())
-            if (anchors[key] >= _TEASERS and node.tag in _TEASER_TAGS) or (
+            if (anchors[key] >= _TEASERS and tag in _TEASER_IDS) or (
                     linked > _LINK_BLOCK * length):
                 if whole is None:
                     whole = _chars(container.text())
