@@ -26,11 +26,31 @@ def json_ld_items(doc: Document) -> list[dict[str, Any]]:
 def _read(doc: Document) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
     for script in page_index(doc).json_ld:  # found in the page's one pass
-        try:
-            items += _flatten(json.loads(script.text() or ""))
-        except (ValueError, RecursionError):  # broken, or nested past Python's stack
-            continue
+        data = parsed_json(doc, script.text() or "")
+        if data is not BROKEN:
+            items += _flatten(data)
     return items
+
+
+BROKEN = object()  # what parsed_json gives for text that is not JSON
+
+
+def parsed_json(doc: Document, text: str) -> Any:
+    """`json.loads(text)`, or BROKEN when it is not JSON (or nests past Python's stack).
+
+    Parsed once per page: metadata reads the same scripts as the other parts, and a
+    script of JSON-LD runs to tens of kilobytes. (The values are shared: never change them.)
+    """
+    try:
+        return doc.json_texts[text]
+    except KeyError:
+        pass
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError):
+        data = BROKEN
+    doc.json_texts[text] = data
+    return data
 
 
 def is_type(item: dict[str, Any], *suffixes: str) -> bool:

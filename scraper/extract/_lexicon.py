@@ -21,6 +21,7 @@ _ACCENTS = re.compile("[\u0300-\u036f]")  # combining accents of Latin, Greek, C
 # Latin letters with a stroke, which Unicode does not decompose into letter + accent.
 _UNDECOMPOSED = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ı": "i", "ŧ": "t",
                                "æ": "ae", "œ": "oe", "þ": "th"})
+_HAS_UNDECOMPOSED = re.compile("[%s]" % "".join(map(chr, _UNDECOMPOSED)))
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _LETTERS = re.compile(f"[{_CJK}]|[^\\W_{_CJK}]+")
 
@@ -34,7 +35,10 @@ def fold(text: str) -> str:
     text = text.casefold()
     if text.isascii():
         return text
-    return _ACCENTS.sub("", unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSED)))
+    if _HAS_UNDECOMPOSED.search(text):  # (translating with a dict costs more than looking)
+        text = text.translate(_UNDECOMPOSED)
+    text = unicodedata.normalize("NFKD", text)
+    return text if text.isascii() else _ACCENTS.sub("", text)
 
 
 def words(text: str) -> list[str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -36,6 +36,8 @@ class Document:
     # The elements the headline, navigation and comment-form parts start from, found in one
     # pass on the first ask (see _index.py); read before the body pass prunes the tree.
     index: PageIndex | None = field(default=None, repr=False, compare=False)
+    # Script text -> its JSON, parsed once (see _jsonld.parsed_json).
+    json_texts: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def absolute(self, href: str | None) -> str | None:
         """`href` made absolute; None for empty, fragment-only or script links."""

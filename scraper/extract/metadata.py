@@ -17,6 +17,7 @@ from datetime import datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, Iterable
 
+from ._jsonld import BROKEN, parsed_json
 from .document import Document, text_of
 
 # JSON-LD types that are an article (schema.org's Article and its subtypes).
@@ -121,9 +122,9 @@ def _declared(doc: Document) -> _Declared:
     if tree.root is not None:
         found.lang = _clean(tree.root.attributes.get("lang"))
     if tree.head is not None:
-        _read(found, tree.head.css(_METADATA_NODES))
+        _read(doc, found, tree.head.css(_METADATA_NODES))
     if tree.body is not None and not _has_author_and_date(found):
-        _read(found, tree.body.css(_METADATA_NODES))
+        _read(doc, found, tree.body.css(_METADATA_NODES))
     return found
 
 
@@ -133,7 +134,7 @@ def _has_author_and_date(found: _Declared) -> bool:
     return bool(_authors(article, by_id, found)) and _published(article, found) is not None
 
 
-def _read(found: _Declared, nodes: list) -> None:
+def _read(doc: Document, found: _Declared, nodes: list) -> None:
     for node in nodes:
         tag = node.tag
         attrs = node.attributes
@@ -146,7 +147,7 @@ def _read(found: _Declared, nodes: list) -> None:
             continue
         if tag == "script":
             if (attrs.get("type") or "").strip().lower().startswith("application/ld+json"):
-                found.ld.extend(_ld_objects(node.text()))
+                found.ld.extend(_ld_objects(doc, node.text()))
             continue
         if tag == "time" and attrs.get("datetime"):
             found.times.append(attrs["datetime"])
@@ -183,19 +184,12 @@ def _item_value(node, attrs: dict[str, str | None]) -> str | None:
 _TRAILING_COMMA = re.compile(r",\s*([\]}])")
 
 
-def _ld_objects(text: str) -> list[dict]:
+def _ld_objects(doc: Document, text: str) -> list[dict]:
     """Every object in one JSON-LD script, @graph members and nested lists flattened."""
-    text = text.strip()
-    if text.startswith("<!--"):
-        text = text[4:].rsplit("-->", 1)[0]
-    try:
-        data = json.loads(text, strict=False)
-    except RecursionError:  # nested deeper than Python's stack: no metadata there
-        return []
-    except ValueError:
-        try:  # hand-written JSON-LD often has trailing commas
-            data = json.loads(_TRAILING_COMMA.sub(r"\1", text), strict=False)
-        except (ValueError, RecursionError):
+    data = parsed_json(doc, text)  # (what JSON parses strictly, this reads the same)
+    if data is BROKEN:
+        data = _lenient_json(text)
+        if data is BROKEN:
             return []
     objects: list[dict] = []
     pending: list[Any] = [data]
@@ -209,6 +203,23 @@ def _ld_objects(text: str) -> list[dict]:
             if isinstance(graph, (list, dict)):
                 pending.append(graph)
     return objects
+
+
+def _lenient_json(text: str) -> Any:
+    """JSON as hand-written JSON-LD has it: in an HTML comment, with control characters
+    in strings or trailing commas; BROKEN when even so it is none."""
+    text = text.strip()
+    if text.startswith("<!--"):
+        text = text[4:].rsplit("-->", 1)[0]
+    try:
+        return json.loads(text, strict=False)
+    except RecursionError:  # nested deeper than Python's stack: no metadata there
+        return BROKEN
+    except ValueError:
+        try:  # hand-written JSON-LD often has trailing commas
+            return json.loads(_TRAILING_COMMA.sub(r"\1", text), strict=False)
+        except (ValueError, RecursionError):
+            return BROKEN
 
 
 def _types(item: dict) -> set[str]:
