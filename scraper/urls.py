@@ -43,12 +43,28 @@ class ParsedUrl:
 
 def check_url(url: str) -> UrlProblem | None:
     """Why `url` cannot be fetched, or None when it can."""
-    parsed = parse_url(url)
-    return parsed if isinstance(parsed, UrlProblem) else None
+    checked = _checked(url)
+    return checked if isinstance(checked, UrlProblem) else None
 
 
 def parse_url(url: str) -> ParsedUrl | UrlProblem:
     """`url` checked, normalized and split in one pass; or why it cannot be fetched."""
+    checked = _checked(url)
+    if isinstance(checked, UrlProblem):
+        return checked
+    parts, scheme, host, port = checked
+    return ParsedUrl(_normalized(parts, scheme, host, port), host,
+                     parts.netloc.rsplit("@", 1)[0] if "@" in parts.netloc else None)
+
+
+def fetchable_parts(url: str) -> SplitResult | UrlProblem:
+    """`url` (stripped) split, when it can be fetched; or why not: what parse_url checks,
+    without making the archive key (which costs as much again)."""
+    checked = _checked(url)
+    return checked if isinstance(checked, UrlProblem) else checked[0]
+
+
+def _checked(url: str) -> tuple[SplitResult, str, str, int | None] | UrlProblem:
     url = url.strip()
     control = _ASCII_CONTROL.search(url)
     if control is not None:  # the HTTP client refuses them; a browser would %-encode them
@@ -75,8 +91,7 @@ def parse_url(url: str) -> ParsedUrl | UrlProblem:
     problem = host_problem(host, bracketed=parts.netloc.rpartition("@")[2].startswith("["))
     if problem is not None:
         return UrlProblem(FetchError.INVALID_URL, f"invalid URL: {problem}")
-    return ParsedUrl(_normalized(parts, scheme, host, port), host,
-                     parts.netloc.rsplit("@", 1)[0] if "@" in parts.netloc else None)
+    return parts, scheme, host, port
 
 
 def host_problem(host: str, *, bracketed: bool = False) -> str | None:
