@@ -513,14 +513,25 @@ def _remove_furniture(container: LexborNode, prose: _Prose, removed: _Removed) -
         length := _chars(node.text()), [_chars(a.text()) for a in node.css("a[href]")])]
     if not lists:
         return
-    most, listed = _HALF * _chars(container.text()), 0
+    # Half the text left; read only once a list inside counts against it (0 never exceeds it):
+    # the whole text of a long article is many times what its link lists hold.
+    most: float | None = None
+    listed = 0
     for node, length in lists:
+        if listed:
+            if most is None:
+                most = _HALF * _chars(container.text())
+            if listed > most:
+                continue
         # still inside it (not on another part of the page, nor in furniture taken out of it);
         # bounded: link lists x depth, on hostile nesting
-        if listed <= most and is_inside(node.parent, container, _MAX_LINK_BLOCK_DEPTH):
+        if is_inside(node.parent, container, _MAX_LINK_BLOCK_DEPTH):
             listed += length
-    if listed > most:
-        return
+    if listed:
+        if most is None:
+            most = _HALF * _chars(container.text())
+        if listed > most:
+            return
     for node, _ in lists:
         removed.remove(node)
 
@@ -673,6 +684,7 @@ def _block_beside(node: LexborNode, backwards: bool) -> bool:
 
 
 _HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
+_HEADING_IDS = tag_ids(_HEADINGS)
 _HEADING_WRAPPERS = 3  # levels of title wrappers around a heading ("box-title > h3")
 _SENTENCE_HEADING = 60  # characters: a heading this long is text set large, not a block's title
 _BOX_LEVELS = 3  # wrappers around a removed block that may be left with its title
@@ -682,7 +694,8 @@ def _remove_orphan_headings(container: LexborNode) -> None:
     """Headings with nothing left under them: the titles of the furniture and link lists
     just removed ('Related posts', 'Read also:'), or of nothing at all. (Last first: a
     heading over only orphans is one too.)"""
-    for heading in reversed(container.css("h1, h2, h3, h4, h5, h6")):
+    headings = [node for node in container.traverse() if node.tag_id in _HEADING_IDS]
+    for heading in reversed(headings):  # (a walk by tag number: a selector a tag costs more)
         if len(heading.text().strip()) < _SENTENCE_HEADING \
                 and not _has_text_after(heading, container):
             heading.decompose(False)
