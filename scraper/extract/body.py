@@ -72,7 +72,7 @@ _HALF = 0.5
 _SKIPS = 1  # weak levels passed over when widening
 _PEER = 0.8  # a cluster this strong next to the first part chosen is another part
 _SUBHEADING_TAGS = frozenset(("h2", "h3", "h4", "h5", "h6"))
-_SECTION_TAGS = frozenset(("section", "tr"))  # blocks of one kind by their tag alone
+_SECTION_IDS = tag_ids(("section", "tr"))  # blocks of one kind by their tag alone
 _PEERS = 2  # further blocks of the kind of the one chosen that make a sequence of sections
 
 
@@ -352,7 +352,7 @@ def _container(prose: _Prose) -> LexborNode:
         near = _ADJACENT if key == chosen else _ADJACENT_WRAPPED
         if prose.value[key] == prose.value[chosen]:
             # Inside an <article>, a wrapper of paragraphs beside them (a lede) is a part too.
-            within_article = prose.node[parent].tag == "article"
+            within_article = prose.node[parent].tag_id == _ARTICLE_ID
             adjacent = prose.own_score.get(parent, 0.0) + sum(
                 prose.own_score.get(child, 0.0) for child in others if child not in under and (
                     child in prose.bare or (within_article and child not in prose.children)))
@@ -380,13 +380,14 @@ def _same_kind(prose: _Prose, key: int, others: list[int], under: set[int]) -> b
     It takes two: one block of the same kind may be the site's boilerplate."""
     node = prose.node[key]
     classes = node.attributes.get("class")
-    if not classes and node.tag not in _SECTION_TAGS:
+    tag = node.tag_id
+    if not classes and tag not in _SECTION_IDS:
         return False  # unnamed blocks are of no kind, but the sections of a document
     found = 0
-    for other in others:
-        peer = prose.node[other]
-        if peer.tag == node.tag and prose.value[other] >= _MIN_PROSE and other not in under \
-                and peer.attributes.get("class") == classes:
+    value, node_of = prose.value, prose.node
+    for other in others:  # (what the prose tree knows first, then the element's markup)
+        if value[other] >= _MIN_PROSE and other not in under \
+                and (peer := node_of[other]).tag_id == tag and peer.attributes.get("class") == classes:
             found += 1
             if found == _PEERS:
                 return True
