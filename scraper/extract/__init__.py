@@ -8,6 +8,7 @@ the body pass prunes the tree it works on.
 from __future__ import annotations
 
 import logging
+import re
 import unicodedata
 from dataclasses import replace
 from typing import Callable, TypeVar
@@ -141,19 +142,38 @@ def _text(value: T, limit: int = MAX_TEXT_CHARS, nfc: bool = True) -> T:
     # Control characters leave a reader's text: no browser shows them, and in a terminal they
     # are commands (see controls.py). The page itself is archived as it came, and names and
     # values a server compares byte for byte (nfc=False) are kept exact.
-    if isinstance(value, str):
-        if nfc:
-            value = without_controls(value)  # type: ignore[assignment]
-            # A soft hyphen marks where a browser may break a word at a line's end, and is
-            # shown only there: kept, it splits the word for search ('Wei\xadne').
-            if _SOFT_HYPHEN in value:
-                value = value.replace(_SOFT_HYPHEN, "")  # type: ignore[assignment]
-        if nfc and not unicodedata.is_normalized("NFC", value):
-            value = unicodedata.normalize("NFC", value)  # type: ignore[assignment]
-        if len(value) > limit:
-            value = value[:limit].rstrip()  # type: ignore[assignment]
-        return _valid_unicode(value)  # type: ignore[return-value]
-    return value
+    if not isinstance(value, str):
+        return value
+    try:
+        data: bytes | None = value.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate
+        data = None
+    if nfc and (data is None or _may_hold_controls(data)):
+        value = without_controls(value)  # type: ignore[assignment]
+        # A soft hyphen marks where a browser may break a word at a line's end, and is
+        # shown only there: kept, it splits the word for search ('Wei\xadne').
+        if _SOFT_HYPHEN in value:
+            value = value.replace(_SOFT_HYPHEN, "")  # type: ignore[assignment]
+    if nfc and not unicodedata.is_normalized("NFC", value):
+        value = unicodedata.normalize("NFC", value)  # type: ignore[assignment]
+        data = None
+    if len(value) > limit:
+        value = value[:limit].rstrip()  # type: ignore[assignment]
+    return value if data is not None else _valid_unicode(value)  # type: ignore[return-value]
+
+
+# In UTF-8, a C0 control (but tab and newline) and DEL are one byte of their own, and a C1
+# control (U+0080-U+009F) and the soft hyphen (U+00AD) are C2 and one byte more: looking
+# for these bytes is several times cheaper than the regex that removes them, which the
+# body's text (kilobytes, almost never holding one) is spared.
+_C0_BYTES = bytes(range(0x09)) + bytes(range(0x0b, 0x20)) + b"\x7f"
+_C1_OR_SOFT_HYPHEN = re.compile(b"\xc2[\x80-\x9f\xad]")
+
+
+def _may_hold_controls(data: bytes) -> bool:
+    """Whether a text's UTF-8 holds a control character or a soft hyphen."""
+    return len(data.translate(None, _C0_BYTES)) != len(data) or (
+        b"\xc2" in data and _C1_OR_SOFT_HYPHEN.search(data) is not None)
 
 
 def _valid_unicode(text: str) -> str:
