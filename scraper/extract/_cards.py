@@ -256,36 +256,51 @@ def _card_lists(links: list[tuple[LexborNode, str, str]], stops: set[int]) -> li
     """
     # Each element above the links, with the key of the first link under it, or _MANY.
     first: dict[int, str] = {}
-    paths = []
+    paths: list[tuple[list[LexborNode], list[int]]] = []  # each link's path up, and its ids
+    nodes: list[LexborNode] = []
+    ids: list[int] = []
+    last_key = None
     for anchor, key, _ in links:
-        path = [(anchor, anchor.mem_id)]
-        node = anchor.parent
-        while node is not None and len(path) <= _CARD_DEPTH:
+        above, above_ids = nodes, ids  # the previous link's path
+        node, node_id = anchor, anchor.mem_id
+        nodes, ids = [], []
+        for level in range(_CARD_DEPTH + 1):
+            if level and level < len(above_ids) and above_ids[level] == node_id:
+                # The previous link's path goes on from here as this one's does, and right
+                # after it each element on it holds its key or _MANY: only another key
+                # changes them.
+                nodes += above[level:]
+                ids += above_ids[level:]
+                if key != last_key:
+                    for shared in above_ids[level:]:
+                        first[shared] = _MANY
+                break
+            nodes.append(node)
+            ids.append(node_id)
+            if first.setdefault(node_id, key) != key:
+                first[node_id] = _MANY
+            node = node.parent
+            if node is None:
+                break
             node_id = node.mem_id
             if node_id in stops:
                 break
-            path.append((node, node_id))
-            node = node.parent
-        paths.append(path)
-        for _, node_id in path:
-            seen = first.get(node_id)
-            if seen is None:
-                first[node_id] = key
-            elif seen != key:
-                first[node_id] = _MANY
+        paths.append((nodes, ids))
+        last_key = key
     lists: dict[int, CardList] = {}
     cards: dict[int, Card] = {}
     keyed: dict[tuple[int, str], Card] = {}  # (a list's parent, a key) -> its one card of that key
-    for (anchor, key, href), path in zip(links, paths):
+    for (anchor, key, href), (nodes, ids) in zip(links, paths):
         depth = 0
-        for level in range(1, len(path)):
-            if first[path[level][1]] is _MANY:
+        for node_id in ids[1:]:
+            if first[node_id] is _MANY:
                 break
-            depth = level
-        card_node, card_id = path[depth]
+            depth += 1
+        card_id = ids[depth]
         card = cards.get(card_id)
         if card is None:
-            parent = path[depth + 1][0] if depth + 1 < len(path) else card_node.parent
+            card_node = nodes[depth]
+            parent = nodes[depth + 1] if depth + 1 < len(nodes) else card_node.parent
             if parent is None:
                 continue
             parent_id = parent.mem_id
@@ -314,7 +329,10 @@ def _card_links(page: PageAddress,
         if href is None:
             continue
         key = keys.get(href, "")
-        if key is None or _in_running_text(anchor):
+        if key is None:
+            continue
+        parent = anchor.parent  # (a link amid the words of a paragraph is no card's)
+        if parent is not None and parent.tag == "p" and parent.text(deep=False).strip():
             continue
         if key == "":
             key = keys[href] = page.article_key(href)
@@ -322,8 +340,3 @@ def _card_links(page: PageAddress,
             links.append((anchor, key, href))
     return links
 
-
-def _in_running_text(anchor: LexborNode) -> bool:
-    """A link amid the words of a paragraph."""
-    parent = anchor.parent
-    return parent is not None and parent.tag == "p" and bool(parent.text(deep=False).strip())

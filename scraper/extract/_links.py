@@ -171,8 +171,9 @@ class PageAddress:
             site = site[4:] if site.startswith("www.") else site
             if not self._on_site(site):
                 return None
-        trimmed = path.rstrip("/")
-        if self._is_self(site, trimmed, query) or self._is_section(site, trimmed, query):
+        trimmed = path.rstrip("/")  # (this page or a section above it: _is_self, _is_section)
+        if (site, trimmed, query) in self._selves or (
+                (site, trimmed) in self._sections if trimmed else not query):
             return None
         return None if _listing_path(path) else f"{site}{path}?{query}"
 

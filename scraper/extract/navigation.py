@@ -79,7 +79,7 @@ _MIN_TITLE_WORDS = 3
 _MAX_NAV_TEXT = 400  # characters a previous/next link shows, at most (a label and a title)
 _MAX_LABEL_TEXT = 40
 _MAX_NAV_DEPTH = 3  # levels between a previous/next card and its link, at most
-_POINTER_SET = frozenset(POINTERS)
+_POINTER = re.compile(f"[{re.escape(POINTERS)}]")
 _LETTER = re.compile(r"[^\W\d_]")
 # Icon classes that point, and position classes: a left one goes back (in a left-to-right page).
 _SIDES = {"left": "prev", "right": "next"}
@@ -214,7 +214,7 @@ def _may_show_direction(card: Card) -> bool:
     text = card.node.text(deep=True).strip()
     if len(text) > _MAX_NAV_TEXT:
         return False
-    if not _POINTER_SET.isdisjoint(text) or _label_before(card.node):
+    if _POINTER.search(text) or _label_before(card.node):
         return True
     ends = f"{text[:_MAX_LABEL_TEXT]} {text[-_MAX_LABEL_TEXT:]}"
     if not DIRECTION_WORDS.isdisjoint(words(ends)) or any(
