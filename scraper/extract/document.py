@@ -17,7 +17,6 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ..encoding import decode_html
 from ..urls import UrlProblem, check_url, fetchable_parts, redact
-from ._markup import head_first
 
 if TYPE_CHECKING:
     from ._index import PageIndex
@@ -136,7 +135,8 @@ def _bounded_nesting(data: bytes) -> bytes:
 
 
 def _base_url(tree: LexborHTMLParser, url: str | None) -> str | None:
-    base = head_first(tree, "base[href]")
+    # Only the head's: head_first would go on to <body>'s <link>/<meta>s, never a <base>.
+    base = tree.head.css_first("base[href]") if tree.head is not None else None
     href = base.attributes.get("href") if base is not None else None
     if href:
         try:
