@@ -47,6 +47,12 @@ _IMAGE = ("og:image", "og:image:secure_url", "og:image:url", "twitter:image", "t
           "image", "thumbnailurl")
 _TAGS = ("article:tag", "news_keywords", "keywords", "parsely-tags", "sailthru.tags")
 _SECTION = ("article:section", "parsely-section", "category")
+_LANGUAGE = ("content-language", "language", "dc.language")
+_LOCALE = ("og:locale",)
+# The <meta> keys some field reads: a page's other <meta>s (viewport, robots, image sizes...)
+# are not kept.
+_META_KEYS = frozenset(_PUBLISHED + _MODIFIED + _AUTHOR + _DESCRIPTION + _SITE_NAME + _IMAGE
+                       + _TAGS + _SECTION + _LANGUAGE + _LOCALE)
 
 # Microdata properties read (others, such as articleBody, are not metadata).
 _ITEMPROPS = frozenset(("datepublished", "datemodified", "author", "creator", "keywords", "image",
@@ -72,7 +78,7 @@ class Metadata:
 class _Declared:
     """What the page declares in its metadata elements."""
 
-    meta: dict[str, list[str]] = field(default_factory=dict)  # <meta> key -> values in page order
+    meta: dict[str, list[str]] = field(default_factory=dict)  # <meta> key (_META_KEYS) -> values
     items: dict[str, list[str]] = field(default_factory=dict)  # itemprop -> values
     ld: list[dict] = field(default_factory=list)  # JSON-LD objects, @graph members included
     times: list[str] = field(default_factory=list)  # <time datetime> values
@@ -139,11 +145,14 @@ def _read(doc: Document, found: _Declared, nodes: list) -> None:
         tag = node.tag
         attrs = node.attributes
         if tag == "meta":
-            value = _clean(attrs.get("content"))
             key = attrs.get("property") or attrs.get("name") or attrs.get("itemprop") \
                 or attrs.get("http-equiv")
-            if value and key:
-                found.meta.setdefault(key.strip().lower(), []).append(value)
+            if key:
+                key = key.strip().lower()
+                if key in _META_KEYS:
+                    value = _clean(attrs.get("content"))
+                    if value:
+                        found.meta.setdefault(key, []).append(value)
             continue
         if tag == "script":
             if (attrs.get("type") or "").strip().lower().startswith("application/ld+json"):
@@ -292,9 +301,9 @@ def _authors(article: dict, by_id: dict[str, dict], found: _Declared) -> list[st
 
 
 def _language(found: _Declared, article: dict) -> str | None:
-    lang = found.lang or found.first(("content-language", "language", "dc.language"))
+    lang = found.lang or found.first(_LANGUAGE)
     if not lang:
-        locale = found.first(("og:locale",)) or _clean(article.get("inLanguage"))
+        locale = found.first(_LOCALE) or _clean(article.get("inLanguage"))
         lang = locale.replace("_", "-") if locale else None
     return lang.split(",")[0].strip() or None if lang else None
 
