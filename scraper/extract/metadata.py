@@ -95,12 +95,11 @@ class _Declared:
 
 
 def extract_metadata(doc: Document) -> Metadata:
-    found = _declared(doc)
-    article = _ld_article(found.ld)
-    by_id = {item["@id"]: item for item in found.ld if isinstance(item.get("@id"), str)}
+    found, summary = _declared(doc)
+    article, by_id, authors, published = summary
     return Metadata(
-        authors=_authors(article, by_id, found),
-        published=_published(article, found),
+        authors=authors,
+        published=published,
         modified=_first_date(article.get("dateModified"), found.first(_MODIFIED),
                              *found.items.get("datemodified", ())),
         language=_language(found, article),
@@ -113,13 +112,24 @@ def extract_metadata(doc: Document) -> Metadata:
     )
 
 
+# The JSON-LD article, its items by @id, the authors and the publication date.
+_Summary = tuple[dict, dict[str, dict], list[str], "str | None"]
+
+
+def _summary(found: _Declared) -> _Summary:
+    article = _ld_article(found.ld)
+    by_id = {item["@id"]: item for item in found.ld if isinstance(item.get("@id"), str)}
+    return article, by_id, _authors(article, by_id, found), _published(article, found)
+
+
 def _published(article: dict, found: _Declared) -> str | None:
     return _first_date(article.get("datePublished"), article.get("dateCreated"),
                        found.first(_PUBLISHED), *found.items.get("datepublished", ()), *found.times)
 
 
-def _declared(doc: Document) -> _Declared:
-    """What the head declares, and what the body does when the head names no author or date.
+def _declared(doc: Document) -> tuple[_Declared, _Summary]:
+    """What the head declares, and what the body does when the head names no author or date;
+    with its summary.
 
     Reading the head alone is several times cheaper than walking the whole page.
     """
@@ -129,15 +139,11 @@ def _declared(doc: Document) -> _Declared:
         found.lang = _clean(tree.root.attributes.get("lang"))
     if tree.head is not None:
         _read(doc, found, tree.head.css(_METADATA_NODES))
-    if tree.body is not None and not _has_author_and_date(found):
+    summary = _summary(found)
+    if tree.body is not None and not (summary[2] and summary[3] is not None):
         _read(doc, found, tree.body.css(_METADATA_NODES))
-    return found
-
-
-def _has_author_and_date(found: _Declared) -> bool:
-    article = _ld_article(found.ld)
-    by_id = {item["@id"]: item for item in found.ld if isinstance(item.get("@id"), str)}
-    return bool(_authors(article, by_id, found)) and _published(article, found) is not None
+        summary = _summary(found)
+    return found, summary
 
 
 def _read(doc: Document, found: _Declared, nodes: list) -> None:
