@@ -47,12 +47,19 @@ _TAG_BREAKS: dict[str | None, str] = {
 }
 
 
+# The four escapes Lexbor's serializer writes in text: the only entities left.
+_ENTITY = re.compile(r"&(lt|gt|nbsp|amp);")
+_UNESCAPED = {"lt": "<", "gt": ">", "nbsp": "\xa0", "amp": "&"}
+
+
 def _unescape(text: str) -> str:
-    """Undo the four escapes Lexbor's serializer writes in text: the only entities left."""
+    """Undo the escapes in one pass: [text, name, text, name, ..., text], each name replaced
+    by its character. (One pass reads '&amp;lt;' as '&lt;', as replacing '&amp;' last does.)"""
     if "&" not in text:
         return text
-    return (text.replace("&lt;", "<").replace("&gt;", ">").replace("&nbsp;", "\xa0")
-            .replace("&amp;", "&"))
+    parts = _ENTITY.split(text)
+    parts[1::2] = [_UNESCAPED[name] for name in parts[1::2]]
+    return "".join(parts)
 
 
 # Breaks and the white space after them, up to the next text: what lies between two text parts.
