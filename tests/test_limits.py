@@ -5,6 +5,11 @@ all of them at once on an Article over every limit, whatever the parts find.
 """
 from __future__ import annotations
 
+import unicodedata
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from pages import article_page, comment_form_page
 from scraper import Article, CommentForm, FormField, Link, extract
 from scraper.extract import (MAX_AUTHORS, MAX_BODY_CHARS, MAX_FORM_FIELDS, MAX_HIDDEN_FIELDS, MAX_LINKS, MAX_TAGS,
@@ -75,3 +80,22 @@ def test_every_cap_holds_on_an_article_over_all_of_them():
     assert len(article.links) == MAX_LINKS and {len(link.title) for link in article.links} == {MAX_TEXT_CHARS}
     assert article.comment_form.action is None
     assert (len(article.comment_form.fields), len(article.comment_form.hidden)) == (MAX_FORM_FIELDS, MAX_HIDDEN_FIELDS)
+
+
+_TEXT_CHARS = "a é\n\t\r\x00\x07\x1b\x7f\x85\x9b\xad\u0301\u0340\u212b\ud800\u2019中"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=_TEXT_CHARS, max_size=40))
+def test_stored_text_has_no_control_character_no_soft_hyphen_and_is_nfc(text):
+    """A reader's text (a title, say) leaves the caps pass readable: control characters and
+    soft hyphens out, in NFC, valid UTF-8; the names and values a form sends are kept as they
+    came, only made valid UTF-8."""
+    title = _bounded(Article(url=URL, title=text)).title
+    assert title is not None
+    assert not any(c in title for c in "\x00\x07\x1b\x7f\x85\x9b\xad\r")
+    assert unicodedata.is_normalized("NFC", title)
+    title.encode("utf-8")
+    form = CommentForm(action=URL, hidden={"n": text})
+    kept = _bounded(Article(url=URL, comment_form=form)).comment_form.hidden["n"]
+    assert kept == text.encode("utf-8", "replace").decode("utf-8")

@@ -86,6 +86,18 @@ def test_json_ld_article_inside_a_list_with_trailing_commas():
     assert meta.published == "2021-02-03"
 
 
+def test_hand_written_json_ld_is_read_by_metadata_and_strict_json_by_the_other_parts():
+    """One script parsed once serves both: metadata reads a raw line break in a string and
+    an HTML comment around the object, the headline (strict JSON) does not."""
+    html = ('<html><head><script type="application/ld+json"><!-- {"@type": "NewsArticle", '
+            '"headline": "Strict parsers refuse this", "author": "Ada\nLovelace"} --></script>'
+            '<script type="application/ld+json">{"@type": "WebPage", "headline": "Valid JSON"}'
+            '</script></head><body><p>Text.</p></body></html>')
+    article = extract(html, "https://news.example/2024/06/story.html")
+    assert article.authors == ["Ada Lovelace"]
+    assert article.title == "Valid JSON"
+
+
 def test_broken_json_ld_is_skipped_and_other_sources_still_read():
     html = ('<html><head><script type="application/ld+json">{"@type": "Article", "author": </script>'
             '<meta name="author" content="Alan Turing"></head><body></body></html>')

@@ -5,14 +5,18 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
+from urllib.parse import urljoin
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlite_utils import Database
 from typer.testing import CliRunner
 
 from scraper.cli import app
 from scraper.errors import FetchError
-from scraper.urls import ParsedUrl, UrlProblem, parse_url
+from scraper.extract.document import parse_document
+from scraper.urls import ParsedUrl, UrlProblem, fetchable_parts, parse_url, redact
 
 SEED = "wp-slovak-seed.html"
 
@@ -100,3 +104,36 @@ def test_a_url_list_skips_bad_hosts_by_line_number(server, db_path):
     assert "line 6" not in result.stderr and "line 1" not in result.stderr
     queued = [row["url"] for row in Database(db_path).query("select url from queue order by rowid")]
     assert queued == [good, "http://bücher.example/"]
+
+
+# -- links on a page ----------------------------------------------------------------------------
+
+_URL_CHARS = "hH:/?#;@[]%.aZ09-_~!$&'()*+,= \t\\é"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(["http://", "https://", "HTTP://", "https:///", "http:/", "//"]),
+       st.text(alphabet=_URL_CHARS, max_size=24),
+       st.sampled_from(["https://news.example/a/b/", "http://news.example/", "https://x.example/p?q#f"]))
+def test_a_link_resolves_as_urljoin_and_the_url_checks_have_it(prefix, rest, base):
+    """What a page's link resolves to: urljoin's answer, if parse_url would fetch it (its
+    credentials dropped); the resolver takes shortcuts, never another answer."""
+    href = prefix + rest
+    try:
+        joined = urljoin(base, href.strip())
+    except ValueError:
+        joined = None
+    parsed = parse_url(joined) if joined else None
+    expected = None if parsed is None or isinstance(parsed, UrlProblem) else (
+        redact(joined) if parsed.userinfo is not None else joined)
+    assert parse_document("<p>x</p>", base).absolute(href) == expected
+
+
+@pytest.mark.parametrize("url", ["https://news.example/a", "http://[::1", "ftp://x.example/",
+                                 "https://exa mple.com/", "https://x.example:99999/", "no scheme"])
+def test_fetchable_parts_refuses_what_parse_url_refuses(url):
+    parsed, parts = parse_url(url), fetchable_parts(url)
+    assert (parsed if isinstance(parsed, UrlProblem) else None) == (
+        parts if isinstance(parts, UrlProblem) else None)
+    if not isinstance(parts, UrlProblem):
+        assert parts.netloc == "news.example"
