@@ -386,8 +386,8 @@ def _same_kind(prose: _Prose, key: int, others: list[int], under: set[int]) -> b
     found = 0
     value, node_of = prose.value, prose.node
     for other in others:  # (what the prose tree knows first, then the element's markup)
-        if value[other] >= _MIN_PROSE and other not in under \
-                and (peer := node_of[other]).tag_id == tag and peer.attributes.get("class") == classes:
+        if value[other] >= _MIN_PROSE and other not in under and \
+                (peer := node_of[other]).tag_id == tag and peer.attributes.get("class") == classes:
             found += 1
             if found == _PEERS:
                 return True

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Iterable
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 
-def tag_ids(names) -> frozenset[int]:
+def tag_ids(names: Iterable[str]) -> frozenset[int]:
     """The parser's numbers for these tag names: reading a node's `tag_id` costs a fraction
     of reading its `tag` (a new string each time), and a standard tag's number is fixed."""
     parser = LexborHTMLParser("")
