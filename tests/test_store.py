@@ -151,3 +151,27 @@ def test_a_page_sqlite_refuses_is_refused_alone_and_search_stays_in_sync(db_path
         assert search == [SEED_URL]
         archive.db.execute("insert into articles_fts(articles_fts) values('integrity-check')")
 
+
+
+def test_a_prepared_page_is_stored_as_the_article_it_came_from_would_be(tmp_path):
+    """The word count and digest worked out in the extraction process are the ones the
+    archive would have worked out itself."""
+    from scraper.crawl.writer import Finished, prepare
+
+    def columns(path, url):
+        with Archive(path) as archive:
+            return archive.db.execute(
+                "select word_count, content_sha256, body_text from articles where url = ?",
+                [url]).fetchone()
+
+    result = fetched(SEED_URL, seed())
+    prepared = prepare(Finished(SEED_URL, result))
+    assert prepared.counted is not None
+    with Archive(tmp_path / "prepared.db") as archive:
+        archive.save_batch([PageWrite(prepared.finished.result, prepared.article, None,
+                                      prepared.packed, prepared.counted)])
+    with Archive(tmp_path / "direct.db") as archive:
+        archive.save(result, prepared.article)
+    stored = columns(tmp_path / "prepared.db", SEED_URL)
+    assert stored == columns(tmp_path / "direct.db", SEED_URL)
+    assert stored[0] == len(prepared.article.body_text.split()) > 0

@@ -40,7 +40,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
-from ..archive.store import Archive, PackedBody, PageWrite, Saved
+from ..archive.store import Archive, Counted, PackedBody, PageWrite, Saved
 from ..errors import ArchiveError, FetchError, ScraperError
 from ..models import Article, FetchResult
 from .queue import DONE, FAILED, record
@@ -102,6 +102,7 @@ class Prepared:
     article: Article | None
     packed: PackedBody | None
     found: Any = None  # what discovery found in the page, recorded with it (discover/record.py)
+    counted: Counted | None = None  # the article's word count and digest, for the writer
 
 
 def handed_size(page: Finished | Prepared) -> int:
@@ -348,7 +349,7 @@ def prepare_article(finished: Finished) -> Prepared:
         article = Article(url=url)
     packed = PackedBody.of(result.body)
     return Prepared(replace(finished, result=replace(result, body=b"", text=None)), article,
-                    packed)
+                    packed, counted=Counted.of(article))
 
 
 def extract_page(body: bytes, content_type: str | None, url: str) -> Article:
@@ -462,7 +463,7 @@ def _write(archive: Archive, pages: list[Prepared], record_queue: bool,
         PageWrite(page.finished.result if page.finished.requested else None, page.article,
                   _recorder(page.finished.url, page.finished.state, page.finished.result,
                             page.found, discovered, n)
-                  if record_queue else None, page.packed)
+                  if record_queue else None, page.packed, page.counted)
         for n, page in enumerate(pages)])
     written: list[Written] = []
     refused: list[PageWrite] = []
