@@ -22,11 +22,11 @@ from itertools import chain
 from selectolax.lexbor import LexborNode
 
 from ._jsonld import json_ld_items
-from ._markup import is_inside
+from ._markup import is_inside, tag_ids
 from .document import Document
 from .fallback import (CONVINCING, Body, article_element, choose, densest_block, json_ld_body,
                        prune_never_text, readable_text)
-from .furniture import CANDIDATES, furniture_by, furniture_words, names_of, tag_ids
+from .furniture import CANDIDATES, furniture_by, furniture_words, names_of
 from .lead import headline_in, lead_before
 from .recipe import ingredient_lists
 from .plain_text import plain_text

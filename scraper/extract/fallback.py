@@ -29,7 +29,8 @@ from selectolax.lexbor import LexborNode
 
 from ._jsonld import is_type, json_ld_items
 from .document import Document
-from .furniture import CANDIDATES, furniture_by, is_furniture, tag_ids
+from ._markup import tag_ids
+from .furniture import CANDIDATES, furniture_by, is_furniture
 from .plain_text import plain_text
 
 EXTRACTION_METHODS = ("content", "densest_block", "article_element", "json_ld", "whole_page",

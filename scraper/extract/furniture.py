@@ -11,16 +11,11 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Iterable
 
-from selectolax.lexbor import LexborHTMLParser, LexborNode
+from selectolax.lexbor import LexborNode
 
+from ._markup import tag_ids
 
-def tag_ids(names: Iterable[str]) -> frozenset[int]:
-    """The parser's numbers for these tag names: reading a node's `tag_id` costs a fraction
-    of reading its `tag` (a new string each time), and a standard tag's number is fixed."""
-    parser = LexborHTMLParser("")
-    return frozenset(parser.create_node(name).tag_id for name in names)
 
 
 FURNITURE_TAGS = frozenset(("nav", "aside", "footer", "header", "form", "figcaption", "dialog",
@@ -103,16 +98,10 @@ def furniture_by(node: LexborNode) -> str | None:
         return None
     if attrs.get("role") in _ROLES:
         return "markup"
-    # (as names_of, from the attributes already read)
-    names = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"[:_LONGEST_NAMES]
-    if len(names) > 2 and furniture_words(names):  # (furniture_name's test, one call fewer)
+    names = _names(attrs)  # (as names_of, from the attributes already read)
+    if len(names) > 2 and furniture_words(names):
         return "names"
     return None
-
-
-def furniture_name(names: str) -> bool:
-    """Whether class and id words name furniture, and none names the article's own text."""
-    return bool(furniture_words(names))
 
 
 @lru_cache(maxsize=4096)

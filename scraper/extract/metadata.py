@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.utils import parsedate_to_datetime
-from typing import Any, Iterable
+from typing import Any, Iterable, NamedTuple
 
 from ._jsonld import BROKEN, parsed_json
 from .document import Document, text_of
@@ -112,14 +112,20 @@ def extract_metadata(doc: Document) -> Metadata:
     )
 
 
-# The JSON-LD article, its items by @id, the authors and the publication date.
-_Summary = tuple[dict, dict[str, dict], list[str], "str | None"]
+class _Summary(NamedTuple):
+    """What the declared metadata says of the article: worked out once, it both decides
+    whether the body is read and gives the result."""
+
+    article: dict  # the JSON-LD article ({} when none)
+    by_id: dict[str, dict]  # the JSON-LD items by @id
+    authors: list[str]
+    published: str | None
 
 
 def _summary(found: _Declared) -> _Summary:
     article = _ld_article(found.ld)
     by_id = {item["@id"]: item for item in found.ld if isinstance(item.get("@id"), str)}
-    return article, by_id, _authors(article, by_id, found), _published(article, found)
+    return _Summary(article, by_id, _authors(article, by_id, found), _published(article, found))
 
 
 def _published(article: dict, found: _Declared) -> str | None:
@@ -140,7 +146,7 @@ def _declared(doc: Document) -> tuple[_Declared, _Summary]:
     if tree.head is not None:
         _read(doc, found, tree.head.css(_METADATA_NODES))
     summary = _summary(found)
-    if tree.body is not None and not (summary[2] and summary[3] is not None):
+    if tree.body is not None and not (summary.authors and summary.published is not None):
         _read(doc, found, tree.body.css(_METADATA_NODES))
         summary = _summary(found)
     return found, summary
