@@ -1,0 +1,107 @@
+"""What extract() costs before any part's own logic runs: the parse and the page-wide walks.
+
+Usage: python benchmarks/floor.py DIR [--repeat N]
+
+DIR holds saved pages (*.html or *.html.gz). Printed per page, in CPU milliseconds (the best
+of N passes): parsing (`parse_document`), each selector walk over the whole page that
+`extract()` makes on every page, the same walks where the parts make them only on some pages
+or only in a part of the tree (timed here over all of <body>, so an upper bound), whole
+`extract()`, and trafilatura's `extract()` on the same pages in the same run.
+
+The floor, parse plus the walks made on every page, is what no change to the parts' Python
+can take away: it bounds how many times faster than trafilatura `extract()` can be with this
+parser and these walks. (Each walk returns its nodes, as the parts use them.)
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import time
+from pathlib import Path
+from typing import Callable
+
+from selectolax.lexbor import LexborNode
+
+from scraper.extract import extract
+from scraper.extract._index import _MARKS, NAMED
+from scraper.extract.body import _PROSE
+from scraper.extract.document import parse_document
+from scraper.extract.furniture import CANDIDATES
+from scraper.extract.metadata import _METADATA_NODES
+from scraper.extract.share import _COPY_SOURCES
+
+URL = "https://bench.example/article/"
+# (name, selector, where it starts): made on every page.
+EVERY_PAGE = (
+    ("shared index (headline, links, forms, JSON-LD)", f"{_MARKS}, {NAMED}", "root"),
+    ("body: prose", _PROSE, "body"),
+    ("share: copy boxes", _COPY_SOURCES, "root"),
+)
+# Made on some pages, or in a part of the page: timed over all of <body>.
+AT_MOST = (
+    ("body: furniture (in the chosen container)", CANDIDATES, "body"),
+    ("metadata: <body> (when the head lacks an author or date)", _METADATA_NODES, "body"),
+)
+
+
+def load(folder: Path) -> list[str]:
+    pages = []
+    for path in sorted(folder.iterdir()):
+        if path.name.endswith(".html.gz"):
+            pages.append(gzip.decompress(path.read_bytes()).decode("utf-8", "replace"))
+        elif path.suffix == ".html":
+            pages.append(path.read_text(encoding="utf-8", errors="replace"))
+    return pages
+
+
+def best_ms(work: Callable[[], object], pages: int, repeat: int) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.process_time()
+        work()
+        best = min(best, time.process_time() - start)
+    return best / pages * 1000
+
+
+def walk_ms(roots: list[LexborNode], selector: str, repeat: int) -> float:
+    return best_ms(lambda: [root.css(selector) for root in roots], len(roots), repeat)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("folder", type=Path)
+    parser.add_argument("--repeat", type=int, default=7)
+    args = parser.parse_args()
+    pages = load(args.folder)
+    if not pages:
+        raise SystemExit(f"no .html or .html.gz pages in {args.folder}")
+    count, repeat = len(pages), args.repeat
+    print(f"{count} pages, {sum(map(len, pages)) / count / 1000:.0f} kB of HTML on average; "
+          f"CPU ms a page, best of {repeat}")
+    parse = best_ms(lambda: [parse_document(page, URL) for page in pages], count, repeat)
+    print(f"  {'parse':<58} {parse:6.3f}")
+    trees = [parse_document(page, URL).tree for page in pages]
+    roots = {"root": [tree.root for tree in trees if tree.root is not None],
+             "body": [tree.body for tree in trees if tree.body is not None]}
+    floor = parse
+    for name, selector, where in EVERY_PAGE:
+        ms = walk_ms(roots[where], selector, repeat)
+        floor += ms
+        print(f"  {name:<58} {ms:6.3f}")
+    print(f"  {'floor: parse and the walks made on every page':<58} {floor:6.3f}")
+    for name, selector, where in AT_MOST:
+        print(f"  {name:<58} {walk_ms(roots[where], selector, repeat):6.3f}  (at most)")
+    whole = best_ms(lambda: [extract(page, URL) for page in pages], count, max(1, repeat // 2))
+    print(f"extract() as a whole {whole:6.3f}: {whole - floor:.3f} above the floor")
+    try:
+        import trafilatura
+    except ImportError:
+        print("trafilatura is not installed (pip install -e '.[bench]'): no baseline")
+        return
+    theirs = best_ms(lambda: [trafilatura.extract(page, url=URL) for page in pages], count, 2)
+    print(f"trafilatura.extract() {theirs:6.3f}: extract() is {theirs / whole:.1f}x faster; "
+          f"the floor alone would be {theirs / floor:.1f}x")
+
+
+if __name__ == "__main__":
+    main()
