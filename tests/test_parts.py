@@ -244,6 +244,27 @@ def test_unnamed_prev_next_never_lead_to_this_page_its_pages_a_listing_or_anothe
     assert links_of(ARTICLE + "</article>" + pair) == []
 
 
+def test_a_pager_with_page_numbers_is_no_post_navigation_whatever_its_rel_and_classes():
+    thread = "https://forum.example/phones/8812-battery-drains-overnight-after-update-4.html"
+    page = "https://forum.example/phones/8812-battery-drains-overnight-after-update-{}.html"
+    pager = ("<div class='pagenav'><form class='pagination'>"
+             f"<span class='prev_next'><a rel='prev' href='{page.format(3)}'>&lsaquo;</a></span>"
+             + "".join(f"<span><a href='{page.format(n)}'>{n}</a></span>" for n in (1, 2, 3))
+             + "<span class='selected'><a href='#'>4</a></span>"
+             f"<span><a href='{page.format(5)}'>5</a></span>"
+             f"<span class='prev_next'><a rel='next' href='{page.format(5)}'>&rsaquo;</a></span>"
+             "</form></div>")
+    head = (f"<link rel='prev' href='{page.format(3)}'><link rel='next' href='{page.format(5)}'>"
+            f"<link rel='canonical' href='{thread}'>")
+    body = f"<h1>Battery drains overnight after update</h1>{pager}<ol><li><p>Same here.</p></li></ol>"
+    assert links_of(body, head, url=thread) == []
+    # Post navigation beside the numbered pages of a paged article is still found.
+    nav = ("<nav class='post-navigation'><div class='nav-previous'><a rel='prev' "
+           "href='/2025/05/ferry/'>Ferry fares rise in June</a></div></nav>")
+    assert links_of(ARTICLE + "</article>" + nav) == [
+        ("prev", "https://news.example/2025/05/ferry/", "Ferry fares rise in June")]
+
+
 def test_right_to_left_pages_read_arrows_the_other_way():
     pair = ("<div class='links'><a href='/2025/05/a/'>→ الجسر يفتح</a>"
             "<a href='/2025/05/b/'>العبارة أرخص ←</a></div>")

@@ -5,12 +5,15 @@ direction (`nav-previous`, `cs-entry__next`, `td-post-prev-post`, `blog-pager-ol
 older is prev, newer is next), in page order, the first valid one per direction. A link
 is not post navigation when it pages through this article (`/2/`, `?page=2`), its
 comments (`/comment-page-2/`, `?cpage=2`, a comment-navigation block), a listing
-(`/page/2/`), a carousel or a sidebar widget, or leaves the site. The title is the linked
-article's title: the block's title element (a heading or a `*title*` class), else its text
-without label elements (classes saying label/meta/caption/subtitle, screen-reader text,
-arrows, `<time>`); a text that is only a direction label in any language is no title, and
-then the link's `title` or `aria-label` may stand in (without a label before a colon:
-'Precedente: The title'), else the title is None.
+(`/page/2/`), a carousel or a sidebar widget, or leaves the site; nor when it stands in a
+pager with page numbers ('‹ 1 2 … 33 35 ›' of a forum thread or a listing, whatever its
+addresses look like), and then neither are the head's rel=prev/next to the same pages.
+The title is the linked article's title: the block's title element (a heading or a
+`*title*` class), else its text without label elements (classes saying
+label/meta/caption/subtitle, screen-reader text, arrows, `<time>`); a text that is only
+a direction label in any language is no title, and then the link's `title` or
+`aria-label` may stand in (without a label before a colon: 'Precedente: The title'),
+else the title is None.
 
 Where no link says its direction in rel or class (a theme's own markup), a pair of cards
 after the headline (see `_cards`) leading to two sibling articles of the site (addresses
@@ -75,6 +78,9 @@ _NOT_UNNAMED_NAV = frozenset((
 _NAV_WORDS = frozenset(("nav", "navi", "navigation", "pager", "pagination", "paging", "postnav",
                         "pagenav", "adjacent"))
 _OPPOSITE = {"prev": "next", "next": "prev"}
+# A pager holds its previous/next links a few levels below the block listing page numbers.
+_PAGER_LEVELS = 3
+_MAX_PAGER_LINKS = 40
 _MIN_TITLE_WORDS = 3
 _MAX_NAV_TEXT = 400  # characters a previous/next link shows, at most (a label and a title)
 _MAX_LABEL_TEXT = 40
@@ -125,6 +131,7 @@ def _prev_next(doc: Document, candidates: list[LexborNode],
                page: PageAddress) -> list[Link]:
     found: dict[str, list[_Found]] = {"prev": [], "next": []}
     seen: set[int] = set()
+    paged: set[str] = set()  # addresses a numbered pager leads to: pages, not posts
     examined = 0
     for node in candidates:
         if node.mem_id in seen:  # already taken as the link of a block before it
@@ -143,8 +150,13 @@ def _prev_next(doc: Document, candidates: list[LexborNode],
             continue  # a block named 'next' holding a rel=prev link: rel is the surer word
         seen.add(anchor.mem_id)
         href = without_fragment(doc.absolute(attr(anchor, "href")))
+        if scope is not None and _in_numbered_pager(anchor):
+            paged.add(href)
+            continue
         texts = _shown_texts(scope) if scope is not None else []
         found[kind].append(_Found(href, scope is None, texts, _tooltip(anchor)))
+    if paged:  # (the head's rel=prev/next on such a page name the same pages)
+        found = {kind: [f for f in items if f.href not in paged] for kind, items in found.items()}
     return _links_of(found)
 
 
@@ -388,6 +400,21 @@ def _nav_item(doc: Document, node: LexborNode,
         doc.absolute(attr(anchor, "href")))
     beside = _is_beside_sure_nav if surely else _is_beside_post_nav
     return None if in_region(scope, beside) else (anchor, scope)
+
+
+def _in_numbered_pager(anchor: LexborNode) -> bool:
+    """Whether a previous/next link stands in a pager with numbered links ('‹ 1 2 3 … 35 ›'):
+    it pages through a thread, a listing or this document, and post navigation shows
+    no page numbers."""
+    for element, _ in zip(ancestors(anchor), range(_PAGER_LEVELS)):
+        if element.tag in ("body", "article", "main"):
+            return False
+        links = element.css("a[href]")
+        if len(links) > _MAX_PAGER_LINKS:
+            return False
+        if sum(1 for link in links if link.text().strip().isdigit()) >= 2:
+            return True
+    return False
 
 
 def _is_beside_post_nav(element: LexborNode) -> bool:
