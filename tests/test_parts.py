@@ -294,6 +294,39 @@ def test_a_byline_inside_the_heading_is_not_the_headline():
         "Bridge reopens after repairs"
 
 
+def test_the_sites_name_linking_home_is_not_the_headline():
+    """A blog's name in an <h1> linking to its home page matches the name part of a
+    <title> like "Post | Blog name" (here the longer part) as well as the post's heading."""
+    head = "<title>Ferry notes | The Harbour Light Weekly Journal</title>"
+    body = ('<header class="site-header"><hgroup><h1 class="site-title"><a href="{home}" '
+            '{rel}>The Harbour Light Weekly Journal</a></h1></hgroup></header>'
+            '<div class="content"><div class="post-12 post"><h1 class="entry-title">'
+            '<a href="https://news.example/?p=12">Ferry notes</a></h1><p>Text.</p></div></div>')
+    for home, rel in (("https://news.example/", 'rel="home"'), ("/", ""),
+                      ("https://news.example", "")):
+        assert extract_headline(doc_of(body.format(home=home, rel=rel), head)) == "Ferry notes"
+    # On the home page itself, the heading linking to it names the page.
+    assert extract_headline(doc_of(body.format(home="/", rel=""), head, url="https://news."
+                                   "example/")) == "The Harbour Light Weekly Journal"
+
+
+def test_text_for_screen_readers_only_is_not_the_headline():
+    head = '<meta property="og:title" content="Bridge reopens after repairs">'
+    label = ('<article><h1 class="page-title"><span class="visually-hidden">Headline:</span> '
+             'Bridge reopens after repairs</h1></article>')
+    assert extract_headline(doc_of(label, head)) == "Bridge reopens after repairs"
+    hidden_h1 = ('<header><h1 class="sr-only">Bridge reopens after repairs | Island Post</h1>'
+                 '</header><article><h2 class="title">Bridge reopens after repairs</h2></article>')
+    assert extract_headline(doc_of(hidden_h1, "<title>Bridge reopens after repairs | Island "
+                                   "Post</title>")) == "Bridge reopens after repairs"
+    # A hidden separator between a kicker and the title is how the title reads.
+    kicker = ('<article><h1><span class="heading__kicker">Harbour</span><span '
+              'class="screen-reader-text">: </span><span class="heading__title">Bridge reopens'
+              '</span></h1></article>')
+    assert extract_headline(doc_of(kicker, '<meta property="og:title" content="Harbour: Bridge'
+                                   ' reopens">')) == "Harbour: Bridge reopens"
+
+
 FORM_PAGE = "https://news.example/2025/05/bridge-closed/"
 
 

@@ -76,6 +76,11 @@ def markup_words(node: LexborNode) -> frozenset[str]:
     return _word_set(attrs.get("class") or "", attrs.get("id") or "")
 
 
+def attribute_words(attrs: dict) -> frozenset[str]:
+    """`markup_words` of a node whose attributes are already read."""
+    return _word_set(attrs.get("class") or "", attrs.get("id") or "")
+
+
 _HOLDS = re.compile(r"(?:has|with|no)[_-]", re.I)
 
 
@@ -179,6 +184,25 @@ def in_region(node: LexborNode, names: frozenset[str] | Callable[[LexborNode], b
         if says(element):
             return element.css_first(_ARTICLE_MARKERS) is None
     return False
+
+
+# Classes that keep text for screen readers only: Bootstrap's sr-only and visually-hidden,
+# WordPress's screen-reader-text and assistive-text, Drupal's visually-hidden and
+# element-invisible (as word pairs, for any spelling: `visuallyhidden`, `u-sr-only`).
+_SCREEN_READER_PAIRS = (("sr", "only"), ("visually", "hidden"), ("screen", "reader"),
+                        ("element", "invisible"))
+_SCREEN_READER_WORDS = frozenset(("visuallyhidden", "assistive", "sronly"))
+
+
+def is_for_screen_readers(element: LexborNode) -> bool:
+    """An element whose class keeps it for screen readers: a reader never sees its text."""
+    return says_screen_readers_only(markup_words(element))
+
+
+def says_screen_readers_only(names: frozenset[str]) -> bool:
+    """Whether these class and id words (see `markup_words`) keep an element for screen readers."""
+    return not _SCREEN_READER_WORDS.isdisjoint(names) or any(
+        a in names and b in names for a, b in _SCREEN_READER_PAIRS)
 
 
 def is_hidden(node: LexborNode, stop: LexborNode | None = None) -> bool:

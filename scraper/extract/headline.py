@@ -16,13 +16,15 @@ metadata better. This module only reads the tree.
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborNode
 
 from ._index import page_index
 from ._jsonld import json_ld_items
 from ._lexicon import words
-from ._markup import head_first, is_title, markup_words, place_of
+from ._markup import (attribute_words, head_first, is_for_screen_readers, is_title, place_of,
+                      says_screen_readers_only)
 from ._text import clean_text
 from .document import Document, attr, text_of
 
@@ -49,22 +51,26 @@ def extract_headline(doc: Document) -> str | None:
                 continue  # (the index's list may hold other elements: see _index)
             if node.tag not in ("h1", "h2", "h3", "h4") and not _names_a_title(node):
                 continue
+            if is_for_screen_readers(node):
+                continue
             text, score = _heading_text(node, references)
             if not text or len(text) > 400:
                 continue
-            if score > best_score + 0.05 or (best is None and score >= _MATCH):
+            if (score > best_score + 0.05 or (best is None and score >= _MATCH)) and (
+                    not _names_the_site(node, doc)):
                 best, best_score = text, score
         if best:
             return best
     return (_article_h1(doc) or _metadata_headline(doc)
-            or _without_site_name(text_of(head_first(doc.tree, "title")), doc) or None)
+            or _without_site_name(text_of(head_first(doc.tree, "title")), doc)
+            or _site_name_h1(doc) or None)
 
 
 def _heading_text(node: LexborNode, references: list[list[str]]) -> tuple[str, float]:
     """The heading's text without a byline in it, and how well it matches the metadata: a
     leading or trailing element (a kicker, a byline, a subline) is left out when the rest
     matches better."""
-    text = clean_text(node, _is_byline)
+    text = clean_text(node, _left_out)
     score = _best_match(text, references)
     if score >= 1 or not references or node.child is None:
         return text, score  # (a perfect match, or nothing to match or to leave out)
@@ -72,7 +78,7 @@ def _heading_text(node: LexborNode, references: list[list[str]]) -> tuple[str, f
     if not children:
         return text, score
     for child in {children[0].mem_id: children[0], children[-1].mem_id: children[-1]}.values():
-        shorter = clean_text(node, lambda e, left=child.mem_id: e.mem_id == left or _is_byline(e))
+        shorter = clean_text(node, lambda e, left=child.mem_id: e.mem_id == left or _left_out(e))
         shorter = shorter.strip(_DANGLING)
         shorter_score = _best_match(shorter, references)
         if shorter and shorter_score > score:
@@ -85,15 +91,43 @@ def _best_match(text: str, references: list[list[str]]) -> float:
     return max((_similarity(tokens, ref) for ref in references), default=0.0)
 
 
-def _is_byline(element: LexborNode) -> bool:
-    """An element inside a heading that names its author or date, not the article."""
+def _names_the_site(node: LexborNode, doc: Document) -> bool:
+    """A heading whose whole text is one link to the site's home page (on any page but the
+    home page itself): the site's name."""
+    link = node.css_first("a[href]")
+    if link is None or _is_home(doc.url):
+        return False
+    if "home" not in (attr(link, "rel") or "").lower().split() and not _is_home(
+            doc.absolute(attr(link, "href"))):
+        return False
+    return clean_text(link, _left_out) == clean_text(node, _left_out)
+
+
+def _is_home(url: str | None) -> bool:
+    """An address of a site's home page: no path, no query (`/?p=12` is a post)."""
+    if not url:
+        return False
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.path in ("", "/") and not parts.query
+
+
+def _left_out(element: LexborNode) -> bool:
+    """What a heading's text leaves out: a byline (its markup names an author or a date), and
+    words for screen readers only (a hidden separator between a kicker and the title, ': ',
+    is kept: it is how the title reads as one line)."""
     if element.tag == "time":
         return True
     attrs = element.attributes
     if (attrs.get("itemprop") or "").lower() in _ABOUT_THE_ARTICLE or "author" in (
             attrs.get("rel") or "").lower().split():
         return True
-    return not _BYLINE_WORDS.isdisjoint(markup_words(element))
+    names = attribute_words(attrs)
+    if not _BYLINE_WORDS.isdisjoint(names):
+        return True
+    return says_screen_readers_only(names) and bool(words(element.text()))
 
 
 def _names_a_title(node: LexborNode) -> bool:
@@ -134,7 +168,9 @@ def _article_h1(doc: Document) -> str | None:
     """The first <h1> inside the article or <main>, else the first outside the site's chrome."""
     fallback = None
     for node in page_index(doc).h1s:
-        text = clean_text(node, _is_byline)
+        if is_for_screen_readers(node) or _names_the_site(node, doc):
+            continue
+        text = clean_text(node, _left_out)
         if not text or len(text) > 400:
             continue
         place = place_of(node)
@@ -143,6 +179,14 @@ def _article_h1(doc: Document) -> str | None:
         if place == "page" and fallback is None:
             fallback = text
     return fallback
+
+
+def _site_name_h1(doc: Document) -> str | None:
+    """The site's name in an <h1>: what a page that names nothing else is called."""
+    for node in page_index(doc).h1s:
+        if _names_the_site(node, doc):
+            return clean_text(node, _left_out) or None
+    return None
 
 
 def _metadata_headline(doc: Document) -> str | None:
