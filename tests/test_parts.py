@@ -454,6 +454,43 @@ def test_notes_outside_comment_notes():
     assert japanese.notes == "メールアドレスが公開されることはありません。"
 
 
+def test_a_note_between_the_forms_heading_and_the_form():
+    fields = ('<textarea name="comment"></textarea><input name="author">'
+              '<input type="submit" value="Send"></form>')
+    above = form_of('<div id="comments"><div class="comments-title" id="respond">Leave a comment'
+                    '</div><p class="policy">Comments are read by an editor before they appear,'
+                    ' on weekdays.</p><form id="commentform" action="/wp-comments-post.php" '
+                    'method="post">' + fields + '</div>')
+    assert above.notes == "Comments are read by an editor before they appear, on weekdays."
+    wrapped = form_of('<section class="discussion"><h3>Neuer Kommentar</h3><p>Kommentare werden '
+                      'vor der Freischaltung geprüft.</p><div class="form-wrap"><form '
+                      'class="comment-form" action="/kommentar" method="post">' + fields +
+                      '</div></section>')
+    assert wrapped.notes == "Kommentare werden vor der Freischaltung geprüft."
+    # Past the form's own heading the blocks are the comments', or the page's.
+    below_comments = form_of('<div id="comments"><h2>2 comments</h2><ol class="comment-list">'
+                             '<li><p>I tried this recipe today and it worked out well.</p></li>'
+                             '</ol><div id="respond"><h3 id="reply-title">Leave a Reply</h3>'
+                             '<form id="commentform" action="/wp-comments-post.php" method="post">'
+                             + fields + '</div></div>')
+    assert below_comments.notes is None
+    no_heading = form_of('<div class="thread"><div class="message">Nice to read you all again '
+                         'after so long.</div><form class="comment-form" action="/reply" '
+                         'method="post">' + fields + '</div>')
+    assert no_heading.notes is None
+
+
+def test_the_legend_of_the_required_sign_is_a_note():
+    fields = '<label>Nom *</label><input name="author"><textarea name="comment"></textarea>'
+    legend = form_of('<div id="comments"><form class="comment-form" action="/c" method="post">'
+                     + fields + '<div>* Champs obligatoires</div><input type="submit" '
+                     'value="Envoyer"></form></div>')
+    assert legend.notes == "* Champs obligatoires"
+    sign_only = form_of('<div id="comments"><form class="comment-form" action="/c" method="post">'
+                        + fields + '<div>*</div><input type="submit" value="Envoyer"></form></div>')
+    assert sign_only.notes is None
+
+
 def test_checkbox_lines_labels_and_error_messages_are_not_notes():
     form = form_of('<div id="comments"><form class="comment-form" action="/c" method="post">'
                    '<div>Your name here</div><input name="author">'

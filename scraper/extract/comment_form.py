@@ -28,7 +28,7 @@ from ._honeypot import Honeypots
 from ._index import page_index
 from ._lexicon import says_comment, words
 from ._links import PageAddress
-from ._markup import ancestors, is_hidden, markup_words, names_of
+from ._markup import ancestors, is_hidden, is_title, markup_words, names_of
 from ._text import clean_text
 from .document import Document, attr
 
@@ -46,9 +46,11 @@ _NO_NOTE_WORDS = frozenset((
     "status", "counter", "limit", "captcha", "cptch", "loading", "spinner", "preview", "hide",
     "hidden", "invisible"))
 _NOTE_MIN_WORDS = 3
+_MARKER_SIGNS = ("*", "＊", "※")  # the sign a form marks required fields with
 _LABEL_MAX_WORDS = 5
 _SENTENCE_ENDS = (".", "。", "!", "！", "؟", "?", "？", "।")
 _FIELDS = "input, textarea, select, button, label"
+_HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 _SUBMIT_WORDS = frozenset(("submit", "send", "post", "save", "publish"))
 
 
@@ -64,7 +66,7 @@ def extract_comment_form(doc: Document) -> CommentForm | None:
         method=(attr(form, "method") or "get").lower(),
         fields=fields,
         hidden=hidden,
-        notes=_notes(form),
+        notes=_notes(form) or _note_above(form),
         submit=_submit(form),
         html_id=attr(form, "id"),
         title=_heading(form),
@@ -211,6 +213,24 @@ def _notes(form: LexborNode) -> str | None:
     return None
 
 
+def _note_above(form: LexborNode) -> str | None:
+    """A note standing outside the form, between its heading and the form ('Comments are
+    moderated…' under 'Leave a comment'): the block nearest the form, looked for beside
+    the form, else beside its wrapper. Without a heading above, the blocks before the form
+    are the page's, not the form's; past the form's heading, they are the comments'."""
+    for parent, _ in zip((form, *ancestors(form)), range(2)):
+        note = None
+        node = parent.prev
+        while node is not None:
+            if node.is_element_node:
+                if node.tag in _HEADINGS or is_title(node):
+                    return note
+                if note is None and node.tag in ("p", "div", "small", "span"):
+                    note = _note_text(node, node.parent)
+            node = node.prev
+    return None
+
+
 def _note_text(element: LexborNode, form: LexborNode, named: bool = False) -> str | None:
     """The note's text: some words, not hidden, holding no field and not only a link; and,
     unless its markup calls it a note, no message the form shows only on a mistake or on
@@ -221,8 +241,9 @@ def _note_text(element: LexborNode, form: LexborNode, named: bool = False) -> st
                          for e in (element, *ancestors(element, form))):
         return None
     text = clean_text(element)
-    if len(words(text)) < _NOTE_MIN_WORDS:
-        return None
+    count = len(words(text))
+    if count < _NOTE_MIN_WORDS and not (count and text.startswith(_MARKER_SIGNS)):
+        return None  # (but for the legend of the required sign: '* Pflichtfeld', '* required')
     if text == " ".join(clean_text(link) for link in element.css("a")).strip():
         return None  # a link to help pages, no note
     return text
@@ -259,8 +280,11 @@ def _stands_for_a_label(block: LexborNode, text: str) -> bool:
     following = block.next
     while following is not None and not following.is_element_node:
         following = following.next
-    return (following is not None and len(words(text)) <= _LABEL_MAX_WORDS
-            and (following.tag in ("input", "textarea", "select") or _holds_fields(following)))
+    if following is None or len(words(text)) > _LABEL_MAX_WORDS:
+        return False
+    if following.tag in ("input", "textarea", "select"):
+        return control_kind(following) not in BUTTON_TYPES  # (no label names a button)
+    return _holds_fields(following)
 
 
 def _submit(form: LexborNode) -> str | None:
