@@ -18,8 +18,12 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from ..encoding import decode_html
 from ..urls import UrlProblem, check_url, fetchable_parts, redact
 
+from ._markup import head_first
+
 if TYPE_CHECKING:
     from ._index import PageIndex
+
+_CANONICAL = 'link[rel~="canonical" i][href]'
 
 
 @dataclass
@@ -37,6 +41,15 @@ class Document:
     index: PageIndex | None = field(default=None, repr=False, compare=False)
     # Script text -> its JSON, parsed once (see _jsonld.parsed_json).
     json_texts: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    # The canonical link's href as written, in a tuple once looked up (share and
+    # navigation both ask).
+    _canonical: tuple[str | None] | None = field(default=None, repr=False, compare=False)
+
+    def canonical_href(self) -> str | None:
+        """The href of the page's `<link rel=canonical>`, as written (None without one)."""
+        if self._canonical is None:
+            self._canonical = (attr(head_first(self.tree, _CANONICAL), "href"),)
+        return self._canonical[0]
 
     def absolute(self, href: str | None) -> str | None:
         """`href` made absolute; None for empty, fragment-only or script links."""

@@ -45,7 +45,7 @@ from ._index import page_index
 from ._lexicon import (DIRECTION_WORDS, POINTERS, is_direction_label, label_direction,
                        says_comment, without_direction_label, words)
 from ._links import PageAddress, without_fragment
-from ._markup import (ancestors, head_first, in_region, is_label, is_title, markup_words,
+from ._markup import (ancestors, in_region, is_label, is_title, markup_words,
                       name_words, names_of)
 from ._related import related_links, says_related, structural_related
 from ._text import clean_text, text_blocks
@@ -112,8 +112,7 @@ class _Found:
 
 def extract_links(doc: Document) -> list[Link]:
     """prev, then next (at most one each), then the related links in page order."""
-    page = PageAddress(doc.url, doc.absolute(attr(
-        head_first(doc.tree, 'link[rel~="canonical" i][href]'), "href")))
+    page = PageAddress(doc.url, doc.absolute(doc.canonical_href()))
     # Every element whose markup may name either kind, found in the page's one pass.
     candidates = page_index(doc).named
     prev_next = _prev_next(doc, candidates, page)

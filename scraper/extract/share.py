@@ -53,7 +53,7 @@ class ShareUrls:
 
 def extract_share_urls(doc: Document) -> ShareUrls:
     tree = doc.tree
-    canonical = _web_url(doc, attr(head_first(tree, 'link[rel~="canonical" i][href]'), "href"))
+    canonical = _web_url(doc, doc.canonical_href())
     shortlink = _web_url(doc, attr(head_first(
         tree, 'link[rel~="shortlink" i][href], link[rel~="shorturl" i][href]'), "href"))
     og_url = _web_url(doc, attr(head_first(tree, 'meta[property="og:url" i][content]'), "content"))
