@@ -204,6 +204,16 @@ def test_a_headed_card_grid_after_the_article_is_related_whatever_its_classes():
                               for title, path in TEASERS]
 
 
+def test_a_long_body_full_of_inline_links_does_not_hide_the_related_grid_after_it():
+    paragraphs = "".join(f"<p>The works on the <a href='/2025/0{n % 9 + 1}/note-{n}/'>span {n}</a>"
+                         " go on through the night, with the west lane closed.</p>"
+                         for n in range(80))
+    body = (ARTICLE.replace("</div>", paragraphs + "</div>") + "</article>"
+            "<section><h2>Read this next</h2><ul>" + cards(*TEASERS, tag="li") + "</ul></section>")
+    assert links_of(body) == [("related", "https://news.example" + path, title)
+                              for title, path in TEASERS]
+
+
 def test_card_lists_without_a_heading_in_a_sidebar_or_inside_the_text_are_not_related():
     grid = "<div class='grid'>" + cards(*TEASERS) + "</div>"
     assert links_of(ARTICLE + "</article>" + grid) == []  # no heading of its own

@@ -19,7 +19,7 @@ the tree.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from itertools import chain
+from itertools import chain, count
 from typing import Iterator
 
 from selectolax.lexbor import LexborNode
@@ -31,8 +31,9 @@ from ._markup import ancestors, is_title, markup_words, place_of
 from ._text import clean_text
 from .document import Document
 
-# Links after the headline read per page, at most: the post's own card lists come within
-# the first few dozen, and each link costs a look at its address and a walk up the tree.
+# Links after the headline read per page, at most (links amid a paragraph's words aside):
+# the post's own card lists come within the first few dozen, and each link costs a look
+# at its address and a walk up the tree.
 _MAX_LINKS = 60
 # How far above its link a card's list may be: teaser markup nests a few levels deep.
 _CARD_DEPTH = 6
@@ -92,11 +93,22 @@ class PostArea:
         self._around = {node.mem_id for node in around}
         self._levels = {node.mem_id: level for level, node in enumerate(around)}
         self._article = next((n.mem_id for n in around if n.tag == "article"), None)
-        anchors = [node for node, tag in zip(nodes[start + 1:start + 1 + _MAX_LINKS],
-                                             tags[start + 1:start + 1 + _MAX_LINKS]) if tag == "a"]
-        # Where each link stands among the page's links, to tell what comes after what.
-        self._positions = {node.mem_id: position for position, node in
-                           enumerate(anchors, start + 1)}
+        # The links that may be a card's, and where each stands among the page's marks (to
+        # tell what comes after what). A link amid the words of a paragraph is no card's and
+        # takes no share of the budget: a long body's inline links would use it up before
+        # the blocks after the body.
+        anchors: list[LexborNode] = []
+        self._positions = {}
+        for position, node, tag in zip(count(start + 1), nodes[start + 1:], tags[start + 1:]):
+            if tag != "a":
+                continue
+            parent = node.parent
+            if parent is not None and parent.tag == "p" and parent.text(deep=False).strip():
+                continue
+            anchors.append(node)
+            self._positions[node.mem_id] = position
+            if len(anchors) == _MAX_LINKS:
+                break
         stops = self._around | {node.mem_id for node in (doc.tree.body, doc.tree.root)
                                 if node is not None}
         self.lists = _card_lists(_card_links(page, anchors), stops)
@@ -319,9 +331,9 @@ def _card_lists(links: list[tuple[LexborNode, str, str]], stops: set[int]) -> li
 
 def _card_links(page: PageAddress,
                 anchors: list[LexborNode]) -> list[tuple[LexborNode, str, str]]:
-    """(link, the key of its address, its href as written) of the `anchors` that may lead
-    to another article of the site and may be a card's: not a link inside a line of text.
-    (See `PageAddress.article_key`.)"""
+    """(link, the key of its address, its href as written) of the `anchors` (none inside a
+    line of text) that may lead to another article of the site. (See
+    `PageAddress.article_key`.)"""
     links = []
     keys: dict[str, str | None] = {}
     for anchor in anchors:
@@ -330,9 +342,6 @@ def _card_links(page: PageAddress,
             continue
         key = keys.get(href, "")
         if key is None:
-            continue
-        parent = anchor.parent  # (a link amid the words of a paragraph is no card's)
-        if parent is not None and parent.tag == "p" and parent.text(deep=False).strip():
             continue
         if key == "":
             key = keys[href] = page.article_key(href)
