@@ -214,6 +214,17 @@ def test_a_long_body_full_of_inline_links_does_not_hide_the_related_grid_after_i
                               for title, path in TEASERS]
 
 
+def test_a_post_wrapper_naming_its_tags_in_classes_is_no_region_beside_the_article():
+    # WordPress's post_class lists the post's terms: `tag-video`, `category-social-media`.
+    body = ("<article class='single'><div class='post-head'><h1>Bridge closed for repairs</h1>"
+            "</div><div class='post post-41 type-post hentry category-social-media tag-video'>"
+            "<p>The bridge closes on Monday for three months while the deck is replaced.</p>"
+            "<h4>Aanbevolen berichten</h4><div class='row'>" + cards(*TEASERS)
+            + "</div></div></article>")
+    assert links_of(body) == [("related", "https://news.example" + path, title)
+                              for title, path in TEASERS]
+
+
 def test_card_lists_without_a_heading_in_a_sidebar_or_inside_the_text_are_not_related():
     grid = "<div class='grid'>" + cards(*TEASERS) + "</div>"
     assert links_of(ARTICLE + "</article>" + grid) == []  # no heading of its own

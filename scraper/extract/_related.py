@@ -68,6 +68,7 @@ _TEXT_TAGS = frozenset(("p", "span", "em", "strong", "b", "i", "small", "label",
                         "h3", "h4", "h5", "h6", "td", "th", "dd", "dt", "blockquote", "cite",
                         "q", "figcaption", "img", "br", "tbody", "tr", "table", "code", "pre"))
 _MIN_TITLE_WORDS = 3
+_TERM_CLASSES = ("category-", "tag-")  # a post's classes naming its terms (WordPress's post_class)
 _WORD_CHARACTER = re.compile(r"[^\W_]")
 # Parts of a teaser card that link elsewhere than the article: its category, author, comments.
 _CARD_META = frozenset(("meta", "category", "categories", "cat", "cats", "tag", "tags", "author",
@@ -197,14 +198,25 @@ def _title_of(card: Card) -> str | None:
 def _is_beside(element: LexborNode, area: PostArea) -> bool:
     """A region beside the article (its own header and footer are part of it)."""
     names = markup_words(element)
-    if element.tag in ("nav", "td") or not _BESIDE.isdisjoint(names) or not _SITE_WIDE.isdisjoint(
-            names):
+    if element.tag in ("nav", "td"):
         return True  # (a table cell without the headline is a column of a layout table)
+    if not _BESIDE.isdisjoint(names) or not _SITE_WIDE.isdisjoint(names):
+        names = _role_words(element)  # (a post's wrapper naming its terms is not beside)
+        if not _BESIDE.isdisjoint(names) or not _SITE_WIDE.isdisjoint(names):
+            return True
     if says_comment(" ".join(names_of(element))):
         return True
     if element.tag in ("header", "footer", "aside") or "footer" in names or "header" in names:
         return not area.shares_article(element)
     return False
+
+
+def _role_words(element: LexborNode) -> frozenset[str]:
+    """The words of the element's class and id but those of classes naming a post's
+    categories and tags (`category-social-media`, `tag-video`): a post's wrapper lists its
+    terms among its classes, and they say what the post is about, not what the block is."""
+    kept = [name for name in names_of(element) if not name.lower().startswith(_TERM_CLASSES)]
+    return frozenset(word for name in kept for word in name_words(name))
 
 
 def _leads_elsewhere(doc: Document, heading: LexborNode) -> bool:
