@@ -233,6 +233,15 @@ def test_card_lists_without_a_heading_in_a_sidebar_or_inside_the_text_are_not_re
                     + "</p></article>") == []  # amid the body's paragraphs
 
 
+def test_boxes_leading_to_the_sites_other_services_are_not_related():
+    services = (("Read this issue as e-paper", "https://epaper.news.example/2025/05/issue-19/"),
+                ("Subscribe for a year now", "https://abo.news.example/offers/yearly-print-plan"),
+                ("Order back issues online", "https://shop.news.example/issues/2025-19-print"))
+    body = (ARTICLE + "</article><div class='column-small'><h3>The weekly, issue 19/2025</h3>"
+            + cards(*services) + "</div>")
+    assert links_of(body) == []
+
+
 def test_a_section_feed_under_a_heading_linking_to_the_section_is_not_related():
     body = (ARTICLE + "</article><section><h2><a href='/sport/'>More from Sport</a></h2><div>"
             + cards(*TEASERS) + "</div></section>")

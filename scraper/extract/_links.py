@@ -122,6 +122,11 @@ class PageAddress:
         """Whether `href` is on this page's site (sub-domains count); True when none is known."""
         return self._on_site(site_of(href))
 
+    def on_own_host(self, href: str) -> bool:
+        """Whether `href` is on one of this page's own hosts (`www.` aside), not another
+        sub-domain of the site; True when none is known."""
+        return not self.sites or site_of(href) in self.sites
+
     def _on_site(self, host: str) -> bool:
         if not self.sites or host in self.sites:
             return True

@@ -14,10 +14,12 @@ When no block says so, many themes still show related posts: a grid or list of c
 может быть интересно'), after the body, after the comments or in the post's footer. Then
 the first list of cards (see `_cards`) after the headline counts when it is shaped like
 teasers (two or more cards of one kind, most titled like headlines, no running text
-between them), stands under a heading of its own that leads nowhere else (a 'More from
-Sports' heading linking to the section is a section's feed), lies outside the running
-text of the body, and sits in no region beside the article: sidebar, widget, menu,
-navigation, comments, the site's header or footer, site-wide boxes (recent, popular...).
+between them, most leading to this page's own host, not to the site's shop, subscriptions
+or e-paper on other sub-domains), stands under a heading of its own that leads nowhere
+else (a 'More from Sports' heading linking to the section is a section's feed), lies
+outside the running text of the body, and sits in no region beside the article: sidebar,
+widget, menu, navigation, comments, the site's header or footer, site-wide boxes (recent,
+popular...).
 Nor is a site-wide box related when nothing names it: a ranking (an <ol>, or cards that
 each show their place first: 1, 2, 3…) is the site's most read; a list after the comment
 form and outside the smallest element holding both the headline and that form stands in
@@ -124,6 +126,8 @@ def structural_related(doc: Document, area: PostArea, page: PageAddress,
         if not _mostly(page.same_shape(card.href) or _reads_as_article_address(card.href)
                        for card in cards):
             continue  # links to sections and pages of the site, not to its articles
+        if not _mostly(page.on_own_host(card.href) for card in cards):
+            continue  # the site's other services (its shop, subscriptions, e-paper)
         titles = [_title_of(card) for card in cards]
         if not _mostly(len(words(t or "")) >= _MIN_TITLE_WORDS for t in titles):
             continue  # a menu, a list of topics or sections
