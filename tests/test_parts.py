@@ -510,6 +510,28 @@ def test_a_note_between_the_forms_heading_and_the_form():
     assert no_heading.notes is None
 
 
+def test_a_note_set_straight_among_the_fields_or_in_a_table_cell():
+    """Older hand-made forms put a line of text straight in the form, or lay the form out
+    in a table: the line is a note unless it labels a field."""
+    loose = form_of('<div id="comments"><form method="post" action="/kommentar.php" '
+                    'name="comment">Ihre E-Mail-Adresse wird <b>nicht</b> angezeigt.<br>'
+                    'Name: <input name="name"><br>Wie viel ist 3 + 4?<br><input name="q"><br>'
+                    '<textarea name="comment"></textarea><br><input type="submit"></form></div>')
+    assert loose.notes == "Ihre E-Mail-Adresse wird nicht angezeigt."
+    table = form_of('<div id="comments"><form method="post" action="/guestbook/comment">'
+                    '<table><tr><td>Your name</td><td><input name="name"></td></tr>'
+                    '<tr><td colspan="2">Comments are read before they are shown here.</td></tr>'
+                    '<tr><td>Comment</td><td><textarea name="comment"></textarea></td></tr>'
+                    '</table></form></div>')
+    assert table.notes == "Comments are read before they are shown here."
+    labels_only = form_of('<div id="comments"><form method="post" action="/c" name="comment">'
+                          'What is three plus four?<br><input name="q"><br><input name="mail">'
+                          ' will not be shown<br><textarea name="comment"></textarea><br>'
+                          '<input type="checkbox" name="follow"> Mail me the replies to this '
+                          'post<br><input type="submit"></form></div>')
+    assert labels_only.notes is None
+
+
 def test_the_legend_of_the_required_sign_is_a_note():
     fields = '<label>Nom *</label><input name="author"><textarea name="comment"></textarea>'
     legend = form_of('<div id="comments"><form class="comment-form" action="/c" method="post">'

@@ -48,9 +48,15 @@ _NO_NOTE_WORDS = frozenset((
 _NOTE_MIN_WORDS = 3
 _MARKER_SIGNS = ("*", "＊", "※")  # the sign a form marks required fields with
 _LABEL_MAX_WORDS = 5
-_SENTENCE_ENDS = (".", "。", "!", "！", "؟", "?", "？", "।")
+_STATEMENT_ENDS = (".", "。", "!", "！", "।")
+_NOT_FILLED = BUTTON_TYPES | {"hidden"}
 _FIELDS = "input, textarea, select, button, label"
 _HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
+# Elements that run on inside a line of text, and those whose text is never a note.
+_INLINE = frozenset(("a", "b", "strong", "em", "i", "span", "small", "abbr", "code", "font", "u",
+                     "sup", "sub", "mark", "q", "cite"))
+_NO_NOTE_TAGS = frozenset(("label", "button", "a", "legend", "select", "script", "style",
+                           "noscript", "template"))
 _SUBMIT_WORDS = frozenset(("submit", "send", "post", "save", "publish"))
 
 
@@ -184,7 +190,8 @@ def _notes(form: LexborNode) -> str | None:
        `info`, `rules`...).
     2. The text a field names with `aria-describedby`.
     3. Else a block of text anywhere among the fields: before the first one, under the
-       textarea... in any language and script.
+       textarea, in a table's cell... in any language and script.
+    4. Else a line set straight among the fields, in no block of its own.
     A block holding a field, a label or a button is none, nor is one that is only a link,
     a hidden one, or a short line standing right before a field (a label without <label>).
     """
@@ -199,7 +206,7 @@ def _notes(form: LexborNode) -> str | None:
             text = clean_text(described) if described is not None else ""
             if text:
                 return text
-    for element in form.css("p, div, span, small, em, li, dd"):
+    for element in form.css("p, div, span, small, em, li, dd, td"):
         if element.tag != "p" and not element.text(deep=False).strip() and (
                 _HELP_WORDS.isdisjoint(markup_words(element))):
             continue  # a wrapper: its text, if any, is in a block of its own
@@ -210,7 +217,67 @@ def _notes(form: LexborNode) -> str | None:
         text = _note_text(block, form) if block is not None else None
         if text and not _stands_for_a_label(block, text):
             return text
+    return _loose_note(form)
+
+
+def _loose_note(form: LexborNode) -> str | None:
+    """A line set straight among the fields (`<form>Your email…<br><input…>`, text beside a
+    field in one cell): each run of text and inline elements between two fields, blocks or
+    line breaks, that is no field's label and no message shown only on a mistake."""
+    for holder in (form, *form.css("fieldset, div, td, p, li")):
+        if not holder.text(deep=False).strip() or not _holds_fields(holder):
+            continue  # (a block of text alone was read above)
+        if holder is not form and holder.css_first("input[type=checkbox i], input[type=radio i]"):
+            continue  # a line beside an option is its label ('Notify me of new comments.')
+        if any(not _NO_NOTE_WORDS.isdisjoint(markup_words(e)) or e.tag in _NO_NOTE_TAGS
+               for e in (holder, *ancestors(holder, form))) or is_hidden(holder, form):
+            continue
+        run: list[LexborNode] = []
+        before = None
+        for child in holder.iter(include_text=True):
+            if not child.is_element_node and not child.is_text_node:
+                continue  # (an HTML comment)
+            if child.is_text_node or (child.tag in _INLINE and not _holds_fields(child)):
+                run.append(child)
+                continue
+            text = _run_text(run, before, _past_breaks(child))  # (a label may stand a line above)
+            if text:
+                return text
+            run, before = [], child
+        text = _run_text(run, before, None)
+        if text:
+            return text
     return None
+
+
+def _past_breaks(node: LexborNode) -> LexborNode | None:
+    """`node`, or what follows it past line breaks and blank space."""
+    while node is not None and (node.tag == "br" or not node.is_element_node and not (
+            node.is_text_node and (node.text_content or "").strip())):
+        node = node.next
+    return node
+
+
+def _run_text(run: list[LexborNode], before: LexborNode | None,
+              after: LexborNode | None) -> str | None:
+    """The text of a run of inline nodes, unless it is none of the form's notes: too short,
+    only links, hidden, or a field's label (the line right after a checkbox, a short line
+    right after or before a field)."""
+    if not run:
+        return None
+    text = " ".join("".join((n.text_content if n.is_text_node else n.text()) or ""
+                            for n in run).split())
+    count = len(words(text))
+    if count < _NOTE_MIN_WORDS:
+        return None
+    if any(not n.is_text_node and (is_hidden(n) or not _NO_NOTE_WORDS.isdisjoint(
+            markup_words(n))) for n in run):
+        return None
+    if all(n.tag == "a" or (n.is_text_node and not (n.text_content or "").strip()) for n in run):
+        return None  # a link to help pages, no note
+    if _labels_a_field(text, before, after):
+        return None
+    return text
 
 
 def _note_above(form: LexborNode) -> str | None:
@@ -266,25 +333,39 @@ def _holds_fields(element: LexborNode) -> bool:
 
 
 def _stands_for_a_label(block: LexborNode, text: str) -> bool:
-    """A short line right before a field is that field's label, written without <label>
-    (unless its markup calls it help or it ends a sentence); so is the line right after a
-    checkbox or a radio button."""
+    """A block that is a field's label written without <label> (see `_labels_a_field`), unless
+    its markup calls it help (but for the line after a checkbox or a radio button)."""
     preceding = block.prev
     while preceding is not None and not preceding.is_element_node:
         preceding = preceding.prev
-    if preceding is not None and preceding.tag == "input" and control_kind(preceding) in (
-            "checkbox", "radio"):
-        return True
-    if not _HELP_WORDS.isdisjoint(markup_words(block)) or text.endswith(_SENTENCE_ENDS):
-        return False
     following = block.next
     while following is not None and not following.is_element_node:
         following = following.next
-    if following is None or len(words(text)) > _LABEL_MAX_WORDS:
+    if not _HELP_WORDS.isdisjoint(markup_words(block)):
+        return _is_option(preceding)
+    return _labels_a_field(text, preceding, following)
+
+
+def _labels_a_field(text: str, before: LexborNode | None, after: LexborNode | None) -> bool:
+    """Whether a line between `before` and `after` (elements, or None) is a field's label: the
+    line right after a checkbox or a radio button, or a short one (a few words, no full
+    stop: a note states, a label names or asks) right before a field or a block of fields,
+    or right after a one-line field."""
+    if _is_option(before):
+        return True
+    if len(words(text)) > _LABEL_MAX_WORDS or text.endswith(_STATEMENT_ENDS):
         return False
-    if following.tag in ("input", "textarea", "select"):
-        return control_kind(following) not in BUTTON_TYPES  # (no label names a button)
-    return _holds_fields(following)
+    if before is not None and before.tag == "input" and control_kind(before) not in _NOT_FILLED:
+        return True
+    if after is None or not after.is_element_node:
+        return False
+    if after.tag in ("input", "textarea", "select", "button"):
+        return control_kind(after) not in _NOT_FILLED  # (no label names a button)
+    return _holds_fields(after)
+
+
+def _is_option(node: LexborNode | None) -> bool:
+    return node is not None and node.tag == "input" and control_kind(node) in ("checkbox", "radio")
 
 
 def _submit(form: LexborNode) -> str | None:
