@@ -74,6 +74,17 @@ def test_headline_falls_back_to_title_without_the_site_name():
     assert extract_headline(doc) == "Bridge closed"
 
 
+def test_headline_from_title_without_a_site_name_the_host_gives():
+    """With no og:site_name, the part of the <title> that names the host is the site's."""
+    url = "https://www.harbour-light.example/news/ferry/"
+    for title in ("harbour-light.example | Ferry timetable", "Ferry timetable | Harbour ♥ Blog",
+                  "Harbour Light - Ferry timetable"):
+        doc = doc_of("<p>No heading at all.</p>", f"<title>{title}</title>", url)
+        assert extract_headline(doc) == "Ferry timetable", title
+    kept = doc_of("<p>No heading at all.</p>", "<title>Ferry timetable | Summer 2025</title>", url)
+    assert extract_headline(kept) == "Ferry timetable | Summer 2025"
+
+
 def test_share_url_prefers_the_copy_box_that_matches_the_canonical():
     doc = doc_of('<input readonly type="text" value="https://news.example/?p=12">'
                  '<input readonly type="text" value="https://news.example/2025/05/bridge-closed/">',

@@ -207,15 +207,36 @@ def _ld_headline(doc: Document) -> str | None:
 
 
 def _without_site_name(title: str, doc: Document) -> str:
-    """`title` without a leading or trailing part that names the site ('… – Denník Sever')."""
+    """`title` without a leading or trailing part that names the site ('… – Denník Sever'):
+    the words of og:site_name, else those of the page's host name ('energieverbraucher.de |
+    Gaspreise', 'Magic Cleaning | sheego ♥ Magazin' on www.sheego.de: half its words or more)."""
+    separators = list(_SEPARATORS.finditer(title))
+    if not separators:
+        return title
     site_words = set(words(attr(head_first(doc.tree, 'meta[property="og:site_name" i]'), "content")
                            or ""))
-    separators = list(_SEPARATORS.finditer(title))
-    if not site_words or not separators:
-        return title
+    host_words = set() if site_words else set(
+        words(_host(doc.url).replace(".", " ").replace("-", " "))) - {"www"}
     tail, head = title[separators[-1].end():], title[:separators[0].start()]
-    if tail.strip() and set(words(tail)) <= site_words:
+    if _names_site(set(words(tail)), site_words, host_words):
         return title[:separators[-1].start()].strip()
-    if head.strip() and set(words(head)) <= site_words:
+    if _names_site(set(words(head)), site_words, host_words):
         return title[separators[0].end():].strip()
     return title
+
+
+def _names_site(part: set[str], site_words: set[str], host_words: set[str]) -> bool:
+    """Whether a part of the title is the site's name: all its words in og:site_name, or,
+    without one, half of them or more in the host name."""
+    if not part:
+        return False
+    if site_words:
+        return part <= site_words
+    return 2 * len(part & host_words) >= len(part)
+
+
+def _host(url: str | None) -> str:
+    try:
+        return (urlsplit(url).hostname or "") if url else ""
+    except ValueError:
+        return ""
