@@ -404,6 +404,24 @@ def test_only_rules_whose_selector_names_a_block_hide_it():
         '<div class="hp-box"><input name="website2" type="text"></div></form>')
     assert [f.name for f in form.fields] == ["comment", "author", "email", "url"]
 
+def test_a_rule_for_a_state_the_block_takes_does_not_hide_it():
+    """An AMP comment form hides its field once the comment is sent (a rule on the field's
+    block with a state class beside its own); the field is there as the page shows it, and
+    the templates of its states ('submitting', 'submit-success') are no notes."""
+    css = ('.comments .form-sent .field-row.user-valid,.comments .reply--open{display:none}'
+           '.field-row:hover{visibility:hidden}')
+    form = form_of(
+        f'<style>{css}</style><section class="comments"><form id="comment-write-1" '
+        'class="comment-form" method="post" action-xhr="/api/comments">'
+        '<div class="field-row"><textarea name="commentText" aria-label="Your comment">'
+        '</textarea></div><button type="submit">Send</button>'
+        '<div submitting><p>Your comment is being saved...</p></div>'
+        '<div submit-success><template type="amp-mustache"><p>Thank you for your comment.</p>'
+        '</template></div></form></section>')
+    assert [f.name for f in form.fields] == ["commentText"]
+    assert form.notes is None
+
+
 def test_a_sole_textarea_hidden_for_a_rich_editor_is_the_comment_field():
     form = form_of('<div id="comments"><form class="wpd_comm_form" method="post">'
                    '<div style="display: none;"><textarea name="wc_comment"></textarea></div>'

@@ -87,13 +87,26 @@ def _names_hidden_by_page_css(doc: Document, form: LexborNode) -> set[str]:
     return hidden
 
 
+def _alone_in_compound(css: str, start: int, end: int) -> bool:
+    """Whether the class or id at css[start:end] stands alone in its compound selector (but
+    for a tag: `p.hp`): `.form-item.is-sent`, `.box:hover` or `.reply[hidden]` name a state
+    the block may take, not the block as the page shows it."""
+    if end < len(css) and css[end] in ".#[:":
+        return False
+    before = start
+    while before > 0 and (_NAME_CHAR.match(css, before - 1) or css[before - 1] in ".#[]:()=\"'"):
+        before -= 1
+    return not any(c in ".#[:" for c in css[before:start])
+
+
 def _hides(css: str, name: str) -> bool:
     """Whether a rule of `css` whose selector names the class or id `name` hides."""
     found = css.find(name)
     while found != -1:
         end = found + len(name)
         if (found > 0 and css[found - 1] in ".#"
-                and (end == len(css) or not _NAME_CHAR.match(css, end))):
+                and (end == len(css) or not _NAME_CHAR.match(css, end))
+                and _alone_in_compound(css, found - 1, end)):
             block = css.find("{", end)
             if block == -1:
                 return False

@@ -28,7 +28,7 @@ from ._honeypot import Honeypots
 from ._index import page_index
 from ._lexicon import says_comment, words
 from ._links import PageAddress
-from ._markup import ancestors, is_hidden, is_title, markup_words, names_of
+from ._markup import ancestors, attribute_words, is_hidden, is_title, markup_words, names_of
 from ._text import clean_text
 from .document import Document, attr
 
@@ -45,6 +45,7 @@ _NO_NOTE_WORDS = frozenset((
     "warning", "warnings", "error", "errors", "alert", "invalid", "validation", "success",
     "status", "counter", "limit", "captcha", "cptch", "loading", "spinner", "preview", "hide",
     "hidden", "invisible"))
+_STATE_ATTRIBUTES = frozenset(("submitting", "submit-success", "submit-error", "verify-error"))
 _NOTE_MIN_WORDS = 3
 _MARKER_SIGNS = ("*", "＊", "※")  # the sign a form marks required fields with
 _LABEL_MAX_WORDS = 5
@@ -229,7 +230,7 @@ def _loose_note(form: LexborNode) -> str | None:
             continue  # (a block of text alone was read above)
         if holder is not form and holder.css_first("input[type=checkbox i], input[type=radio i]"):
             continue  # a line beside an option is its label ('Notify me of new comments.')
-        if any(not _NO_NOTE_WORDS.isdisjoint(markup_words(e)) or e.tag in _NO_NOTE_TAGS
+        if any(_says_no_note(e) or e.tag in _NO_NOTE_TAGS
                for e in (holder, *ancestors(holder, form))) or is_hidden(holder, form):
             continue
         run: list[LexborNode] = []
@@ -270,8 +271,7 @@ def _run_text(run: list[LexborNode], before: LexborNode | None,
     count = len(words(text))
     if count < _NOTE_MIN_WORDS:
         return None
-    if any(not n.is_text_node and (is_hidden(n) or not _NO_NOTE_WORDS.isdisjoint(
-            markup_words(n))) for n in run):
+    if any(not n.is_text_node and (is_hidden(n) or _says_no_note(n)) for n in run):
         return None
     if all(n.tag == "a" or (n.is_text_node and not (n.text_content or "").strip()) for n in run):
         return None  # a link to help pages, no note
@@ -304,8 +304,7 @@ def _note_text(element: LexborNode, form: LexborNode, named: bool = False) -> st
     demand (a warning, an error, a captcha's, a block hidden by its class)."""
     if _holds_fields(element) or is_hidden(element, form):
         return None
-    if not named and any(not _NO_NOTE_WORDS.isdisjoint(markup_words(e))
-                         for e in (element, *ancestors(element, form))):
+    if not named and any(_says_no_note(e) for e in (element, *ancestors(element, form))):
         return None
     text = clean_text(element)
     count = len(words(text))
@@ -314,6 +313,15 @@ def _note_text(element: LexborNode, form: LexborNode, named: bool = False) -> st
     if text == " ".join(clean_text(link) for link in element.css("a")).strip():
         return None  # a link to help pages, no note
     return text
+
+
+def _says_no_note(element: LexborNode) -> bool:
+    """A block the form shows only on a mistake, on demand or in a state it takes (a
+    warning, a captcha's line, a class that hides it, AMP's `submitting` and
+    `submit-success` templates)."""
+    attrs = element.attributes
+    return (not _NO_NOTE_WORDS.isdisjoint(attribute_words(attrs))
+            or not _STATE_ATTRIBUTES.isdisjoint(attrs))
 
 
 def _widest_note(element: LexborNode, form: LexborNode) -> LexborNode | None:
