@@ -74,6 +74,21 @@ def test_headline_falls_back_to_title_without_the_site_name():
     assert extract_headline(doc) == "Bridge closed"
 
 
+def test_a_section_heading_in_the_body_is_not_the_headline():
+    """The visible <h1> words the title apart from the metadata; a section heading in the
+    body that repeats the metadata's words is the body's, not the article's headline."""
+    head = '<meta property="og:title" content="Company cars: lease or buy outright? What pays off">'
+    body = ('<article><header class="entry-header"><h1 class="entry-title">Company car: leasing'
+            ' or financing?</h1></header><div class="{body}"><p>Text.</p><div class="wpb_wrapper">'
+            '<h2 id="summary">Summing up – Company cars: lease or buy outright?</h2></div>'
+            '<p>More text.</p></div></article>')
+    for body_class in ("entry-content", "post-content clearfix"):
+        assert extract_headline(doc_of(body.format(body=body_class), head)) == \
+            "Company car: leasing or financing?"
+    article_body = body.replace('class="{body}"', 'itemprop="articleBody"')
+    assert extract_headline(doc_of(article_body, head)) == "Company car: leasing or financing?"
+
+
 def test_headline_from_title_without_a_site_name_the_host_gives():
     """With no og:site_name, the part of the <title> that names the host is the site's."""
     url = "https://www.harbour-light.example/news/ferry/"

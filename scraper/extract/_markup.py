@@ -199,8 +199,13 @@ def is_for_screen_readers(element: LexborNode) -> bool:
     return says_screen_readers_only(markup_words(element))
 
 
+_SCREEN_READER_ANY = _SCREEN_READER_WORDS.union(*_SCREEN_READER_PAIRS)
+
+
 def says_screen_readers_only(names: frozenset[str]) -> bool:
     """Whether these class and id words (see `markup_words`) keep an element for screen readers."""
+    if names.isdisjoint(_SCREEN_READER_ANY):
+        return False  # (most elements: one set operation)
     return not _SCREEN_READER_WORDS.isdisjoint(names) or any(
         a in names and b in names for a, b in _SCREEN_READER_PAIRS)
 

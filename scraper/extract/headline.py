@@ -23,7 +23,7 @@ from selectolax.lexbor import LexborNode
 from ._index import page_index
 from ._jsonld import json_ld_items
 from ._lexicon import words
-from ._markup import (attribute_words, head_first, is_for_screen_readers, is_title, place_of,
+from ._markup import (ancestors, attribute_words, head_first, is_for_screen_readers, is_title, place_of,
                       says_screen_readers_only)
 from ._text import clean_text
 from .document import Document, attr, text_of
@@ -36,6 +36,10 @@ _SECOND_PASS = ("h2, h3, [class*=title i], [class*=headline i]")
 _BYLINE_WORDS = frozenset(("byline", "author", "authors", "date", "time", "timestamp", "dateline",
                            "posted", "published", "updated", "meta", "vcard"))
 _ABOUT_THE_ARTICLE = frozenset(("author", "creator", "datepublished", "datemodified", "datecreated"))
+# Classes of the block that holds an article's body text (WordPress, Drupal, Ghost, Blogger...).
+_BODY_CLASSES = frozenset(("entry-content", "post-content", "post-body", "article-body",
+                           "article-content", "article__body", "field-name-body", "gh-content",
+                           "post-entry", "entry-body"))
 _DANGLING = " |-–—:·•/,"  # what a kicker or a byline left behind leaves at the ends
 _SEPARATORS = re.compile(r"\s+[|\-–—:·•»«/]{1,2}\s+")
 
@@ -46,18 +50,19 @@ def extract_headline(doc: Document) -> str | None:
     for nodes in (index.headlines, None):
         best, best_score = None, _MATCH
         for node in nodes if nodes is not None else doc.tree.css(_SECOND_PASS):
-            if nodes is not None and node.tag != "h1" and node.attributes.get(
+            tag = node.tag
+            if nodes is not None and tag != "h1" and node.attributes.get(
                     "itemprop") != "headline":
                 continue  # (the index's list may hold other elements: see _index)
-            if node.tag not in ("h1", "h2", "h3", "h4") and not _names_a_title(node):
+            if tag not in ("h1", "h2", "h3", "h4") and not _names_a_title(node):
                 continue
             if is_for_screen_readers(node):
                 continue
             text, score = _heading_text(node, references)
             if not text or len(text) > 400:
                 continue
-            if (score > best_score + 0.05 or (best is None and score >= _MATCH)) and (
-                    not _names_the_site(node, doc)):
+            if (score > best_score + 0.05 or (best is None and score >= _MATCH)) and not (
+                    _names_the_site(node, doc) or nodes is None and _in_the_body(node)):
                 best, best_score = text, score
         if best:
             return best
@@ -101,6 +106,17 @@ def _names_the_site(node: LexborNode, doc: Document) -> bool:
             doc.absolute(attr(link, "href"))):
         return False
     return clean_text(link, _left_out) == clean_text(node, _left_out)
+
+
+def _in_the_body(node: LexborNode) -> bool:
+    """A heading inside the article's body text (`.entry-content`, `itemprop=articleBody`...):
+    one of its sections ('Conclusion – …'), however well it matches the metadata."""
+    for parent in ancestors(node):
+        attrs = parent.attributes
+        if attrs.get("itemprop") == "articleBody" or not _BODY_CLASSES.isdisjoint(
+                (attrs.get("class") or "").split()):
+            return True
+    return False
 
 
 def _is_home(url: str | None) -> bool:
