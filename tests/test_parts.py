@@ -89,6 +89,19 @@ def test_a_section_heading_in_the_body_is_not_the_headline():
     assert extract_headline(doc_of(article_body, head)) == "Company car: leasing or financing?"
 
 
+def test_a_wrapper_that_switches_the_sidebar_off_is_no_sidebar():
+    """A magazine theme marks the post's wrapper `sidebar-off`: its <h1> is the article's,
+    taken when it words the title apart from the metadata; a real sidebar's is not."""
+    head = '<meta property="og:title" content="Decanting wine: everything worth knowing, summed up">'
+    body = ('<div class="site"><div class="widget-area sidebar"><h1 class="widget-title">Latest'
+            ' posts</h1></div><div class="post-wrap {layout} post-12 post"><div class="hero-wrap">'
+            '<div class="meta-wrap"><h1 class="entry-title">Decanting a red: the special step '
+            'explained</h1></div></div><div class="entry-content"><p>Text.</p></div></div></div>')
+    for layout in ("sidebar-off", "sidebar-none menu-disabled"):
+        assert extract_headline(doc_of(body.format(layout=layout), head)) == \
+            "Decanting a red: the special step explained"
+
+
 def test_headline_from_title_without_a_site_name_the_host_gives():
     """With no og:site_name, the part of the <title> that names the host is the site's."""
     url = "https://www.harbour-light.example/news/ferry/"

@@ -145,9 +145,22 @@ def place_of(node: LexborNode) -> str:
             chrome = True
             continue
         names = markup_words(parent)
-        if not _CHROME_WORDS.isdisjoint(names) or ("header" in names and _SITE_WORDS & names):
+        if (not _CHROME_WORDS.isdisjoint(names) and not _switched_off(parent)) or (
+                "header" in names and _SITE_WORDS & names):
             chrome = True
     return "chrome" if chrome else "page"
+
+
+_OFF = re.compile(r"[_-](?:off|none|disabled|hidden)$", re.I)
+
+
+def _switched_off(element: LexborNode) -> bool:
+    """Whether each class of `element` that names a chrome region switches it off: a post's
+    wrapper in a layout without a sidebar (`sidebar-off`, `menu-disabled`) is no sidebar."""
+    named = [c for c in (element.attributes.get("class") or "").split()
+             if not _CHROME_WORDS.isdisjoint(name_words(c))]
+    return bool(named) and all(_OFF.search(c) for c in named) and not (
+        _CHROME_WORDS.intersection(name_words(element.attributes.get("id"))))
 
 
 # Elements inside a link or a field label that label it instead of naming anything.
