@@ -372,7 +372,7 @@ def test_the_sites_name_linking_home_is_not_the_headline():
             '<div class="content"><div class="post-12 post"><h1 class="entry-title">'
             '<a href="https://news.example/?p=12">Ferry notes</a></h1><p>Text.</p></div></div>')
     for home, rel in (("https://news.example/", 'rel="home"'), ("/", ""),
-                      ("https://news.example", "")):
+                      ("https://news.example", ""), ("/?lang=en", "")):
         assert extract_headline(doc_of(body.format(home=home, rel=rel), head)) == "Ferry notes"
     # On the home page itself, the heading linking to it names the page.
     assert extract_headline(doc_of(body.format(home="/", rel=""), head, url="https://news."

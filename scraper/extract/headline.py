@@ -16,7 +16,7 @@ metadata better. This module only reads the tree.
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from selectolax.lexbor import LexborNode
 
@@ -120,14 +120,16 @@ def _in_the_body(node: LexborNode) -> bool:
 
 
 def _is_home(url: str | None) -> bool:
-    """An address of a site's home page: no path, no query (`/?p=12` is a post)."""
+    """An address of a site's home page: no path, and no query but one choosing a language
+    or the like (`/?lang=de`; `/?p=12` and `/?page_id=7` are posts: a value is a number)."""
     if not url:
         return False
     try:
         parts = urlsplit(url)
     except ValueError:
         return False
-    return parts.path in ("", "/") and not parts.query
+    return parts.path in ("", "/") and not any(
+        value.isdigit() for _, value in parse_qsl(parts.query, keep_blank_values=True))
 
 
 def _left_out(element: LexborNode) -> bool:
