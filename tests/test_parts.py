@@ -113,6 +113,13 @@ def test_headline_from_title_without_a_site_name_the_host_gives():
     assert extract_headline(kept) == "Ferry timetable | Summer 2025"
 
 
+def test_headline_from_a_title_past_a_head_cut_short():
+    """A stray element in <head> ends it there: the <title> after it lands in <body>."""
+    doc = doc_of("<p>No heading at all.</p>", '<script>var ad = 1;</script><div id="preroll">'
+                 '</div><title>Letters of 26 October 2010 – Blog</title>')
+    assert extract_headline(doc) == "Letters of 26 October 2010 – Blog"
+
+
 def test_share_url_prefers_the_copy_box_that_matches_the_canonical():
     doc = doc_of('<input readonly type="text" value="https://news.example/?p=12">'
                  '<input readonly type="text" value="https://news.example/2025/05/bridge-closed/">',

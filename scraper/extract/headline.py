@@ -169,6 +169,8 @@ def _og_title_and_title(doc: Document) -> tuple[str | None, str]:
                 og = node
     if og is None:
         og = head_first(doc.tree, 'meta[property="og:title" i]')
+    if title is None and doc.tree.body is not None:  # (a head cut short: see head_first)
+        title = next((child for child in doc.tree.body.iter() if child.tag == "title"), None)
     return attr(og, "content"), text_of(title)
 
 
