@@ -487,6 +487,14 @@ def test_javascript_action_is_kept_and_no_method_means_get():
     assert form.method == "get"
 
 
+def test_an_amp_form_posts_to_its_action_xhr():
+    form = form_of('<div id="comments"><form method="post" action-xhr="/comments/add?post=41" '
+                   'target="_top" class="comment-form"><textarea name="comment"></textarea>'
+                   '<input type="submit" value="Post"></form></div>')
+    assert form.action == "https://news.example/comments/add?post=41"
+    assert form.method == "post"
+
+
 def test_contact_and_search_forms_are_not_comment_forms_and_an_iframe_is_no_form():
     assert form_of('<form class="contact-form commentsblock" action="/contact/"><textarea name="comment">'
                    '</textarea></form><form role="search"><input name="s"></form>'

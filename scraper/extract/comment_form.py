@@ -129,7 +129,7 @@ def _own_action(doc: Document, form: LexborNode) -> str:
     An action back to the page itself only names the article (whose slug may say
     'contact' or 'comment'), so then only its fragment counts.
     """
-    action = (attr(form, "action") or "").strip()
+    action = _written_action(form)
     target = _action(doc, form)
     if target and doc.url and not action.lower().startswith("javascript:") and PageAddress(
             doc.url).is_self(target):
@@ -169,8 +169,15 @@ def _words_of(value: str | None) -> set[str]:
 
 # -- the rest of the form -------------------------------------------------------------------
 
+def _written_action(form: LexborNode) -> str:
+    """The address the form posts to, as written. An AMP page's form posts with `action-xhr`
+    (AMP allows no `action` on a POST form, and sends a GET form there too when it has one)."""
+    attributes = form.attributes
+    return (attributes.get("action-xhr") or attributes.get("action") or "").strip()
+
+
 def _action(doc: Document, form: LexborNode) -> str | None:
-    action = (form.attributes.get("action") or "").strip()
+    action = _written_action(form)
     if action.lower().startswith("javascript:"):
         return action
     if not action:
