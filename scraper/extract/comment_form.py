@@ -10,9 +10,9 @@ a form whose fields sit in an iframe) it is None.
 What is kept: the action (an AMP form's `action-xhr`; absolute against the page and
 `<base href>`, an empty action is the page itself, `javascript:` kept verbatim), the
 method (lower case, `get` when absent), each user-facing field in document order with
-its name, type, label and required flag (see `_field_label`), the hidden inputs name -> value, the notes text and
-the submit label. Honeypots (see `_honeypot`) are not fields. This module only reads the
-tree.
+its name, type, label and required flag (see `_field_label`), the hidden inputs name ->
+value, the notes text and the submit label. Honeypots (see `_honeypot`) are not fields.
+This module only reads the tree.
 """
 from __future__ import annotations
 
