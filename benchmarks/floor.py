@@ -15,10 +15,7 @@ parser and these walks. (Each walk returns its nodes, as the parts use them.)
 from __future__ import annotations
 
 import argparse
-import gzip
-import time
 from pathlib import Path
-from typing import Callable
 
 from selectolax.lexbor import LexborNode
 
@@ -29,6 +26,8 @@ from scraper.extract.document import parse_document
 from scraper.extract.furniture import CANDIDATES
 from scraper.extract.metadata import _METADATA_NODES
 from scraper.extract.share import _COPY_SOURCES
+
+from parts_speed import best_ms_per_item, load  # (a sibling script: pages read, timed alike)
 
 URL = "https://bench.example/article/"
 # (name, selector, where it starts): made on every page.
@@ -44,27 +43,8 @@ AT_MOST = (
 )
 
 
-def load(folder: Path) -> list[str]:
-    pages = []
-    for path in sorted(folder.iterdir()):
-        if path.name.endswith(".html.gz"):
-            pages.append(gzip.decompress(path.read_bytes()).decode("utf-8", "replace"))
-        elif path.suffix == ".html":
-            pages.append(path.read_text(encoding="utf-8", errors="replace"))
-    return pages
-
-
-def best_ms(work: Callable[[], object], pages: int, repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.process_time()
-        work()
-        best = min(best, time.process_time() - start)
-    return best / pages * 1000
-
-
 def walk_ms(roots: list[LexborNode], selector: str, repeat: int) -> float:
-    return best_ms(lambda: [root.css(selector) for root in roots], len(roots), repeat)
+    return best_ms_per_item(lambda root: root.css(selector), roots, repeat)
 
 
 def main() -> None:
@@ -78,7 +58,7 @@ def main() -> None:
     count, repeat = len(pages), args.repeat
     print(f"{count} pages, {sum(map(len, pages)) / count / 1000:.0f} kB of HTML on average; "
           f"CPU ms a page, best of {repeat}")
-    parse = best_ms(lambda: [parse_document(page, URL) for page in pages], count, repeat)
+    parse = best_ms_per_item(lambda page: parse_document(page, URL), pages, repeat)
     print(f"  {'parse':<58} {parse:6.3f}")
     trees = [parse_document(page, URL).tree for page in pages]
     roots = {"root": [tree.root for tree in trees if tree.root is not None],
@@ -91,14 +71,14 @@ def main() -> None:
     print(f"  {'floor: parse and the walks made on every page':<58} {floor:6.3f}")
     for name, selector, where in AT_MOST:
         print(f"  {name:<58} {walk_ms(roots[where], selector, repeat):6.3f}  (at most)")
-    whole = best_ms(lambda: [extract(page, URL) for page in pages], count, max(1, repeat // 2))
+    whole = best_ms_per_item(lambda page: extract(page, URL), pages, max(1, repeat // 2))
     print(f"extract() as a whole {whole:6.3f}: {whole - floor:.3f} above the floor")
     try:
         import trafilatura
     except ImportError:
         print("trafilatura is not installed (pip install -e '.[bench]'): no baseline")
         return
-    theirs = best_ms(lambda: [trafilatura.extract(page, url=URL) for page in pages], count, 2)
+    theirs = best_ms_per_item(lambda page: trafilatura.extract(page, url=URL), pages, 2)
     print(f"trafilatura.extract() {theirs:6.3f}: extract() is {theirs / whole:.1f}x faster; "
           f"the floor alone would be {theirs / floor:.1f}x")
 

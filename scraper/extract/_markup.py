@@ -72,8 +72,7 @@ def markup_words(node: LexborNode) -> frozenset[str]:
     """All words in the class and id of `node`, but those of classes that say what it holds
     or lacks (`has-sidebar`, `has_ae_slider`, `no-comments`, `with-thumbnail`): they
     describe its layout, not what it is."""
-    attrs = node.attributes
-    return _word_set(attrs.get("class") or "", attrs.get("id") or "")
+    return attribute_words(node.attributes)
 
 
 def attribute_words(attrs: dict) -> frozenset[str]:

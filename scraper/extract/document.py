@@ -17,7 +17,6 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ..encoding import decode_html
 from ..urls import UrlProblem, check_url, fetchable_parts, redact
-
 from ._markup import head_first
 
 if TYPE_CHECKING:

@@ -23,8 +23,9 @@ from selectolax.lexbor import LexborNode
 from ._index import page_index
 from ._jsonld import json_ld_items
 from ._lexicon import words
-from ._markup import (ancestors, attribute_words, head_first, is_for_screen_readers, is_title, place_of,
-                      says_screen_readers_only)
+from ._links import site_of
+from ._markup import (ancestors, attribute_words, head_first, is_for_screen_readers, is_title,
+                      place_of, says_screen_readers_only)
 from ._text import clean_text
 from .document import Document, attr, text_of
 
@@ -252,7 +253,7 @@ def _without_site_name(title: str, doc: Document) -> str:
     site_words = set(words(attr(head_first(doc.tree, 'meta[property="og:site_name" i]'), "content")
                            or ""))
     host_words = set() if site_words else set(
-        words(_host(doc.url).replace(".", " ").replace("-", " "))) - {"www"}
+        words(site_of(doc.url).replace(".", " ").replace("-", " ")))
     tail, head = title[separators[-1].end():], title[:separators[0].start()]
     if _names_site(set(words(tail)), site_words, host_words):
         return title[:separators[-1].start()].strip()
@@ -270,9 +271,3 @@ def _names_site(part: set[str], site_words: set[str], host_words: set[str]) -> b
         return part <= site_words
     return 2 * len(part & host_words) >= len(part)
 
-
-def _host(url: str | None) -> str:
-    try:
-        return (urlsplit(url).hostname or "") if url else ""
-    except ValueError:
-        return ""
