@@ -63,6 +63,9 @@ class Request:
     path: str
     headers: dict[str, str]
     started: float
+    # when the answer began to go out: the client cannot have it sooner. `finished` is
+    # stamped after the write, so a quick client may already have sent its next request.
+    answered: float | None = None
     finished: float | None = None
 
 
@@ -90,7 +93,8 @@ class FaultServer:
             protocol_version = "HTTP/1.1"
 
             def do_GET(self) -> None:  # noqa: N802 (http.server naming)
-                entry = Request(server.host, self.path, dict(self.headers), time.monotonic())
+                entry = self.entry = Request(server.host, self.path, dict(self.headers),
+                                             time.monotonic())
                 with server._lock:
                     server.requests.append(entry)
                     server._hits[self.path] = server._hits.get(self.path, 0) + 1
@@ -101,6 +105,8 @@ class FaultServer:
                     pass
                 finally:
                     entry.finished = time.monotonic()
+                    if entry.answered is None:  # a fault that wrote its own status line
+                        entry.answered = entry.finished
 
             def log_message(self, *args) -> None:
                 pass
@@ -265,6 +271,9 @@ class FaultServer:
 
     def head(self, h: BaseHTTPRequestHandler, status: int, content_type: str | None,
              headers: dict[str, str]) -> None:
+        entry = getattr(h, "entry", None)
+        if entry is not None and entry.answered is None:
+            entry.answered = time.monotonic()
         h.send_response(status)
         if content_type:
             h.send_header("Content-Type", content_type)

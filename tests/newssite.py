@@ -34,6 +34,7 @@ PER_LISTING_PAGE = 10
 class Hit:
     path: str
     started: float
+    answered: float | None = None  # when the answer began to go out (see faults.Request)
     finished: float | None = None
 
 
@@ -68,13 +69,15 @@ class Site:
             protocol_version = "HTTP/1.1"
 
             def do_GET(self) -> None:  # noqa: N802
-                hit = Hit(self.path, time.monotonic())
+                hit = self.hit = Hit(self.path, time.monotonic())
                 with site._lock:
                     site.hits.append(hit)
                 try:
                     site.answer(self)
                 finally:
                     hit.finished = time.monotonic()
+                    if hit.answered is None:  # an extra that wrote its own answer
+                        hit.answered = hit.finished
 
             def log_message(self, *args) -> None:
                 pass
@@ -124,6 +127,7 @@ class Site:
 
     @staticmethod
     def send(h: BaseHTTPRequestHandler, status: int, body: bytes, kind: str) -> None:
+        h.hit.answered = time.monotonic()
         h.send_response(status)
         h.send_header("Content-Type", kind)
         h.send_header("Content-Length", str(len(body)))

@@ -465,7 +465,7 @@ def test_quiet_prints_only_the_summary(faults, db_path):
 # -- politeness, from the server's side ---------------------------------------
 
 def in_flight_peak(requests) -> int:
-    events = sorted([(r.started, 1) for r in requests] + [(r.finished, -1) for r in requests])
+    events = sorted([(r.started, 1) for r in requests] + [(r.answered, -1) for r in requests])
     peak = level = 0
     for _, step in events:
         level += step
@@ -575,7 +575,7 @@ def test_every_request_waits_for_robots_txt(tmp_path, db_path):
         assert result.returncode == 0, result.stderr
         [robots] = [r for r in server.requests if r.path == "/robots.txt"]
         pages = [r for r in server.requests if r.path != "/robots.txt"]
-        assert len(pages) == 6 and min(r.started for r in pages) >= robots.finished
+        assert len(pages) == 6 and min(r.started for r in pages) >= robots.answered
     finally:
         server.stop()
 
