@@ -171,6 +171,32 @@ def test_rel_next_to_page_two_of_the_article_is_not_post_navigation():
     assert links_of(body, head) == []
 
 
+def test_links_to_a_numbered_page_of_a_pager_or_a_feed_are_not_post_navigation():
+    """Drupal numbers the pages of an article, and of every pager on a page, in the query
+    ('?page=0,1'); an endless feed under the article loads '?page=1'. No article of the site
+    is addressed by a page number, wherever the link leads."""
+    body = ('<article><h1>Harbour tolls</h1><p>Text.</p><nav class="pager" role="navigation">'
+            '<ul class="pager__items"><li class="pager__item pager__item--next">'
+            '<a href="?page=0%2C%2C1" rel="next">Next page ››</a></li></ul></nav></article>'
+            '<div id="feed" class="region-feed"><a class="infinite-more-link use-ajax" '
+            'href="/lazyloading/node/4711/nojs?page=1" rel="next"><span>next ›</span></a></div>'
+            '<div class="block-views"><a class="next" href="/?page=0%2C1">More news</a></div>')
+    url = "https://news.example/articles/harbour-tolls"
+    assert links_of(body, url=url) == []
+    # A page number the page's own address carries is no other page.
+    own = "https://news.example/view.php?idx=77&page=1"
+    assert links_of('<h1>Tolls</h1><div class="nav-next"><a href="/view.php?idx=78&page=1">'
+                    'Ferry timetable for the winter</a></div>', url=own) == [
+        ("next", "https://news.example/view.php?idx=78&page=1", "Ferry timetable for the winter")]
+
+
+def test_an_id_written_out_from_a_name_says_no_direction():
+    body = ('<article><h1>Harbour tolls</h1><div class="byline"><a id="profile-ana.lim" '
+            'href="/profile/ana.lim">Ana Lim</a> from <a id="profile-the.next.wave" '
+            'href="/profile/the.next.wave">The Next Wave</a></div><p>Text.</p></article>')
+    assert links_of(body) == []
+
+
 def test_next_before_prev_in_the_page_keeps_its_kind():
     body = ('<nav class="post-nav"><a rel="next" href="/2025/05/ferry/">Ferry fares rise</a>'
             '<a rel="prev" href="/2025/05/school/">School bus contract reopened</a></nav>')
@@ -368,6 +394,23 @@ def test_a_byline_inside_the_heading_is_not_the_headline():
     assert extract_headline(doc_of(  # a title the metadata shares is kept whole
         "<article><h1>Bridge reopens <em>after</em> repairs</h1></article>", head)) == \
         "Bridge reopens after repairs"
+
+
+def test_a_teasers_title_linking_to_another_post_is_not_the_headline():
+    """The <title> an SEO plugin writes may match a related post's title better than the
+    post's own <h1>: a heading that is wholly a link to another post is a teaser's."""
+    head = "<title>Harbour lamps at dusk: which ones to see – Quay Diary</title>"
+    body = ('<article class="post"><h1 class="content-title">A long evening on the quay</h1>'
+            '<div class="entry"><p>Text.</p></div><div class="related-posts"><div class="grid">'
+            '<a href="/2025/04/quay-lamps/"><img alt=""></a><div class="related-excerpt"><h3>'
+            '<a href="/2025/04/quay-lamps/">Harbour lamps at dusk</a></h3><i>April 2025</i></div>'
+            '</div></div></article>')
+    assert extract_headline(doc_of(body, head)) == "A long evening on the quay"
+    # A heading linking to the page itself is still its headline.
+    own = body.replace('<h1 class="content-title">A long evening on the quay</h1>', "").replace(
+        '<div class="entry">', '<h2 class="entry-title"><a href="/2025/05/bridge-closed/">'
+        'Harbour lamps at dusk: which ones to see</a></h2><div class="entry">')
+    assert extract_headline(doc_of(own, head)) == "Harbour lamps at dusk: which ones to see"
 
 
 def test_the_sites_name_linking_home_is_not_the_headline():

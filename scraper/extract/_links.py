@@ -33,6 +33,8 @@ _NOT_WEB = re.compile(r"(?:javascript|mailto|tel|data|sms|callto|whatsapp|fb-mes
 _ID = re.compile(r"\d{5,}")  # a number longer than a year
 _PAGE_PARAMS = frozenset(("page", "paged", "pg", "seite", "pagina", "strana", "strona",
                           "start", "offset", "cpage", "pagenum", "pageno", "page_no", "pn"))
+# A page number in a query: '2', or Drupal's one per pager on the page, '0,1' ('0,,1').
+_PAGE_NUMBER = re.compile(r"\d+(?:,+\d+)*")
 
 
 def origin_of(url: str | None) -> str | None:
@@ -117,6 +119,10 @@ class PageAddress:
         self._shapes = {_shape(own.path) for own in self._own}
         self._origin = next(filter(None, map(origin_of, urls)), None)
         self._articles: dict[tuple[str, bool], bool] = {}  # a page asks about a link many times
+        # The page numbers this page's own addresses carry ('?page=1' on page 1 of a listing
+        # or in a news site's article addresses): links carrying the same are no other page.
+        self._own_pages = {(name.lower(), value) for own in self._own if own.query
+                           for name, value in parse_qsl(own.query)}
 
     def same_site(self, href: str) -> bool:
         """Whether `href` is on this page's site (sub-domains count); True when none is known."""
@@ -229,6 +235,8 @@ class PageAddress:
                                                  parts.path.rstrip("/"))
 
     def _pages(self, href: str, parts: SplitResult, site: str, path: str) -> bool:
+        if parts.query and "=" in parts.query and self._numbers_a_page(parts.query):
+            return True
         lowered = href.lower()
         if ("comment" in lowered or "cp" in lowered) and _COMMENT_PAGE.search(href):
             return True
@@ -248,6 +256,18 @@ class PageAddress:
             if base and base != own.path and (path == base or (
                     path.startswith(base + "/")
                     and _SMALL_PAGE_SUFFIX.fullmatch(path[len(base):] + "/"))):
+                return True
+        return False
+
+
+    def _numbers_a_page(self, query: str) -> bool:
+        """Whether a query asks for a numbered page ('?page=2', '?page=0,1') that this page
+        is not: a page of a listing, a feed or this article, never another article (articles
+        are not addressed by a page number)."""
+        for name, value in parse_qsl(query):
+            name = name.lower()
+            if name in _PAGE_PARAMS and _PAGE_NUMBER.fullmatch(value) and (
+                    name, value) not in self._own_pages:
                 return True
         return False
 

@@ -5,7 +5,8 @@ The page names its article in its metadata (og:title, twitter:title, JSON-LD hea
 (when the <h1> is the site's logo), or an element marked `itemprop=headline`. The visible
 heading that best matches the metadata wins; <h1>s are tried first. With no match the
 first <h1> of the article's own area is taken, then the metadata's headline, then
-<title> without its site name.
+<title> without its site name. A heading past the <h1>s whose whole text is one link to
+another page is a teaser's title (a related post, the previous one), never the headline.
 
 Some themes put the byline and date inside the heading (`<h1>Title <span class=byline>by
 … April 21, 2022</span></h1>`): the byline is no part of the headline. An element inside
@@ -23,7 +24,7 @@ from selectolax.lexbor import LexborNode
 from ._index import page_index
 from ._jsonld import json_ld_items
 from ._lexicon import words
-from ._links import site_of
+from ._links import PageAddress, site_of, without_fragment
 from ._markup import (ancestors, attribute_words, head_first, is_for_screen_readers, is_title,
                       place_of, says_screen_readers_only)
 from ._text import clean_text
@@ -64,7 +65,8 @@ def extract_headline(doc: Document) -> str | None:
             if not text or len(text) > 400:
                 continue
             if (score > best_score + 0.05 or (best is None and score >= _MATCH)) and not (
-                    _names_the_site(node, doc) or nodes is None and _in_the_body(node)):
+                    _names_the_site(node, doc) or nodes is None and (
+                        _in_the_body(node) or _leads_to_another_page(node, doc))):
                 best, best_score = text, score
         if best:
             return best
@@ -108,6 +110,17 @@ def _names_the_site(node: LexborNode, doc: Document) -> bool:
             doc.absolute(attr(link, "href"))):
         return False
     return clean_text(link, _left_out) == clean_text(node, _left_out)
+
+
+def _leads_to_another_page(node: LexborNode, doc: Document) -> bool:
+    """A heading whose whole text is one link to another page: a teaser's title (a related
+    post, the previous one), however well it matches the metadata, is not this article's."""
+    link = node.css_first("a[href]")
+    if link is None or clean_text(link, _left_out) != clean_text(node, _left_out):
+        return False
+    href = doc.absolute(attr(link, "href"))
+    return href is not None and not PageAddress(doc.url, doc.absolute(
+        doc.canonical_href())).is_self(without_fragment(href))
 
 
 def _in_the_body(node: LexborNode) -> bool:

@@ -351,6 +351,8 @@ def _direction(node: LexborNode) -> str | None:
 @lru_cache(maxsize=4096)  # pages and a site's theme repeat their class names
 def _name_direction(name: str) -> str | None:
     """The one direction a class name or id says, if any."""
+    if "." in name:
+        return None  # a name written out, not a theme's word ('profile-the.next.byte')
     name_w = name_words(name)
     if "readnext" in "".join(name_w) or "upnext" in "".join(name_w):
         return None  # 'read next', 'up next': recommendations, not the adjacent post
