@@ -668,6 +668,45 @@ def test_checkbox_lines_labels_and_error_messages_are_not_notes():
     assert form.notes is None
 
 
+def test_sign_in_lines_and_script_templates_are_not_notes():
+    """A line asking the reader to sign in tells how to comment, not what becomes of a
+    comment: its markup, a link in it or the row of sign-in buttons after it says so.
+    A script's template ('Connecting to %s') is shown only once filled in."""
+    hosted = form_of(
+        '<div id="respond"><h3 id="reply-title">Skriv en kommentar</h3><form id="commentform" '
+        'class="comment-form" action="/wp-comments-post.php" method="post">'
+        '<div class="comment-form-field comment-textarea"><label for="comment">Skriv her...'
+        '</label><textarea id="comment" name="comment"></textarea></div>'
+        '<div id="comment-form-identity"><div id="comment-form-nascar"><p>Udfyld dine '
+        'oplysninger nedenfor eller klik på et ikon for at logge ind:</p><ul><li><a '
+        'href="#comment-form-guest" id="postas-guest" class="nascar-signin-link"></a></li><li>'
+        '<a href="#comment-form-load-service:Hosted" class="nascar-signin-link"></a></li></ul>'
+        '</div><div id="comment-form-guest" class="comment-form-service"><div class="comment-'
+        'form-field"><label for="email">E-mail (obligatorisk)</label><input id="email" '
+        'name="email" type="email"></div></div><div id="comment-form-load-service" class='
+        '"comment-form-service"><div class="comment-form-posting-as-cancel"><a href="#">Annuller'
+        '</a></div><p>Forbinder til %s</p></div></div><input type="submit" value="Send"></form>'
+        '</div>')
+    assert hosted.notes is None
+    news = form_of(
+        '<form class="cmtForm" id="commentOnStory0" action="#" method="post"><textarea name="cmtMsg"></textarea>'
+        '<div class="nonLogged"><h4>Para comentar tiene que</h4><div class="loginBtns"><p>entrar '
+        'con una cuenta:</p><a class="fbLogin" href="#"></a></div></div>'
+        '<p class="u-align-center">Entra con tu <a href="/account/login?next=%2Fa%2F">cuenta</a> '
+        'o rellena los campos de abajo.</p><input name="name"><input type="button" value="Ok">'
+        '</form>')
+    assert news.notes is None
+    # A sign-in line in WordPress's slot for it gives way to the rules under the fields.
+    rules = form_of(
+        '<form id="commentform" action="/wp-comments-post.php" method="post"><p class="logged-'
+        'in-as"><a href="/wp-login.php?redirect_to=%2Fa%2F">Autorzy: zaloguj się »</a></p>'
+        '<p><input name="author"> <label>Imię</label></p><textarea name="comment"></textarea>'
+        '<h4>Zasady</h4><ul class="comment-guidelines"><li>Każdy komentarz czeka na moderację.'
+        '</li><li>Pisz na temat i z szacunkiem dla innych.</li></ul><input type="submit"></form>')
+    assert rules.notes == ("Każdy komentarz czeka na moderację. Pisz na temat i z szacunkiem "
+                           "dla innych.")
+
+
 def test_a_mail_note_is_not_a_required_marker():
     assert not is_required_marker("(will not be published)")
 

@@ -28,7 +28,8 @@ from ._honeypot import Honeypots
 from ._index import page_index
 from ._lexicon import says_comment, words
 from ._links import PageAddress
-from ._markup import ancestors, attribute_words, is_hidden, is_title, markup_words, names_of
+from ._markup import (ancestors, attribute_words, is_hidden, is_title, markup_words, name_words,
+                      names_of)
 from ._text import clean_text
 from .document import Document, attr
 
@@ -59,6 +60,13 @@ _INLINE = frozenset(("a", "b", "strong", "em", "i", "span", "small", "abbr", "co
 _NO_NOTE_TAGS = frozenset(("label", "button", "a", "legend", "select", "script", "style",
                            "noscript", "template"))
 _SUBMIT_WORDS = frozenset(("submit", "send", "post", "save", "publish"))
+# What the markup or the address of a sign-in line says, as one word or run together from
+# two or three ('must-log-in', 'wp-login.php', 'nascar-signin-link', 'nonLogged').
+_ACCOUNT_WORDS = frozenset((
+    "login", "logon", "signin", "logout", "signout", "signup", "register", "registration",
+    "auth", "oauth", "sso", "nonlogged", "notlogged", "loggedout", "mustlogin"))
+_HREF_WORD = re.compile(r"[^a-z]+")
+_TEMPLATE = re.compile(r"%(?:\d+\$)?[sd]\b|\{\{")  # printf's and mustache's placeholders
 
 
 def extract_comment_form(doc: Document) -> CommentForm | None:
@@ -201,7 +209,8 @@ def _notes(form: LexborNode) -> str | None:
        textarea, in a table's cell... in any language and script.
     4. Else a line set straight among the fields, in no block of its own.
     A block holding a field, a label or a button is none, nor is one that is only a link,
-    a hidden one, or a short line standing right before a field (a label without <label>).
+    a hidden one, a short line standing right before a field (a label without <label>), a
+    line asking to sign in (see `_is_account_line`) or a script's template ('%s').
     """
     for element in form.css("[class*=note i], [class*=logged i], [id*=note i]"):
         if not _NOTE_WORDS.isdisjoint(markup_words(element)):
@@ -319,7 +328,41 @@ def _note_text(element: LexborNode, form: LexborNode, named: bool = False) -> st
         return None  # (but for the legend of the required sign: '* Pflichtfeld', '* required')
     if text == " ".join(clean_text(link) for link in element.css("a")).strip():
         return None  # a link to help pages, no note
+    if _TEMPLATE.search(text) or _is_account_line(element, form):
+        return None  # (a script's template, shown only once filled in: 'Connecting to %s')
     return text
+
+
+def _is_account_line(element: LexborNode, form: LexborNode) -> bool:
+    """A line asking the reader to sign in, or naming the account they are signed in with:
+    its markup, or a link in it or in the row of buttons right after it, says so
+    (`must-log-in`, `nonLogged`, `auth`, `wp-login.php`, `/account/login`,
+    `nascar-signin-link`). It tells how to comment, not what becomes of a comment."""
+    following = element.next
+    while following is not None and not following.is_element_node:
+        following = following.next
+    for node in (element, *ancestors(element, form)):
+        if _says_account(name_words(" ".join(names_of(node)))):
+            return True
+    for scope in (element, following):
+        if scope is None:
+            continue
+        for node in scope.css("[class], [id], a[href]"):
+            if _says_account(name_words(" ".join(names_of(node)))):
+                return True
+            href = node.attributes.get("href") if node.tag == "a" else None
+            if href and _says_account(tuple(w for w in _HREF_WORD.split(href.lower()) if w)):
+                return True
+    return False
+
+
+def _says_account(name_w: tuple[str, ...]) -> bool:
+    """Whether words (or two or three of them run together) name signing in or out."""
+    if not name_w:
+        return False
+    joined = {*name_w, *(a + b for a, b in zip(name_w, name_w[1:])),
+              *(a + b + c for a, b, c in zip(name_w, name_w[1:], name_w[2:]))}
+    return not _ACCOUNT_WORDS.isdisjoint(joined)
 
 
 def _says_no_note(element: LexborNode) -> bool:
