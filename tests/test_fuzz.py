@@ -20,8 +20,8 @@ from pages import article_page, comment_form_page, json_ld_page
 from scraper import Article, extract
 from strategies import Page, pages
 
-# Real pages take milliseconds; this leaves a loaded CI machine ample slack and
-# still catches a quadratic blow-up on a page of a few hundred kilobytes.
+# Real pages take milliseconds of CPU; this leaves ample slack and still catches a
+# quadratic blow-up on a page of a few hundred kilobytes.
 PAGE_SECONDS = 2.0
 URL = "https://example.org/2025/05/some-article/"
 
