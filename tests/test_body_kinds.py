@@ -343,3 +343,21 @@ def test_a_comment_form_holding_more_text_than_a_short_post_is_still_furniture()
     assert body.endswith("gerade deshalb bekannt, weil sie misslingt.")
     for furniture in ("E-Mail (wird benötigt", "Gewerbliche Einträge", "Spamverdacht", "Impressum"):
         assert furniture not in body
+
+
+def test_the_title_of_a_list_of_links_ending_the_post_goes_with_the_list():
+    # A bold paragraph, then paragraphs of one link each: 'read more' written by the editor.
+    html = (FIXTURES / "body-list-titles.html").read_text(encoding="utf-8")
+    url = "https://notes.example/2024/01/winter-sowing/"
+    body = extract(html, url).body_text
+    assert body.startswith("Every January the recycling bin fills with milk jugs")
+    assert body.endswith("until the first leaves fog up the plastic in March.")
+    for furniture in ("More from the seed-starting series", "Folding paper pots", "Recent posts"):
+        assert furniture not in body
+    # A sentence before the list is the post's last word; words before a single link point
+    # to what the post is about.
+    signed = html.replace("More from the seed-starting series:", "Good luck with your jugs!")
+    assert extract(signed, url).body_text.endswith("Good luck with your jugs!")
+    single = html.replace('<p><a href="/2024/02/grow-lights/">Cheap grow lights that actually work</a></p>', "")
+    single = single.replace('<p><a href="/2024/03/hardening-off/">Hardening off seedlings without losing any</a></p>', "")
+    assert extract(single, url).body_text.endswith("More from the seed-starting series:")

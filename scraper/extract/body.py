@@ -111,6 +111,7 @@ def _content(prose: _Prose, doc: Document) -> tuple[str, float]:
     _remove_alt_captions(container, removed)
     removed.emptied_boxes()
     _remove_orphan_headings(container)
+    _remove_list_titles(container, removed.before_lists)
     return "\n\n".join(text for text in (*lead, plain_text(container)) if text), prose.of(container)
 
 
@@ -451,6 +452,17 @@ class _Removed:
         self.top = container.mem_id
         self.prose = prose
         self.taken: dict[int, tuple[LexborNode, int]] = {}  # block -> (block, characters taken)
+        # The blocks right before lists of links taken out, with the links of those lists: a
+        # list's title may be one.
+        self.before_lists: dict[int, tuple[LexborNode, int]] = {}
+
+    def remove_list(self, node: LexborNode) -> None:
+        """Take out a list of links (or what held only lists), noting the block before it."""
+        before = _block_before(node)
+        if before is not None:
+            _, links = self.before_lists.get(key := before.mem_id, (before, 0))
+            self.before_lists[key] = (before, links + len(node.css("a[href]")))
+        self.remove(node)
 
     def remove(self, node: LexborNode) -> None:
         parent = node.parent
@@ -467,7 +479,7 @@ class _Removed:
             boxes, self.taken = self.taken, {}
             for box, gone in boxes.values():
                 if _chars(box.text()) < min(_SENTENCE_HEADING, gone):
-                    self.remove(box)
+                    self.remove_list(box)
             if not self.taken:
                 return
 
@@ -534,7 +546,7 @@ def _remove_furniture(container: LexborNode, prose: _Prose, removed: _Removed) -
         if listed > most:
             return
     for node, _ in lists:
-        removed.remove(node)
+        removed.remove_list(node)
 
 
 def _section_header(node: LexborNode) -> bool:
@@ -605,7 +617,7 @@ def _remove_link_blocks(container: LexborNode, prose: _Prose, removed: _Removed)
                     whole = _chars(container.text())
                 if length > _HALF * whole:
                     continue  # most of what is left: a post that is a list of links
-                removed.remove(node)
+                removed.remove_list(node)
 
 
 def _remove_alt_captions(container: LexborNode, removed: _Removed) -> None:
@@ -725,3 +737,52 @@ def _has_text_after(heading: LexborNode, top: LexborNode) -> bool:
 
 
 _SILENT = frozenset(("script", "style", "noscript", "template"))
+
+
+def _block_before(node: LexborNode) -> LexborNode | None:
+    """The element right before `node` among its siblings, if no text lies between them."""
+    sibling = node.prev
+    while sibling is not None:
+        if sibling.is_text_node:
+            if (sibling.text_content or "").strip():
+                return None
+        elif sibling.tag not in _NOT_ELEMENTS:
+            return sibling
+        sibling = sibling.prev
+    return None
+
+
+def _remove_list_titles(container: LexborNode,
+                        before_lists: dict[int, tuple[LexborNode, int]]) -> None:
+    """A short block that ends the body right where a list of links to other pages was taken
+    out is the list's title ('Read also:', 'More on this topic'), written as a paragraph: what
+    an orphan heading is when set as a heading. Not a sentence (the last answer of an
+    interview), nor the words before a single link (the document a note points to)."""
+    for block, links in before_lists.values():
+        if links >= _LIST_LINKS and (text := block.text().strip()) \
+                and len(text) < _SENTENCE_HEADING and text[-1] not in _FULL_STOPS \
+                and _ends(block, container):
+            block.decompose(False)
+
+
+_LIST_LINKS = 2  # links that make a list of other pages, not a pointer to one document
+_FULL_STOPS = frozenset(".!。।")  # a block ending in one is a sentence, not a title
+
+
+def _ends(node: LexborNode, top: LexborNode) -> bool:
+    """Whether no text follows `node` inside `top` (and `node` is still inside it)."""
+    for _ in range(_MAX_LINK_BLOCK_DEPTH):
+        if node.mem_id == top.mem_id:
+            return True
+        sibling = node.next
+        while sibling is not None:
+            if sibling.is_text_node:
+                if (sibling.text_content or "").strip():
+                    return False
+            elif sibling.tag not in _SILENT and sibling.text().strip():
+                return False
+            sibling = sibling.next
+        node = node.parent
+        if node is None:
+            return False
+    return False
