@@ -361,3 +361,14 @@ def test_the_title_of_a_list_of_links_ending_the_post_goes_with_the_list():
     single = html.replace('<p><a href="/2024/02/grow-lights/">Cheap grow lights that actually work</a></p>', "")
     single = single.replace('<p><a href="/2024/03/hardening-off/">Hardening off seedlings without losing any</a></p>', "")
     assert extract(single, url).body_text.endswith("More from the seed-starting series:")
+
+
+def test_a_lead_in_a_teaser_block_opening_the_body_is_kept_and_teaser_cards_are_not():
+    # The body's element holds the headline, the lead in a block its template calls a
+    # teaser, the interview in blocks of its own and cards for other news, named teasers too.
+    body = article_of("body-lead-teaser-inside.html").body_text
+    assert body.startswith("Drei Jahre nach Beginn des Projekts haben elf Dörfer")
+    assert "Ein Brunnen ohne Ersatzteile steht nach zwei Jahren still." in body
+    assert body.endswith("Der Brunnen gehört ihnen.")
+    for furniture in ("Schulgarten", "Jahresbericht", "Spenden", "Impressum"):
+        assert furniture not in body

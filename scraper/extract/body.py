@@ -27,7 +27,7 @@ from .document import Document
 from .fallback import (CONVINCING, Body, article_element, choose, densest_block, json_ld_body,
                        prune_never_text, readable_text)
 from .furniture import CANDIDATES, furniture_by, furniture_words, names_of
-from .lead import headline_in, lead_before
+from .lead import headline_in, lead_before, opening_lead
 from .recipe import ingredient_lists
 from .plain_text import plain_text
 
@@ -512,12 +512,14 @@ def _remove_furniture(container: LexborNode, prose: _Prose, removed: _Removed) -
         if value > limit:
             for node in nodes:
                 vocabulary |= furniture_words(names_of(node)) - _NEVER_VOCABULARY
+    # A lead opening the body in a block its template calls a teaser stays, with what it holds.
+    lead = opening_lead([node for node, by in furniture if by == "names"], container)
     for node, by in furniture:
         # More than half the prose: a wrapper of the article, unless its tag and its names
         # both say furniture (a comment form whose notes outweigh a short post).
         if (prose.of(node) > limit and not (by == "markup" and furniture_words(names_of(node)))) \
-                or _section_header(node):
-            continue  # a wrapper of the article; a section's own title
+                or _section_header(node) or (lead is not None and is_inside(node, lead)):
+            continue  # a wrapper of the article; a section's own title; the lead
         if by == "markup" or not vocabulary or not furniture_words(names_of(node)) <= vocabulary:
             removed.remove(node)
     # Judged again without the furniture they held (hover cards). Together most of what is

@@ -72,6 +72,37 @@ def lead_before(container: LexborNode, prose_of: Callable[[LexborNode], float]) 
     return []
 
 
+def opening_lead(named: list[LexborNode], container: LexborNode) -> LexborNode | None:
+    """Of the blocks inside the body's element named as furniture, in page order, the one
+    that is the article's lead: the first its template calls a teaser (TYPO3's 'teaser-text',
+    a media page's summary), holding a lead's text and no link (a card for another page
+    links to it), with no paragraph before it in the body."""
+    for block in named:
+        if furniture_words(names_of(block)) <= _LEAD_WORDS:
+            break
+    else:
+        return None
+    if block.css_first("a[href]") is not None or _length(block) < _MIN_CHARS:
+        return None
+    node = block
+    for _ in range(_MAX_NESTING):
+        if node.mem_id == container.mem_id:
+            return block
+        sibling = node.prev
+        for _ in range(_MAX_SIBLINGS):
+            if sibling is None:
+                break
+            if _paragraph_chars(sibling) >= _MIN_CHARS:
+                return None
+            sibling = sibling.prev
+        else:
+            return None  # that many blocks before it: it opens nothing
+        node = node.parent
+        if node is None:
+            return None
+    return None
+
+
 def headline_in(container: LexborNode) -> LexborNode | None:
     """The article's headline when it is inside `container`: an <h1> (or a heading marked
     as the headline) before its text. One inside furniture (a 'Read also' box's title) or
