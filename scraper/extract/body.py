@@ -512,13 +512,17 @@ def _remove_furniture(container: LexborNode, prose: _Prose, removed: _Removed) -
         if value > limit:
             for node in nodes:
                 vocabulary |= furniture_words(names_of(node)) - _NEVER_VOCABULARY
-    # A lead opening the body in a block its template calls a teaser stays, with what it holds.
+    # A lead opening the body in a block its template calls a teaser stays, as do the blocks
+    # inside it named alike (its text's wrappers); a caption or a credit in it goes.
     lead = opening_lead([node for node, by in furniture if by == "names"], container)
+    lead_words = furniture_words(names_of(lead)) if lead is not None else None
     for node, by in furniture:
         # More than half the prose: a wrapper of the article, unless its tag and its names
         # both say furniture (a comment form whose notes outweigh a short post).
         if (prose.of(node) > limit and not (by == "markup" and furniture_words(names_of(node)))) \
-                or _section_header(node) or (lead is not None and is_inside(node, lead)):
+                or _section_header(node) or (lead_words is not None and by == "names" and
+                                             furniture_words(names_of(node)) <= lead_words and
+                                             is_inside(node, lead)):
             continue  # a wrapper of the article; a section's own title; the lead
         if by == "markup" or not vocabulary or not furniture_words(names_of(node)) <= vocabulary:
             removed.remove(node)
