@@ -276,6 +276,23 @@ def test_a_headed_card_grid_after_the_article_is_related_whatever_its_classes():
                               for title, path in TEASERS]
 
 
+def test_boxes_built_like_the_first_related_box_right_after_it_are_related_too():
+    """A Drupal theme shows 'More on this topic' and 'Also interesting' in two blocks of one
+    template; a box of another template after them is not."""
+    more = (("Harbour dredging to start in July", "/2025/05/harbour-dredging/"),
+            ("Ferry timetable for the winter season", "/2025/03/ferry-winter/"))
+    box = "<div class='block'><h2 class='heading-divider'>{}</h2><div class='cols'>{}</div></div>"
+    body = (ARTICLE + "</article><div class='no-print block'>"
+            + box.format("Meer over dit onderwerp", cards(*TEASERS))
+            + box.format("Ook interessant", cards(*more))
+            + "<div class='block strip'><h2>Uit het archief</h2><div class='cols'>"
+            + cards(("Harbour map poster in three sizes", "/2025/01/harbour-poster/"),
+                    ("Quay lamps calendar for next year", "/2025/01/quay-calendar/"))
+            + "</div></div></div>")
+    assert links_of(body) == [("related", "https://news.example" + path, title)
+                              for title, path in (*TEASERS, *more)]
+
+
 def test_a_long_body_full_of_inline_links_does_not_hide_the_related_grid_after_it():
     paragraphs = "".join(f"<p>The works on the <a href='/2025/0{n % 9 + 1}/note-{n}/'>span {n}</a>"
                          " go on through the night, with the west lane closed.</p>"

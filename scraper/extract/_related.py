@@ -19,7 +19,9 @@ or e-paper on other sub-domains), stands under a heading of its own that leads n
 else (a 'More from Sports' heading linking to the section is a section's feed), lies
 outside the running text of the body, and sits in no region beside the article: sidebar,
 widget, menu, navigation, comments, the site's header or footer, site-wide boxes (recent,
-popular...).
+popular...). A theme may show its related posts in two boxes or three, one template
+repeated ('More on this topic', 'Also interesting'): the boxes right after the first one
+that are built like it (the same tag and classes) count too, their lists weighed alike.
 Nor is a site-wide box related when nothing names it: a ranking (an <ol>, or cards that
 each show their place first: 1, 2, 3…) is the site's most read; a list after the comment
 form and outside the smallest element holding both the headline and that form stands in
@@ -70,6 +72,7 @@ _TEXT_TAGS = frozenset(("p", "span", "em", "strong", "b", "i", "small", "label",
                         "h3", "h4", "h5", "h6", "td", "th", "dd", "dt", "blockquote", "cite",
                         "q", "figcaption", "img", "br", "tbody", "tr", "table", "code", "pre"))
 _MIN_TITLE_WORDS = 3
+_NEXT_BOXES = 3  # boxes after the first related one that may hold more of them
 _TERM_CLASSES = ("category-", "tag-")  # a post's classes naming its terms (WordPress's post_class)
 _WORD_CHARACTER = re.compile(r"[^\W_]")
 # Parts of a teaser card that link elsewhere than the article: its category, author, comments.
@@ -107,37 +110,80 @@ def related_links(doc: Document, candidates: list[LexborNode],
 def structural_related(doc: Document, area: PostArea, page: PageAddress,
                        taken: set[str]) -> list[Link]:
     """The links of the first headed list of teaser cards after the article (see the module's
-    docstring); `taken`: addresses already found as previous/next, never related."""
+    docstring), and of the boxes built like its own right after it; `taken`: addresses
+    already found as previous/next, never related."""
+    links: dict[str, str | None] = {}
+    box: LexborNode | None = None  # the first related list's, with its heading
     for card_list in area.lists:  # (cheap checks first: most lists fail them)
-        if not _is_teaser_list(card_list.node, card_list.cards):
+        if box is not None and not _in_box_after(card_list, box):
             continue
-        if any(_is_beside(element, area) for element in area.regions(card_list.node)):
+        found = _teasers(doc, area, page, card_list, taken)
+        if found is None:
             continue
-        if _is_ranked(card_list) or area.in_site_column(card_list):
-            continue  # the site's most read, or a box of its columns or footer
-        heading = heading_of(card_list)
-        if heading is None or _leads_elsewhere(doc, heading):
-            continue
-        cards = area.articles(card_list)
-        articles = {id(card) for card in cards}
-        if len(cards) < 2 or not _mostly(id(c) in articles for c in card_list.cards) or any(
-                card.href in taken for card in cards):
-            continue  # a list of something else than articles, or the previous/next pair
-        if not _mostly(page.same_shape(card.href) or _reads_as_article_address(card.href)
-                       for card in cards):
-            continue  # links to sections and pages of the site, not to its articles
-        if not _mostly(page.on_own_host(card.href) for card in cards):
-            continue  # the site's other services (its shop, subscriptions, e-paper)
-        titles = [_title_of(card) for card in cards]
-        if not _mostly(len(words(t or "")) >= _MIN_TITLE_WORDS for t in titles):
-            continue  # a menu, a list of topics or sections
-        if area.amid_text(card_list.node) or _lists_this_page(doc, card_list, page):
-            continue
-        links: dict[str, str | None] = {}
-        for card, title in zip(cards, titles):
-            links.setdefault(card.href, title or None)
-        return [Link("related", href, title) for href, title in links.items()]
-    return []
+        teasers, heading = found
+        for href, title in teasers:
+            links.setdefault(href, title)
+        if box is None:
+            box = _box_of(card_list, heading)
+    return [Link("related", href, title) for href, title in links.items()]
+
+
+def _box_of(card_list: CardList, heading: LexborNode) -> LexborNode:
+    """The element holding a list and its heading: the box the page shows them in."""
+    box = card_list.node
+    while box.parent is not None and not _holds(box, heading):
+        box = box.parent
+    return box
+
+
+def _holds(element: LexborNode, node: LexborNode) -> bool:
+    return any(parent.mem_id == element.mem_id for parent in ancestors(node))
+
+
+def _in_box_after(card_list: CardList, box: LexborNode) -> bool:
+    """Whether the list stands in one of the few boxes right after `box`, built like it (the
+    same tag and classes): a second 'more on this' box of the same template."""
+    sibling, seen = box.next, 0
+    while sibling is not None and seen < _NEXT_BOXES:
+        if sibling.is_element_node and sibling.tag not in ("script", "style", "template"):
+            seen += 1
+            if sibling.tag == box.tag and sibling.attributes.get("class") == box.attributes.get(
+                    "class") and (_holds(sibling, card_list.node) or sibling.mem_id ==
+                                  card_list.node.mem_id):
+                return True
+        sibling = sibling.next
+    return False
+
+
+def _teasers(doc: Document, area: PostArea, page: PageAddress, card_list: CardList,
+             taken: set[str]) -> tuple[list[tuple[str, str | None]], LexborNode] | None:
+    """(href, title) of each card of a headed list of teasers after the article, and its
+    heading; else None."""
+    if not _is_teaser_list(card_list.node, card_list.cards):
+        return None
+    if any(_is_beside(element, area) for element in area.regions(card_list.node)):
+        return None
+    if _is_ranked(card_list) or area.in_site_column(card_list):
+        return None  # the site's most read, or a box of its columns or footer
+    heading = heading_of(card_list)
+    if heading is None or _leads_elsewhere(doc, heading):
+        return None
+    cards = area.articles(card_list)
+    articles = {id(card) for card in cards}
+    if len(cards) < 2 or not _mostly(id(c) in articles for c in card_list.cards) or any(
+            card.href in taken for card in cards):
+        return None  # a list of something else than articles, or the previous/next pair
+    if not _mostly(page.same_shape(card.href) or _reads_as_article_address(card.href)
+                   for card in cards):
+        return None  # links to sections and pages of the site, not to its articles
+    if not _mostly(page.on_own_host(card.href) for card in cards):
+        return None  # the site's other services (its shop, subscriptions, e-paper)
+    titles = [_title_of(card) for card in cards]
+    if not _mostly(len(words(t or "")) >= _MIN_TITLE_WORDS for t in titles):
+        return None  # a menu, a list of topics or sections
+    if area.amid_text(card_list.node) or _lists_this_page(doc, card_list, page):
+        return None
+    return [(card.href, title or None) for card, title in zip(cards, titles)], heading
 
 
 def _mostly(checks) -> bool:
