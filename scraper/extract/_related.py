@@ -113,9 +113,9 @@ def structural_related(doc: Document, area: PostArea, page: PageAddress,
     docstring), and of the boxes built like its own right after it; `taken`: addresses
     already found as previous/next, never related."""
     links: dict[str, str | None] = {}
-    box: LexborNode | None = None  # the first related list's, with its heading
+    boxes: list[LexborNode] | None = None  # those after the first related list's, built like it
     for card_list in area.lists:  # (cheap checks first: most lists fail them)
-        if box is not None and not _in_box_after(card_list, box):
+        if boxes is not None and not any(_holds(box, card_list.node) for box in boxes):
             continue
         found = _teasers(doc, area, page, card_list, taken)
         if found is None:
@@ -123,8 +123,10 @@ def structural_related(doc: Document, area: PostArea, page: PageAddress,
         teasers, heading = found
         for href, title in teasers:
             links.setdefault(href, title)
-        if box is None:
-            box = _box_of(card_list, heading)
+        if boxes is None:
+            boxes = _boxes_after(_box_of(card_list, heading))
+            if not boxes:
+                break
     return [Link("related", href, title) for href, title in links.items()]
 
 
@@ -137,22 +139,23 @@ def _box_of(card_list: CardList, heading: LexborNode) -> LexborNode:
 
 
 def _holds(element: LexborNode, node: LexborNode) -> bool:
-    return any(parent.mem_id == element.mem_id for parent in ancestors(node))
+    """Whether `node` is `element` or inside it."""
+    return node.mem_id == element.mem_id or any(
+        parent.mem_id == element.mem_id for parent in ancestors(node))
 
 
-def _in_box_after(card_list: CardList, box: LexborNode) -> bool:
-    """Whether the list stands in one of the few boxes right after `box`, built like it (the
-    same tag and classes): a second 'more on this' box of the same template."""
-    sibling, seen = box.next, 0
+def _boxes_after(box: LexborNode) -> list[LexborNode]:
+    """Those of the few elements right after `box` built like it (the same tag and classes):
+    a second 'more on this' box of the same template."""
+    boxes, sibling, seen = [], box.next, 0
     while sibling is not None and seen < _NEXT_BOXES:
         if sibling.is_element_node and sibling.tag not in ("script", "style", "template"):
             seen += 1
             if sibling.tag == box.tag and sibling.attributes.get("class") == box.attributes.get(
-                    "class") and (_holds(sibling, card_list.node) or sibling.mem_id ==
-                                  card_list.node.mem_id):
-                return True
+                    "class"):
+                boxes.append(sibling)
         sibling = sibling.next
-    return False
+    return boxes
 
 
 def _teasers(doc: Document, area: PostArea, page: PageAddress, card_list: CardList,

@@ -66,6 +66,8 @@ _ACCOUNT_WORDS = frozenset((
     "login", "logon", "signin", "logout", "signout", "signup", "register", "registration",
     "auth", "oauth", "sso", "nonlogged", "notlogged", "loggedout", "mustlogin"))
 _HREF_WORD = re.compile(r"[^a-z]+")
+_ACCOUNT_MARKS = ", ".join(f"[{name}*={part} i]" for name in ("class", "id", "href") for part in (
+    "log", "sign", "auth", "sso", "regist"))
 _TEMPLATE = re.compile(r"%(?:\d+\$)?[sd]\b|\{\{")  # printf's and mustache's placeholders
 
 
@@ -338,16 +340,17 @@ def _is_account_line(element: LexborNode, form: LexborNode) -> bool:
     its markup, or a link in it or in the row of buttons right after it, says so
     (`must-log-in`, `nonLogged`, `auth`, `wp-login.php`, `/account/login`,
     `nascar-signin-link`). It tells how to comment, not what becomes of a comment."""
-    following = element.next
-    while following is not None and not following.is_element_node:
-        following = following.next
     for node in (element, *ancestors(element, form)):
         if _says_account(name_words(" ".join(names_of(node)))):
             return True
+    following = element.next
+    while following is not None and not following.is_element_node:
+        following = following.next
     for scope in (element, following):
         if scope is None:
             continue
-        for node in scope.css("[class], [id], a[href]"):
+        # (One walk of the block for what may say so; each match is then read word by word.)
+        for node in scope.css(_ACCOUNT_MARKS):
             if _says_account(name_words(" ".join(names_of(node)))):
                 return True
             href = node.attributes.get("href") if node.tag == "a" else None
