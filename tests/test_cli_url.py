@@ -90,3 +90,22 @@ def test_rich_summary_shows_the_parts(server, db_path):
     for expected in ("Ponorka Kursk", "https://dennik-sever.example/2025/05/ponorka-kursk-co-sa-stalo/",
                      "Ekonomika rastie", "Nobelova cena", "comment", "email", "Komentár"):
         assert expected in out
+
+
+def test_a_page_saved_from_the_browser_keeps_its_links_where_it_lived(tmp_path, db_path):
+    from test_parts import SAVED_FROM, SAVED_POST
+
+    saved = tmp_path / "keepers.html"
+    saved.write_text(SAVED_POST.format(
+        note=f"<!-- saved from url=({len(SAVED_FROM):04d}){SAVED_FROM} -->", head=""))
+    result = scrape("url", str(saved), "--db", str(db_path), "--json")
+    assert result.returncode == 0, result.stderr
+    record = json.loads(result.stdout)
+    assert record["url"] == saved.resolve().as_uri()
+    assert record["share_url"] == SAVED_FROM
+    db = Database(db_path)
+    assert list(db.query("select kind, href from links order by position")) == [
+        {"kind": "prev", "href": "https://tidewater.example/2026/04/causeway-reopens/"},
+        {"kind": "next", "href": "https://tidewater.example/2026/04/seal-pups-counted/"}]
+    [form] = list(db["comment_forms"].rows)
+    assert form["action"] == "https://tidewater.example/wp-comments-post.php"

@@ -836,3 +836,70 @@ def test_a_card_list_holding_this_very_article_is_the_sites_latest_not_related()
             + "<p class='up'><a href='/2025/05/bridge-closed/#top'>↑</a></p></div></section>")
     assert links_of(ARTICLE + "</article>" + back) == [
         ("related", "https://news.example" + path, title) for title, path in TEASERS]
+
+
+# A post saved from the browser and read from a file, or handed over as a string: its links
+# are relative, as the site wrote them. Where the copy says it lives, they resolve as they
+# did on the web: a browser's 'saved from' note, a saved-copy header, the canonical link,
+# og:url.
+SAVED_POST = """<!DOCTYPE html>{note}
+<html lang="en"><head><meta charset="utf-8">
+<title>Lighthouse keepers return to Skerry Point – Tidewater Journal</title>{head}</head>
+<body><header class="site-header"><a href="/" rel="home">Tidewater Journal</a></header>
+<main><article class="post"><h1 class="entry-title">Lighthouse keepers return to Skerry Point</h1>
+<div class="entry-content"><p>For the first time in forty years the lamp at Skerry Point will be
+tended by people who live beside it, after the trust that owns the tower hired two keepers to
+look after the light, the fog signal and the visitors who walk out along the causeway.</p>
+<p>The keepers will move into the cottages at the foot of the tower in May, once the roofs
+have been repaired, and will open the lantern room to visitors on summer weekends.</p></div>
+<nav class="post-navigation"><div class="nav-previous"><a href="/2026/04/causeway-reopens/"
+rel="prev">Causeway reopens after winter storms</a></div><div class="nav-next"><a
+href="../seal-pups-counted/" rel="next">Seal pups counted on the outer rocks</a></div>
+</nav></article>
+<div id="respond"><h3>Leave a reply</h3><form id="commentform" action="/wp-comments-post.php"
+method="post"><textarea name="comment" id="comment"></textarea><input type="submit"
+value="Post comment"></form></div></main></body></html>"""
+SAVED_FROM = "https://tidewater.example/2026/04/keepers-return/"
+SAVED_NOTES = {
+    "browser note": (f"<!-- saved from url=({len(SAVED_FROM):04d}){SAVED_FROM} -->", ""),
+    "saved-copy header": (f"<!--\n Page saved with a web clipper\n url: {SAVED_FROM}\n"
+                          " saved date: Tue Apr 14 2026\n-->", ""),
+    "canonical link": ("", f'<link rel="canonical" href="{SAVED_FROM}">'),
+    "og:url": ("", f'<meta property="og:url" content="{SAVED_FROM}">'),
+}
+
+
+@pytest.mark.parametrize("url", ["file:///home/reader/saved/keepers.html", None])
+@pytest.mark.parametrize("note, head", SAVED_NOTES.values(), ids=SAVED_NOTES.keys())
+def test_a_saved_copy_resolves_its_links_where_it_says_it_lives(note, head, url):
+    article = extract(SAVED_POST.format(note=note, head=head), url)
+    assert article.url == url  # where it was read from stays what it was
+    assert [(link.kind, link.href, link.title) for link in article.links] == [
+        ("prev", "https://tidewater.example/2026/04/causeway-reopens/",
+         "Causeway reopens after winter storms"),
+        ("next", "https://tidewater.example/2026/04/seal-pups-counted/",
+         "Seal pups counted on the outer rocks")]
+    assert article.comment_form.action == "https://tidewater.example/wp-comments-post.php"
+    assert article.title == "Lighthouse keepers return to Skerry Point"
+
+
+@pytest.mark.parametrize("declared", [
+    '<link rel="canonical" href="/2026/04/keepers-return/">',  # relative: resolves against nothing
+    '<link rel="canonical" href="javascript:alert(1)">',
+    '<meta property="og:url" content="file:///etc/passwd">',
+    '<link rel="canonical" href="https://user:secret@tidewater.example:99999/">',  # no valid port
+])
+def test_a_copy_without_a_usable_address_keeps_its_relative_links_out(declared):
+    article = extract(SAVED_POST.format(note="", head=declared), "file:///home/reader/k.html")
+    assert article.links == []
+    assert article.comment_form.action is None or \
+        not article.comment_form.action.startswith("https://")
+
+
+def test_a_fetched_page_is_judged_by_its_own_address_not_the_one_it_declares():
+    html = SAVED_POST.format(note="", head='<link rel="canonical" href="https://other.example/x/">')
+    doc = parse_document(html, "https://tidewater.example/2026/04/keepers-return/")
+    assert doc.base_url == "https://tidewater.example/2026/04/keepers-return/"
+    assert [link.href for link in extract_links(doc)] == [
+        "https://tidewater.example/2026/04/causeway-reopens/",
+        "https://tidewater.example/2026/04/seal-pups-counted/"]

@@ -141,8 +141,8 @@ def _own_action(doc: Document, form: LexborNode) -> str:
     """
     action = _written_action(form)
     target = _action(doc, form)
-    if target and doc.url and not action.lower().startswith("javascript:") and PageAddress(
-            doc.url).is_self(target):
+    if target and doc.address and not action.lower().startswith("javascript:") and \
+            PageAddress(doc.address).is_self(target):
         return urlsplit(target).fragment.lower()
     return action.lower()
 
@@ -191,8 +191,8 @@ def _action(doc: Document, form: LexborNode) -> str | None:
     if action.lower().startswith("javascript:"):
         return action
     if not action:
-        return doc.url
-    base = doc.base_url or doc.url
+        return doc.address
+    base = doc.base_url or doc.address
     try:
         return urljoin(base, action) if base else action
     except ValueError:

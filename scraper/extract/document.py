@@ -29,6 +29,10 @@ _CANONICAL = 'link[rel~="canonical" i][href]'
 class Document:
     tree: LexborHTMLParser
     url: str | None  # the page URL as fetched (None for a bare string of HTML)
+    # The page's address on the web: its URL, or for a copy read from a file or given as a
+    # string, the address it says it was saved from or goes by (see `_declared_address`).
+    # What the parts ask about the page's own site, and what its links resolve against.
+    address: str | None
     base_url: str | None  # what relative links resolve against
     # href -> absolute(href): parts ask about the same links again and again
     _resolved: dict[str, str | None] = field(default_factory=dict, repr=False, compare=False)
@@ -104,7 +108,11 @@ def parse_document(html: str | bytes, url: str | None = None) -> Document:
         data = _bounded_nesting(data)
     tree = LexborHTMLParser(data)
     url = redact(url) if url else url  # credentials in the page URL never reach its links
-    return Document(tree=tree, url=url, base_url=_base_url(tree, url))
+    doc = Document(tree=tree, url=url, address=url, base_url=None)
+    if not _is_web(url):
+        doc.address = _declared_address(doc, data) or url
+    doc.base_url = _base_url(tree, doc.address)
+    return doc
 
 
 # Browsers stop nesting elements at about this depth; a page can go no deeper than its tag count.
@@ -144,6 +152,33 @@ def _bounded_nesting(data: bytes) -> bytes:
         return match.group(0)
 
     return _BLOCK_TAG.sub(bound, data)
+
+
+# The note a browser's 'Save Page As' leaves before the page (`<!-- saved from
+# url=(0042)https://… -->`), and the header of a saved copy naming its address on a line
+# of its own (SingleFile's `url: https://…`), in the first kilobytes of the file.
+_SAVED_FROM = re.compile(
+    rb"<!--(?:(?!-->).){0,400}?\bsaved\b(?:(?!-->).){0,400}?\burl(?:=\(\d+\)|:)\s*"
+    rb"(https?://[^\s<>\"']+)", re.IGNORECASE | re.DOTALL)
+_SAVED_NOTE_BYTES = 4096
+
+
+def _is_web(url: str | None) -> bool:
+    return bool(url) and url[:8].lower().startswith(("http://", "https://"))
+
+
+def _declared_address(doc: Document, data: bytes) -> str | None:
+    """Where a copy of a page (a saved file, a string) says it lives: the address a browser
+    noted when saving it, else its canonical link, else its og:url, if absolute and valid.
+    Its relative links resolve against that, as they did on the web."""
+    noted = _SAVED_FROM.search(data, 0, _SAVED_NOTE_BYTES)
+    candidates = [noted.group(1).decode("ascii", "ignore")] if noted else []
+    candidates += [doc.canonical_href(),
+                   attr(head_first(doc.tree, 'meta[property="og:url" i][content]'), "content")]
+    for candidate in candidates:
+        if _is_web(candidate) and check_url(candidate) is None:
+            return redact(candidate)
+    return None
 
 
 def _base_url(tree: LexborHTMLParser, url: str | None) -> str | None:

@@ -104,7 +104,7 @@ def _names_the_site(node: LexborNode, doc: Document) -> bool:
     """A heading whose whole text is one link to the site's home page (on any page but the
     home page itself): the site's name."""
     link = node.css_first("a[href]")
-    if link is None or _is_home(doc.url):
+    if link is None or _is_home(doc.address):
         return False
     if "home" not in (attr(link, "rel") or "").lower().split() and not _is_home(
             doc.absolute(attr(link, "href"))):
@@ -119,7 +119,7 @@ def _leads_to_another_page(node: LexborNode, doc: Document) -> bool:
     if link is None or clean_text(link, _left_out) != clean_text(node, _left_out):
         return False
     href = doc.absolute(attr(link, "href"))
-    return href is not None and not PageAddress(doc.url, doc.absolute(
+    return href is not None and not PageAddress(doc.address, doc.absolute(
         doc.canonical_href())).is_self(without_fragment(href))
 
 
@@ -266,7 +266,7 @@ def _without_site_name(title: str, doc: Document) -> str:
     site_words = set(words(attr(head_first(doc.tree, 'meta[property="og:site_name" i]'), "content")
                            or ""))
     host_words = set() if site_words else set(
-        words(site_of(doc.url).replace(".", " ").replace("-", " ")))
+        words(site_of(doc.address).replace(".", " ").replace("-", " ")))
     tail, head = title[separators[-1].end():], title[:separators[0].start()]
     if _names_site(set(words(tail)), site_words, host_words):
         return title[:separators[-1].start()].strip()

@@ -58,7 +58,7 @@ def extract_share_urls(doc: Document) -> ShareUrls:
         tree, 'link[rel~="shortlink" i][href], link[rel~="shorturl" i][href]'), "href"))
     og_url = _web_url(doc, attr(head_first(tree, 'meta[property="og:url" i][content]'), "content"))
     share = (_copy_box(doc, canonical, og_url, shortlink) or canonical or og_url
-             or _json_ld_url(doc) or _shared_by_buttons(doc) or _web_url(doc, doc.url))
+             or _json_ld_url(doc) or _shared_by_buttons(doc) or _web_url(doc, doc.address))
     return ShareUrls(share_url=share, canonical_url=canonical, shortlink=shortlink)
 
 
@@ -84,7 +84,7 @@ def _copy_box(doc: Document, canonical: str | None, og_url: str | None,
             continue
         if preferred is None or page is None:  # (both made at once, for the first offer)
             preferred = PageAddress(canonical, og_url)
-            page = PageAddress(doc.url, canonical, og_url)
+            page = PageAddress(doc.address, canonical, og_url)
         if preferred.sites and preferred.is_self(url):
             return url
         if own_site is None and page.same_site(url):
@@ -179,6 +179,6 @@ def _shared_by_buttons(doc: Document) -> str | None:
             if name.lower() in _SHARED_URL_PARAMS:
                 candidate = value.strip().split()[-1] if value.strip() else ""
                 url = _web_url(doc, candidate) if candidate.startswith(("http://", "https://")) else None
-                if url and PageAddress(doc.url).same_site(url):
+                if url and PageAddress(doc.address).same_site(url):
                     return url
     return None
