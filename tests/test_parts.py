@@ -781,6 +781,38 @@ def test_a_ranked_list_after_the_article_is_the_sites_most_read_not_related():
                     + numbered + "</div></div>" + related) == expected
 
 
+def test_cards_showing_their_place_in_a_badge_after_the_link_are_a_ranking():
+    """A news theme puts each card's link first and its place in a badge of its own beside
+    the title: still the site's most read, not related posts."""
+    badged = "".join(f"<div class='teaser'><a class='storylink' href='{path}'>Zum Artikel</a>"
+                     f"<div class='number'><span>{place}</span></div><div class='text'><h2>"
+                     f"<a href='{path}'>{title}</a></h2></div></div>"
+                     for place, (title, path) in enumerate(MOST_READ, 1))
+    body = (ARTICLE + "</article><div class='stack'><div class='tagbreaker'><h2>Meistgelesen"
+            "</h2></div>" + badged + "</div>")
+    assert links_of(body) == []
+
+
+def test_a_read_also_box_set_among_the_paragraphs_of_the_body_is_related():
+    """A box of its own (a heading and links, no running text) between two paragraphs is
+    the post's 'Read also'; its rows of cards, one of a single card, are all read. A list
+    under a heading of the text, set straight among its paragraphs, is part of the text."""
+    paragraph = "<p>" + "The deck is replaced in sections so that one lane stays open. " * 3 + "</p>"
+    rows = ("<div class='links'><div class='withPic'>" + "".join(
+        f"<a href='{path}'><img src='/t.jpg' alt=''>{title}</a>" for title, path in TEASERS[:2])
+        + f"</div><div class='withoutPic'><a href='{TEASERS[2][1]}'>{TEASERS[2][0]}</a></div></div>")
+    boxed = (f"<article><h1>Bridge closed for repairs</h1><div class='td-post-content'>{paragraph}"
+             f"<div class='inline-more articleCount3'><h4 class='block-title'>Lies auch</h4>{rows}"
+             f"</div>{paragraph}{paragraph}</div></article>")
+    assert links_of(boxed) == [("related", "https://news.example" + path, title)
+                               for title, path in TEASERS]
+    section = (f"<article><h1>Bridge closed for repairs</h1><div class='entry-content'>{paragraph}"
+               "<h2>Where to cross instead</h2><ul>" + "".join(
+                   f"<li><a href='{path}'>{title}</a></li>" for title, path in TEASERS)
+               + f"</ul>{paragraph}</div></article>")
+    assert links_of(section) == []
+
+
 def test_related_titles_starting_with_numbers_are_no_ranking():
     listicles = (("5 walks along the cliffs", "/2025/04/five-walks/"),
                  ("2 new buses for the island line", "/2025/04/two-buses/"),

@@ -17,13 +17,15 @@ teasers (two or more cards of one kind, most titled like headlines, no running t
 between them, most leading to this page's own host, not to the site's shop, subscriptions
 or e-paper on other sub-domains), stands under a heading of its own that leads nowhere
 else (a 'More from Sports' heading linking to the section is a section's feed), lies
-outside the running text of the body, and sits in no region beside the article: sidebar,
+outside the running text of the body (a box of its own, a heading and links with no
+paragraph in it, set among the paragraphs is a 'Read also', not text; every list of cards
+in it counts, even a row of one), and sits in no region beside the article: sidebar,
 widget, menu, navigation, comments, the site's header or footer, site-wide boxes (recent,
 popular...). A theme may show its related posts in two boxes or three, one template
 repeated ('More on this topic', 'Also interesting'): the boxes right after the first one
 that are built like it (the same tag and classes) count too, their lists weighed alike.
 Nor is a site-wide box related when nothing names it: a ranking (an <ol>, or cards that
-each show their place first: 1, 2, 3…) is the site's most read; a list after the comment
+each show their place, 1, 2, 3…, first or in a badge of its own) is the site's most read; a list after the comment
 form and outside the smallest element holding both the headline and that form stands in
 a column or footer of the site's, past the article and its comments, when the branch
 it stands in holds other headed boxes too; and a list one of whose cards leads to this
@@ -40,7 +42,7 @@ from urllib.parse import urlsplit
 from selectolax.lexbor import LexborNode
 
 from ..models import Link
-from ._cards import Card, CardList, PostArea, heading_of
+from ._cards import Card, CardList, PostArea, heading_of, is_paragraph
 from ._lexicon import says_comment, words
 from ._links import PageAddress, without_fragment
 from ._markup import (TITLE_WORDS, ancestors, in_region, is_label, is_title, markup_words,
@@ -113,18 +115,19 @@ def structural_related(doc: Document, area: PostArea, page: PageAddress,
     docstring), and of the boxes built like its own right after it; `taken`: addresses
     already found as previous/next, never related."""
     links: dict[str, str | None] = {}
-    boxes: list[LexborNode] | None = None  # those after the first related list's, built like it
+    boxes: list[LexborNode] | None = None  # the first related list's, and those built like it
     for card_list in area.lists:  # (cheap checks first: most lists fail them)
         if boxes is not None and not any(_holds(box, card_list.node) for box in boxes):
             continue
-        found = _teasers(doc, area, page, card_list, taken)
+        found = _teasers(doc, area, page, card_list, taken, boxes is not None)
         if found is None:
             continue
         teasers, heading = found
         for href, title in teasers:
             links.setdefault(href, title)
         if boxes is None:
-            boxes = _boxes_after(_box_of(card_list, heading))
+            box = _box_of(card_list, heading)
+            boxes = [box, *_boxes_after(box)] if _is_box_of_its_own(box) else _boxes_after(box)
             if not boxes:
                 break
     return [Link("related", href, title) for href, title in links.items()]
@@ -159,22 +162,24 @@ def _boxes_after(box: LexborNode) -> list[LexborNode]:
 
 
 def _teasers(doc: Document, area: PostArea, page: PageAddress, card_list: CardList,
-             taken: set[str]) -> tuple[list[tuple[str, str | None]], LexborNode] | None:
+             taken: set[str], boxed: bool = False
+             ) -> tuple[list[tuple[str, str | None]], LexborNode | None] | None:
     """(href, title) of each card of a headed list of teasers after the article, and its
-    heading; else None."""
-    if not _is_teaser_list(card_list.node, card_list.cards):
+    heading; else None. `boxed`: the list stands in a box of related posts already found,
+    under its heading, and may hold one card only."""
+    if not _is_teaser_list(card_list.node, card_list.cards) and not boxed:
         return None
     if any(_is_beside(element, area) for element in area.regions(card_list.node)):
         return None
     if _is_ranked(card_list) or area.in_site_column(card_list):
         return None  # the site's most read, or a box of its columns or footer
-    heading = heading_of(card_list)
-    if heading is None or _leads_elsewhere(doc, heading):
+    heading = None if boxed else heading_of(card_list)
+    if not boxed and (heading is None or _leads_elsewhere(doc, heading)):
         return None
     cards = area.articles(card_list)
     articles = {id(card) for card in cards}
-    if len(cards) < 2 or not _mostly(id(c) in articles for c in card_list.cards) or any(
-            card.href in taken for card in cards):
+    if len(cards) < (1 if boxed else 2) or not _mostly(
+            id(c) in articles for c in card_list.cards) or any(card.href in taken for card in cards):
         return None  # a list of something else than articles, or the previous/next pair
     if not _mostly(page.same_shape(card.href) or _reads_as_article_address(card.href)
                    for card in cards):
@@ -184,9 +189,18 @@ def _teasers(doc: Document, area: PostArea, page: PageAddress, card_list: CardLi
     titles = [_title_of(card) for card in cards]
     if not _mostly(len(words(t or "")) >= _MIN_TITLE_WORDS for t in titles):
         return None  # a menu, a list of topics or sections
-    if area.amid_text(card_list.node) or _lists_this_page(doc, card_list, page):
+    if _lists_this_page(doc, card_list, page):
         return None
+    if not boxed and area.amid_text(card_list.node) and not _is_box_of_its_own(
+            _box_of(card_list, heading)):
+        return None  # links in the body's text, not a box set among its paragraphs
     return [(card.href, title or None) for card, title in zip(cards, titles)], heading
+
+
+def _is_box_of_its_own(box: LexborNode) -> bool:
+    """A box holding a heading and links, no running text: set among the body's paragraphs
+    ('Read also'), it is no part of the text."""
+    return box.tag not in _TEXT_TAGS and not any(is_paragraph(p) for p in box.css("p"))
 
 
 def _mostly(checks) -> bool:
@@ -206,16 +220,30 @@ def _is_teaser_list(node: LexborNode, cards: list[Card]) -> bool:
 
 
 def _is_ranked(card_list: CardList) -> bool:
-    """A numbered list, or cards each showing their place first (1, 2, 3…): a ranking of the
-    site's most read or shared, not posts picked for this one."""
+    """A numbered list, or cards each showing their place (1, 2, 3…) first or in an element
+    of its own (a badge beside the title): a ranking of the site's most read or shared, not
+    posts picked for this one."""
     if card_list.node.tag == "ol":
         return True
+    if len(card_list.cards) < 2:
+        return False
     for place, card in enumerate(card_list.cards, 1):
         shown = card.node.text(deep=True, separator=" ").split(maxsplit=1)
         first = shown[0].strip("#.)") if shown else ""
-        if not first.isdigit() or int(first) != place:
+        if (not first.isdigit() or int(first) != place) and not _shows_place(card.node, place):
             return False
     return True
+
+
+_PLACE_ELEMENTS = 30  # elements of a card looked at for its place badge, at most
+
+
+def _shows_place(card: LexborNode, place: int) -> bool:
+    """Whether an element of the card shows only its place ('2', '#2', '2.')."""
+    for element, _ in zip(card.traverse(), range(_PLACE_ELEMENTS)):
+        if element.text(deep=True).strip().strip("#.)") == str(place):
+            return True
+    return False
 
 
 def _lists_this_page(doc: Document, card_list: CardList, page: PageAddress) -> bool:
