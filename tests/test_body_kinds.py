@@ -372,3 +372,23 @@ def test_a_lead_in_a_teaser_block_opening_the_body_is_kept_and_teaser_cards_are_
     assert body.endswith("Der Brunnen gehört ihnen.")
     for furniture in ("Foto: Archiv", "Schulgarten", "Jahresbericht", "Spenden", "Impressum"):
         assert furniture not in body
+
+
+@pytest.mark.parametrize("title, box", [
+    ("About the author", '<div class="sabox-wrap" itemprop="author" itemscope '
+     'itemtype="https://schema.org/Person"><img src="/jane.jpg" alt=""><p>Jane Hollis has kept '
+     'an allotment in the east of the city since 2009 and writes about it every week.</p></div>'),
+    ("Leave a comment:", '<form action="/wp-comments-post.php" method="post"><p>Your email '
+     'address will not be published. Required fields are marked.</p><textarea name="comment">'
+     '</textarea><input type="submit" value="Post"></form>'),
+])
+def test_the_title_of_a_box_ending_the_post_goes_with_the_box(title, box):
+    # The theme writes the box's title as a paragraph of the post, right before the box.
+    html = (FIXTURES / "body-list-titles.html").read_text(encoding="utf-8")
+    start = html.index("<p><strong>More from the seed-starting series:")
+    end = html.index("</div>", start)
+    html = html[:start] + f'<div class="sabox-title"><b>{title}</b></div>{box}\n   ' + html[end:]
+    body = extract(html, "https://notes.example/2024/01/winter-sowing/").body_text
+    assert body.endswith("until the first leaves fog up the plastic in March.")
+    for furniture in (title, "Jane Hollis", "Required fields"):
+        assert furniture not in body

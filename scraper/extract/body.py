@@ -111,7 +111,7 @@ def _content(prose: _Prose, doc: Document) -> tuple[str, float]:
     _remove_alt_captions(container, removed)
     removed.emptied_boxes()
     _remove_orphan_headings(container)
-    _remove_list_titles(container, removed.before_lists)
+    _remove_box_titles(container, removed.before)
     return "\n\n".join(text for text in (*lead, plain_text(container)) if text), prose.of(container)
 
 
@@ -452,17 +452,26 @@ class _Removed:
         self.top = container.mem_id
         self.prose = prose
         self.taken: dict[int, tuple[LexborNode, int]] = {}  # block -> (block, characters taken)
-        # The blocks right before lists of links taken out, with the links of those lists: a
-        # list's title may be one.
-        self.before_lists: dict[int, tuple[LexborNode, int]] = {}
+        # The blocks right before lists of links and boxes taken out, with the links of those
+        # lists (a box counts as a list): their title may be one.
+        self.before: dict[int, tuple[LexborNode, int]] = {}
 
     def remove_list(self, node: LexborNode) -> None:
         """Take out a list of links (or what held only lists), noting the block before it."""
+        self._note_before(node, len(node.css("a[href]")))
+        self.remove(node)
+
+    def remove_box(self, node: LexborNode) -> None:
+        """Take out a box that is furniture by its markup (an author box, a form, an aside),
+        noting the block before it."""
+        self._note_before(node, _LIST_LINKS)
+        self.remove(node)
+
+    def _note_before(self, node: LexborNode, links: int) -> None:
         before = _block_before(node)
         if before is not None:
-            _, links = self.before_lists.get(key := before.mem_id, (before, 0))
-            self.before_lists[key] = (before, links + len(node.css("a[href]")))
-        self.remove(node)
+            _, noted = self.before.get(key := before.mem_id, (before, 0))
+            self.before[key] = (before, noted + links)
 
     def remove(self, node: LexborNode) -> None:
         parent = node.parent
@@ -524,7 +533,9 @@ def _remove_furniture(container: LexborNode, prose: _Prose, removed: _Removed) -
                                              furniture_words(names_of(node)) <= lead_words and
                                              is_inside(node, lead)):
             continue  # a wrapper of the article; a section's own title; the lead
-        if by == "markup" or not vocabulary or not furniture_words(names_of(node)) <= vocabulary:
+        if by == "markup":
+            removed.remove_box(node)
+        elif not vocabulary or not furniture_words(names_of(node)) <= vocabulary:
             removed.remove(node)
     # Judged again without the furniture they held (hover cards). Together most of what is
     # left, they are the post: a list of links with a word on each (a bookmarks digest).
@@ -758,13 +769,13 @@ def _block_before(node: LexborNode) -> LexborNode | None:
     return None
 
 
-def _remove_list_titles(container: LexborNode,
-                        before_lists: dict[int, tuple[LexborNode, int]]) -> None:
-    """A short block that ends the body right where a list of links to other pages was taken
-    out is the list's title ('Read also:', 'More on this topic'), written as a paragraph: what
-    an orphan heading is when set as a heading. Not a sentence (the last answer of an
-    interview), nor the words before a single link (the document a note points to)."""
-    for block, links in before_lists.values():
+def _remove_box_titles(container: LexborNode, before: dict[int, tuple[LexborNode, int]]) -> None:
+    """A short block that ends the body right where a list of links to other pages or a box
+    was taken out is its title ('Read also:', 'About the author', 'Leave a comment:'),
+    written as a paragraph: what an orphan heading is when set as a heading. Not a sentence
+    (the last answer of an interview), nor the words before a single link (the document a
+    note points to)."""
+    for block, links in before.values():
         if links >= _LIST_LINKS and (text := block.text().strip()) \
                 and len(text) < _SENTENCE_HEADING and text[-1] not in _FULL_STOPS \
                 and _ends(block, container):
