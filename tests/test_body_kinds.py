@@ -392,3 +392,16 @@ def test_the_title_of_a_box_ending_the_post_goes_with_the_box(title, box):
     assert body.endswith("until the first leaves fog up the plastic in March.")
     for furniture in (title, "Jane Hollis", "Required fields"):
         assert furniture not in body
+
+
+def test_the_title_of_an_embedded_post_that_cleaning_empties_goes_with_it():
+    # A block quoting another post of the site is emptied of its link; its title goes too.
+    html = (FIXTURES / "body-list-titles.html").read_text(encoding="utf-8")
+    start = html.index("<p><strong>More from the seed-starting series:")
+    end = html.index("</div>", start)
+    embed = ('<p>You might also like</p><blockquote class="wp-embedded-content"><p>'
+             '<a href="/2023/11/seed-swap/">Our first seed swap at the allotments</a></p></blockquote>')
+    html = html[:start] + embed + "\n   " + html[end:]
+    body = extract(html, "https://notes.example/2024/01/winter-sowing/").body_text
+    assert body.endswith("until the first leaves fog up the plastic in March.")
+    assert "You might also like" not in body

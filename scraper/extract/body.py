@@ -462,8 +462,8 @@ class _Removed:
         self.remove(node)
 
     def remove_box(self, node: LexborNode) -> None:
-        """Take out a box that is furniture by its markup (an author box, a form, an aside),
-        noting the block before it."""
+        """Take out a box that is furniture by its markup (an author box, a form, an aside) or
+        that cleaning emptied, noting the block before it."""
         self._note_before(node, _LIST_LINKS)
         self.remove(node)
 
@@ -488,7 +488,7 @@ class _Removed:
             boxes, self.taken = self.taken, {}
             for box, gone in boxes.values():
                 if _chars(box.text()) < min(_SENTENCE_HEADING, gone):
-                    self.remove_list(box)
+                    self.remove_box(box)
             if not self.taken:
                 return
 
