@@ -384,6 +384,38 @@ def test_a_pager_with_page_numbers_is_no_post_navigation_whatever_its_rel_and_cl
         ("prev", "https://news.example/2025/05/ferry/", "Ferry fares rise in June")]
 
 
+def test_an_articles_pager_on_its_first_page_is_no_post_navigation():
+    """On page 1 of a paged article the pager shows '1' unlinked, links page 2, and a
+    'next page' link to it: page numbers, not post navigation, whatever the address."""
+    url = "https://news.example/history/news-the-long-fast,nId,77120"
+    pager = ("<div class='article-pagination'><ul><li class='current'><span>1</span></li><li><a "
+             "href='/history/news-the-long-fast,nId,77120,nPack,2'><span>2</span></a></li><li "
+             "class='next'><a href='/history/news-the-long-fast,nId,77120,nPack,2'><span><b>Dalsza"
+             "</b> strona</span></a></li></ul></div>")
+    assert links_of(f"<article><h1>The long fast</h1><p>Text.</p>{pager}</article>", url=url) == []
+
+
+def test_a_block_inside_a_named_one_cannot_turn_its_link_the_other_way():
+    """A theme names the box of the next story 'storyNext' and, inside it, reuses the
+    markup of the previous one (`content prev`): the box says the direction."""
+    box = ("<div class='prevnext-story' id='story{0}'><a href='/2025/05/{1}/'><div class="
+           "'content {2}'><div class='texte'><p class='text-{2}'>{3}</p></div><div class='arrow'>"
+           "<span class='icon-arrow-{4}'></span></div></div></a></div>")
+    body = (ARTICLE + box.format("Next", "ferry", "prev", "Ferry fares rise in June", "right")
+            + box.format("Prev", "school", "next", "School bus contract reopened", "left")
+            + "</article>")
+    assert [(kind, href) for kind, href, _ in links_of(body)] == [
+        ("prev", "https://news.example/2025/05/school/"),
+        ("next", "https://news.example/2025/05/ferry/")]
+
+
+def test_an_image_pager_in_the_article_is_no_post_navigation():
+    body = (ARTICLE + "<div class='article-media'><span class='imgPager next'><a class='itemPager"
+            " next' href='https://news.example/2025/05/bridge-closed-id-4411.html'><span class="
+            "'arrow'></span></a></span></div></article>")
+    assert links_of(body, url="https://news.example/2025/05/bridge-closed.html") == []
+
+
 def test_right_to_left_pages_read_arrows_the_other_way():
     pair = ("<div class='links'><a href='/2025/05/a/'>→ الجسر يفتح</a>"
             "<a href='/2025/05/b/'>العبارة أرخص ←</a></div>")

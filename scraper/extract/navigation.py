@@ -5,9 +5,11 @@ direction (`nav-previous`, `cs-entry__next`, `td-post-prev-post`, `blog-pager-ol
 older is prev, newer is next), in page order, the first valid one per direction. A link
 is not post navigation when it pages through this article (`/2/`, `?page=2`), its
 comments (`/comment-page-2/`, `?cpage=2`, a comment-navigation block), a listing
-(`/page/2/`), a carousel or a sidebar widget, or leaves the site; nor when it stands in a
-pager with page numbers ('‹ 1 2 … 33 35 ›' of a forum thread or a listing, whatever its
-addresses look like), and then neither are the head's rel=prev/next to the same pages.
+(`/page/2/`), a carousel, an image pager or a sidebar widget, or leaves the site; nor when
+it stands in a pager with page numbers ('‹ 1 2 … 33 35 ›' of a forum thread or a listing,
+or '1 2 next page' with the current '1' unlinked, whatever its addresses look like), and
+then neither are the head's rel=prev/next to the same pages. A link is taken once, as
+the first block holding it names it: a box named 'next' may hold markup named 'prev'.
 The title is the linked article's title: the block's title element (a heading or a
 `*title*` class), else its text without label elements (classes saying
 label/meta/caption/subtitle, screen-reader text, arrows, `<time>`); a text that is only
@@ -68,7 +70,7 @@ _NOT_POST_NAV = frozenset((
 _MEDIA = frozenset((
     "carousel", "slider", "slick", "swiper", "owl", "splide", "glide", "flickity", "gallery",
     "slideshow", "lightbox", "ticker", "marquee", "scroller", "lb", "pswp", "fancybox",
-    "photoswipe", "player", "video", "jwplayer", "vjs"))
+    "photoswipe", "player", "video", "jwplayer", "vjs", "img"))
 # Besides those, regions whose pairs of links are no post navigation when nothing names them.
 _NOT_UNNAMED_NAV = frozenset((
     "widget", "widgets", "menu", "aside", "rail", "secondary", "tabs", "share", "sharing", "social",
@@ -147,6 +149,8 @@ def _prev_next(doc: Document, candidates: list[LexborNode],
         anchor, scope = item
         if anchor is not node and _rel_direction(anchor) not in (None, kind):
             continue  # a block named 'next' holding a rel=prev link: rel is the surer word
+        if anchor.mem_id in seen:
+            continue  # (a block inside it naming the other direction: the outer one said it)
         seen.add(anchor.mem_id)
         href = without_fragment(doc.absolute(attr(anchor, "href")))
         if scope is not None and _in_numbered_pager(anchor):
@@ -406,14 +410,20 @@ def _nav_item(doc: Document, node: LexborNode,
 def _in_numbered_pager(anchor: LexborNode) -> bool:
     """Whether a previous/next link stands in a pager with numbered links ('‹ 1 2 3 … 35 ›'):
     it pages through a thread, a listing or this document, and post navigation shows
-    no page numbers."""
+    no page numbers. (On a document's first page the pager may link to page 2 alone, its
+    '1' shown but not linked: pages 1 and 2 shown are a pager too.)"""
     for element, _ in zip(ancestors(anchor), range(_PAGER_LEVELS)):
         if element.tag in ("body", "article", "main"):
             return False
         links = element.css("a[href]")
         if len(links) > _MAX_PAGER_LINKS:
             return False
-        if sum(1 for link in links if link.text().strip().isdigit()) >= 2:
+        numbers = [link.text().strip() for link in links if link.text().strip().isdigit()]
+        if len(numbers) >= 2:
+            return True
+        if numbers and numbers[0] in ("1", "2") and any(
+                item.text().strip() == ("2" if numbers[0] == "1" else "1")
+                for item in element.css("li, span, b, strong, em")):
             return True
     return False
 
