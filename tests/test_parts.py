@@ -246,6 +246,22 @@ def test_related_block_in_page_order_deduplicated_without_site_wide_widgets():
                               ("related", "https://news.example/r2/", "Second related")]
 
 
+def test_a_related_block_titling_its_cards_with_h1_is_still_related():
+    """Some news templates title each teaser with an <h1>; a block named related holding
+    two or more of them, each a link, lists teasers. One holding the page's <h1> is the
+    article's own wrapper."""
+    teasers = "".join(f"<article class='story-tease'><h1 class='tease-title'><a href='{path}'>"
+                      f"{title}</a></h1></article>" for title, path in TEASERS)
+    block = (f"<aside class='related-stories content-element'><div class='related-header'><h1>"
+             f"Relacionadas:</h1></div>{teasers}</aside>")
+    assert links_of(ARTICLE + "</article>" + block) == [
+        ("related", "https://news.example" + path, title) for title, path in TEASERS]
+    wrapper = ("<div class='has-related-posts post'><h1>Bridge closed for repairs</h1><p>Text."
+               "</p><ul><li><a href='/2025/04/school-bus/'>School bus contract reopened</a></li>"
+               "</ul></div>")
+    assert links_of(wrapper) == []
+
+
 def test_related_plain_list_keeps_short_titles_of_articles_but_not_topic_chips():
     body = ("<main><h1>Bridge</h1><div class='yarpp yarpp-related'><h3>Related posts:</h3><ol>"
             "<li><a href='/2024/03/spring-cleaning/' rel='bookmark'>Spring cleaning</a></li>"

@@ -331,8 +331,14 @@ def _name_says_related(name: str) -> bool | None:
 
 
 def _is_related_block(node: LexborNode) -> bool:
-    """A block that says related, holds no article, and sits in no site-wide region."""
-    if node.css_first("h1, [itemprop=articleBody]") is not None:
+    """A block that says related, holds no article, and sits in no site-wide region. (An
+    <h1> in it is the article's headline, unless each of two or more is a card's title,
+    a link: some templates title their teasers so.)"""
+    if node.css_first("[itemprop=articleBody]") is not None:
+        return False
+    headings = node.css("h1")
+    if headings and (len(headings) < 2 or sum(
+            1 for h in headings if h.css_first("a[href]") is not None) < 2):
         return False
     return node.parent is None or not in_region(node.parent, _SITE_WIDE)
 
