@@ -688,6 +688,14 @@ def test_a_note_between_the_forms_heading_and_the_form():
                          'after so long.</div><form class="comment-form" action="/reply" '
                          'method="post">' + fields + '</div>')
     assert no_heading.notes is None
+    # A note above the form and the form's own notes are both its notes, in page order.
+    both = form_of('<div id="respond"><h4 id="reply-title">Leave a Reply</h4><p class="comment-'
+                   'notes">Please keep to our <a href="/house-rules/">house rules</a>.</p><form '
+                   'id="commentform" action="/wp-comments-post.php" method="post"><p class="'
+                   'comment-notes">Your address is never shown. Fields marked * are needed.</p>'
+                   + fields + '</div>')
+    assert both.notes == ("Please keep to our house rules. Your address is never shown. "
+                          "Fields marked * are needed.")
 
 
 def test_a_note_set_straight_among_the_fields_or_in_a_table_cell():

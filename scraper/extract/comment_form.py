@@ -11,7 +11,8 @@ What is kept: the action (an AMP form's `action-xhr`; absolute against the page 
 `<base href>`, an empty action is the page itself, `javascript:` kept verbatim), the
 method (lower case, `get` when absent), each user-facing field in document order with
 its name, type, label and required flag (see `_field_label`), the hidden inputs name ->
-value, the notes text and the submit label. Honeypots (see `_honeypot`) are not fields.
+value, the notes text (a note standing above the form and the form's own, in page
+order) and the submit label. Honeypots (see `_honeypot`) are not fields.
 This module only reads the tree.
 """
 from __future__ import annotations
@@ -83,7 +84,7 @@ def extract_comment_form(doc: Document) -> CommentForm | None:
         method=(attr(form, "method") or "get").lower(),
         fields=fields,
         hidden=hidden,
-        notes=_notes(form) or _note_above(form),
+        notes=" ".join(filter(None, (_note_above(form), _notes(form)))) or None,
         submit=_submit(form),
         html_id=attr(form, "id"),
         title=_heading(form),
