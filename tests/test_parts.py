@@ -256,6 +256,16 @@ def test_a_related_block_titling_its_cards_with_h1_is_still_related():
              f"Relacionadas:</h1></div>{teasers}</aside>")
     assert links_of(ARTICLE + "</article>" + block) == [
         ("related", "https://news.example" + path, title) for title, path in TEASERS]
+    # An <h1> titling the block itself ('Read also:', linking nowhere) is no headline either;
+    # a block of the day's headlines is the site's, whatever else it says.
+    titled = "".join(f"<aside class='entry__related'><h1 class='block__title'><a href=''><span>"
+                     f"Leggi anche:</span></a></h1><article class='entry'><h2><a href='{path}'>"
+                     f"{title}</a></h2></article></aside>" for title, path in TEASERS[:2])
+    assert links_of(ARTICLE + titled + "</article>") == [
+        ("related", "https://news.example" + path, title) for title, path in TEASERS[:2]]
+    today = ("<div class='related cfix' id='todays-headlines'><h1><strong>Today's</strong> "
+             f"Headlines</h1><ul><li><a href='{TEASERS[0][1]}'>{TEASERS[0][0]}</a></li></ul></div>")
+    assert links_of(ARTICLE + "</article>" + today) == []
     wrapper = ("<div class='has-related-posts post'><h1>Bridge closed for repairs</h1><p>Text."
                "</p><ul><li><a href='/2025/04/school-bus/'>School bus contract reopened</a></li>"
                "</ul></div>")

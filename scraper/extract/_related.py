@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Callable
 from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborNode
@@ -45,8 +46,9 @@ from ..models import Link
 from ._cards import Card, CardList, PostArea, heading_of, is_paragraph
 from ._lexicon import says_comment, words
 from ._links import PageAddress, without_fragment
+from ._index import page_index
 from ._markup import (TITLE_WORDS, ancestors, in_region, is_label, is_title, markup_words,
-                      name_words, names_of)
+                      name_words, names_of, place_of)
 from ._text import clean_text
 from .document import Document, attr
 
@@ -62,7 +64,7 @@ _SITE_WIDE = frozenset((
     "recent", "popular", "trending", "latest", "newest", "mostread", "most", "picks",
     "editors", "sponsored", "promoted", "partner", "partners", "ad", "ads", "advert",
     "search", "searches", "queries", "sites", "products", "product", "shop",
-    "video", "videos", "podcast", "podcasts", "gallery", "galleries"))
+    "video", "videos", "podcast", "podcasts", "gallery", "galleries", "today", "todays"))
 # Regions beside the article whose card lists are not its related posts (besides _SITE_WIDE).
 _BESIDE = frozenset((
     "aside", "sidebar", "widget", "widgets", "rail", "secondary", "right", "tabs", "menu", "nav",
@@ -88,6 +90,7 @@ def related_links(doc: Document, candidates: list[LexborNode],
     or id may say related), outermost blocks only, deduplicated by address."""
     blocks: list[LexborNode] = []
     taken: set[int] = set()
+    headline = _page_headline(doc)
     said = 0
     for node in candidates:
         if not says_related(node):
@@ -95,7 +98,7 @@ def related_links(doc: Document, candidates: list[LexborNode],
         said += 1
         if said > _MAX_RELATED_NAMED:
             break
-        if not _is_related_block(node):
+        if not _is_related_block(node, headline):
             continue
         if any(parent.mem_id in taken for parent in ancestors(node)):
             continue
@@ -330,17 +333,28 @@ def _name_says_related(name: str) -> bool | None:
         phrase in spaced for phrase in _RELATED_PHRASES)
 
 
-def _is_related_block(node: LexborNode) -> bool:
-    """A block that says related, holds no article, and sits in no site-wide region. (An
-    <h1> in it is the article's headline, unless each of two or more is a card's title,
-    a link: some templates title their teasers so.)"""
+def _is_related_block(node: LexborNode, headline: Callable[[], LexborNode | None]) -> bool:
+    """A block that says related, holds no article (its body, or the page's headline: an
+    <h1> of a teaser or of the block's own title is none), and sits in no site-wide region."""
     if node.css_first("[itemprop=articleBody]") is not None:
         return False
-    headings = node.css("h1")
-    if headings and (len(headings) < 2 or sum(
-            1 for h in headings if h.css_first("a[href]") is not None) < 2):
-        return False
+    if node.css_first("h1") is not None:
+        found = headline()
+        if found is None or any(parent.mem_id == node.mem_id for parent in ancestors(found)):
+            return False
     return node.parent is None or not in_region(node.parent, _SITE_WIDE)
+
+
+def _page_headline(doc: Document) -> Callable[[], LexborNode | None]:
+    """The page's headline, the first <h1> outside the site's chrome, looked for once when
+    first asked."""
+    found: list[LexborNode | None] = []
+
+    def headline() -> LexborNode | None:
+        if not found:
+            found.append(next((h for h in page_index(doc).h1s if place_of(h) != "chrome"), None))
+        return found[0]
+    return headline
 
 
 def _is_single_post_widget(node: LexborNode) -> bool:
