@@ -405,3 +405,14 @@ def test_the_title_of_an_embedded_post_that_cleaning_empties_goes_with_it():
     body = extract(html, "https://notes.example/2024/01/winter-sowing/").body_text
     assert body.endswith("until the first leaves fog up the plastic in March.")
     assert "You might also like" not in body
+
+
+def test_the_labels_left_beside_an_ad_slot_or_an_embed_are_not_text():
+    # Once their scripts and frames are taken out, 'Advertisement' and 'Follow us' stand
+    # alone; a short sentence beside an embedded map is still a sentence.
+    body = article_of("body-slot-labels.html").body_text
+    assert body.startswith("Walkers and cyclists can use the river path")
+    assert "\n\nHere is the new path.\n\n" in body
+    assert body.endswith("walkers can cross it from Saturday.")
+    for furniture in ("Advertisement", "Follow us", "slots.push"):
+        assert furniture not in body

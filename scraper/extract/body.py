@@ -495,7 +495,7 @@ class _Removed:
 
 def _remove_furniture(container: LexborNode, prose: _Prose, removed: _Removed) -> None:
     limit = 0.5 * prose.of(container)  # more than this is a wrapper of the article: it stays
-    prune_never_text(container)
+    _remove_slot_labels(prune_never_text(container), container, removed)
     headline = headline_in(container)  # the article's title is not its text; later h1s may be
     if headline is not None and prose.of(headline) == 0.0:
         headline.decompose(False)
@@ -803,3 +803,27 @@ def _ends(node: LexborNode, top: LexborNode) -> bool:
         if node is None:
             return False
     return False
+
+
+_LABEL_LEVELS = 3  # a slot's label sits this close to the script or frame that fills it
+
+
+def _remove_slot_labels(slots: list[LexborNode], container: LexborNode, removed: _Removed) -> None:
+    """A block left holding only a label, shorter than a sentence, once the script or frame
+    beside it is taken out: the label of an ad slot ('Advertisement'), a share or follow
+    button, an embedded post or map. `slots` are the elements that held them."""
+    top = container.mem_id
+    prose = removed.prose.value
+    seen: set[int] = set()
+    for node in slots:
+        for _ in range(_LABEL_LEVELS):
+            if node is None or (key := node.mem_id) == top or key in seen or key in prose:
+                break  # (a block holding prose holds more than a label: its text not read)
+            seen.add(key)
+            text = node.text().strip()
+            if text:  # (a heading holding a script is still the heading of what follows)
+                if len(text) < _MIN_PROSE and text[-1] not in _FULL_STOPS \
+                        and node.tag_id not in _HEADING_IDS:
+                    removed.remove(node)
+                break
+            node = node.parent

@@ -43,6 +43,7 @@ _ARTICLE_ELEMENTS = ("[itemprop=articleBody]", "article", "main", "[role=main]")
 _NEVER_TEXT = tag_ids(("script", "style", "noscript", "template", "svg", "math", "iframe", "object",
                        "embed", "canvas", "video", "audio", "button", "select", "input", "textarea",
                        "link", "meta"))
+_SLOT_IDS = tag_ids(("script", "iframe", "object", "embed"))  # what fills a slot on the page
 _MAX_ANCESTRY = 128
 # Furniture by markup is the page's frame, never the densest block; but a <form> may hold a
 # shop's product text.
@@ -113,13 +114,18 @@ def json_ld_body(doc: Document) -> str:
     return ""
 
 
-def prune_never_text(node: LexborNode) -> None:
+def prune_never_text(node: LexborNode) -> list[LexborNode]:
     """Takes out the elements in `node` (and `node`, if one) that never hold text a reader
-    reads: scripts, styles, media, form controls.
+    reads: scripts, styles, media, form controls; and gives the elements that held the scripts
+    and frames taken out (an ad slot, under its label).
 
     One walk comparing tag numbers: a selector list of 18 tags costs the walk twice over."""
-    for element in [element for element in node.traverse() if element.tag_id in _NEVER_TEXT]:
+    pruned = [element for element in node.traverse() if element.tag_id in _NEVER_TEXT]
+    slots = [parent for element in pruned
+             if element.tag_id in _SLOT_IDS and (parent := element.parent) is not None]
+    for element in pruned:
         element.decompose(False)  # (recursive=False: detached, what is inside stays valid)
+    return slots
 
 
 def readable_text(node: LexborNode) -> str:
