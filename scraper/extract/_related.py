@@ -19,7 +19,8 @@ or e-paper on other sub-domains), stands under a heading of its own that leads n
 else (a 'More from Sports' heading linking to the section is a section's feed), lies
 outside the running text of the body (a box of its own, a heading and links with no
 paragraph in it, set among the paragraphs is a 'Read also', not text; every list of cards
-in it counts, even a row of one), and sits in no region beside the article: sidebar,
+in it counts, even a row of one, and the post's own box after the body is still looked
+for), and sits in no region beside the article: sidebar,
 widget, menu, navigation, comments, the site's header or footer, site-wide boxes (recent,
 popular...). A theme may show its related posts in two boxes or three, one template
 repeated ('More on this topic', 'Also interesting'): the boxes right after the first one
@@ -119,20 +120,27 @@ def structural_related(doc: Document, area: PostArea, page: PageAddress,
     already found as previous/next, never related."""
     links: dict[str, str | None] = {}
     boxes: list[LexborNode] | None = None  # the first related list's, and those built like it
+    inline: list[LexborNode] = []  # 'Read also' boxes among the body's paragraphs
     for card_list in area.lists:  # (cheap checks first: most lists fail them)
-        if boxes is not None and not any(_holds(box, card_list.node) for box in boxes):
+        boxed = boxes is not None and any(_holds(box, card_list.node) for box in boxes) or any(
+            _holds(box, card_list.node) for box in inline)
+        if boxes is not None and not boxed:
             continue
-        found = _teasers(doc, area, page, card_list, taken, boxes is not None)
+        found = _teasers(doc, area, page, card_list, taken, boxed)
         if found is None:
             continue
-        teasers, heading = found
+        teasers, heading, amid_text = found
         for href, title in teasers:
             links.setdefault(href, title)
-        if boxes is None:
-            box = _box_of(card_list, heading)
-            boxes = [box, *_boxes_after(box)] if _is_box_of_its_own(box) else _boxes_after(box)
-            if not boxes:
-                break
+        if boxed or heading is None:
+            continue
+        box = _box_of(card_list, heading)
+        if amid_text:
+            inline.append(box)  # (a 'Read also' in the text: the post's own box may follow)
+            continue
+        boxes = [box, *_boxes_after(box)] if _is_box_of_its_own(box) else _boxes_after(box)
+        if not boxes:
+            break
     return [Link("related", href, title) for href, title in links.items()]
 
 
@@ -166,10 +174,11 @@ def _boxes_after(box: LexborNode) -> list[LexborNode]:
 
 def _teasers(doc: Document, area: PostArea, page: PageAddress, card_list: CardList,
              taken: set[str], boxed: bool = False
-             ) -> tuple[list[tuple[str, str | None]], LexborNode | None] | None:
-    """(href, title) of each card of a headed list of teasers after the article, and its
-    heading; else None. `boxed`: the list stands in a box of related posts already found,
-    under its heading, and may hold one card only."""
+             ) -> tuple[list[tuple[str, str | None]], LexborNode | None, bool] | None:
+    """(href, title) of each card of a headed list of teasers after the article, its
+    heading, and whether it stands among the body's paragraphs (in a box of its own); else
+    None. `boxed`: the list stands in a box of related posts already found, under its
+    heading, and may hold one card only."""
     if not _is_teaser_list(card_list.node, card_list.cards) and not boxed:
         return None
     if any(_is_beside(element, area) for element in area.regions(card_list.node)):
@@ -194,10 +203,10 @@ def _teasers(doc: Document, area: PostArea, page: PageAddress, card_list: CardLi
         return None  # a menu, a list of topics or sections
     if _lists_this_page(doc, card_list, page):
         return None
-    if not boxed and area.amid_text(card_list.node) and not _is_box_of_its_own(
-            _box_of(card_list, heading)):
+    amid_text = not boxed and area.amid_text(card_list.node)
+    if amid_text and not _is_box_of_its_own(_box_of(card_list, heading)):
         return None  # links in the body's text, not a box set among its paragraphs
-    return [(card.href, title or None) for card, title in zip(cards, titles)], heading
+    return [(card.href, title or None) for card, title in zip(cards, titles)], heading, amid_text
 
 
 def _is_box_of_its_own(box: LexborNode) -> bool:
