@@ -440,6 +440,9 @@ def test_an_image_pager_in_the_article_is_no_post_navigation():
             " next' href='https://news.example/2025/05/bridge-closed-id-4411.html'><span class="
             "'arrow'></span></a></span></div></article>")
     assert links_of(body, url="https://news.example/2025/05/bridge-closed.html") == []
+    # Nor is the head's rel=next to the same slide.
+    head = "<link rel='next' href='https://news.example/2025/05/bridge-closed-id-4411.html'>"
+    assert links_of(body, head, url="https://news.example/2025/05/bridge-closed.html") == []
 
 
 def test_right_to_left_pages_read_arrows_the_other_way():

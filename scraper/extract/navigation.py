@@ -8,7 +8,8 @@ comments (`/comment-page-2/`, `?cpage=2`, a comment-navigation block), a listing
 (`/page/2/`), a carousel, an image pager or a sidebar widget, or leaves the site; nor when
 it stands in a pager with page numbers ('‹ 1 2 … 33 35 ›' of a forum thread or a listing,
 or '1 2 next page' with the current '1' unlinked, whatever its addresses look like), and
-then neither are the head's rel=prev/next to the same pages. A link is taken once, as
+then neither are the head's rel=prev/next to the same pages (nor to a gallery's next
+slide). A link is taken once, as
 the first block holding it names it: a box named 'next' may hold markup named 'prev'.
 The title is the linked article's title: the block's title element (a heading or a
 `*title*` class), else its text without label elements (classes saying
@@ -132,7 +133,7 @@ def _prev_next(doc: Document, candidates: list[LexborNode],
                page: PageAddress) -> list[Link]:
     found: dict[str, list[_Found]] = {"prev": [], "next": []}
     seen: set[int] = set()
-    paged: set[str] = set()  # addresses a numbered pager leads to: pages, not posts
+    paged: set[str] = set()  # addresses a numbered pager or slides lead to: pages, not posts
     examined = 0
     for node in candidates:
         if node.mem_id in seen:  # already taken as the link of a block before it
@@ -143,7 +144,7 @@ def _prev_next(doc: Document, candidates: list[LexborNode],
         examined += 1
         if examined > _MAX_DIRECTION_NAMED:
             break
-        item = _nav_item(doc, node, page)
+        item = _nav_item(doc, node, page, paged)
         if item is None:
             continue
         anchor, scope = item
@@ -158,7 +159,7 @@ def _prev_next(doc: Document, candidates: list[LexborNode],
             continue
         texts = _shown_texts(scope) if scope is not None else []
         found[kind].append(_Found(href, scope is None, texts, _tooltip(anchor)))
-    if paged:  # (the head's rel=prev/next on such a page name the same pages)
+    if paged:  # (the head's rel=prev/next on such a page name the same pages or slides)
         found = {kind: [f for f in items if f.href not in paged] for kind, items in found.items()}
     return _links_of(found)
 
@@ -377,9 +378,10 @@ def _word_direction(word: str) -> str | None:
     return None
 
 
-def _nav_item(doc: Document, node: LexborNode,
-              page: PageAddress) -> tuple[LexborNode, LexborNode | None] | None:
-    """(the link, the element holding its title) of a direction-named node, if it is post nav."""
+def _nav_item(doc: Document, node: LexborNode, page: PageAddress,
+              media: set[str] | None = None) -> tuple[LexborNode, LexborNode | None] | None:
+    """(the link, the element holding its title) of a direction-named node, if it is post nav;
+    `media` gathers the addresses of links that page through a gallery or slides instead."""
     if node.tag == "link":
         return (node, None) if _is_article_link(doc, node, page) else None
     if node.tag == "a":
@@ -404,7 +406,15 @@ def _nav_item(doc: Document, node: LexborNode,
     surely = _rel_direction(anchor) is not None and page.same_shape(
         doc.absolute(attr(anchor, "href")))
     beside = _is_beside_sure_nav if surely else _is_beside_post_nav
-    return None if in_region(scope, beside) else (anchor, scope)
+    if not in_region(scope, beside):
+        return anchor, scope
+    if media is not None and in_region(scope, _is_media):
+        media.add(without_fragment(doc.absolute(attr(anchor, "href")) or ""))
+    return None
+
+
+def _is_media(element: LexborNode) -> bool:
+    return not _MEDIA.isdisjoint(markup_words(element))
 
 
 def _in_numbered_pager(anchor: LexborNode) -> bool:
