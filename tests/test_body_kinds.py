@@ -416,3 +416,13 @@ def test_the_labels_left_beside_an_ad_slot_or_an_embed_are_not_text():
     assert body.endswith("walkers can cross it from Saturday.")
     for furniture in ("Advertisement", "Follow us", "slots.push"):
         assert furniture not in body
+
+
+def test_the_posts_tags_written_among_its_paragraphs_are_not_text():
+    # Links marked rel=tag are the post's tags, whatever the theme's markup around them; a
+    # sentence with a link in it is text.
+    body = article_of("body-tag-list.html").body_text
+    assert body.startswith("A categoria divulgou nesta terça-feira o calendário")
+    assert body.endswith("com as mudanças nas regras de pneus e de combustível.")
+    for furniture in ("interlagos,", "goiânia", "Tags"):
+        assert furniture not in body

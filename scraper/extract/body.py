@@ -107,6 +107,7 @@ def _content(prose: _Prose, doc: Document) -> tuple[str, float]:
     removed = _Removed(container, prose)
     _remove_furniture(container, prose, removed)
     _remove_link_blocks(container, prose, removed)
+    _remove_tag_lists(container, removed)
     _remove_lone_links(container, removed)
     _remove_alt_captions(container, removed)
     removed.emptied_boxes()
@@ -827,3 +828,46 @@ def _remove_slot_labels(slots: list[LexborNode], container: LexborNode, removed:
                     removed.remove(node)
                 break
             node = node.parent
+
+
+_TAG_LINKS = 'a[rel~="tag" i]'  # rel=tag: a link to one of the post's tags or categories
+_TAG_LEVELS = 4  # wrappers around a list of tags: its label's line, its box
+
+
+def _remove_tag_lists(container: LexborNode, removed: _Removed) -> None:
+    """The post's tags and categories, wherever the theme writes them: the outermost block
+    around links marked rel=tag that is mostly those links ('Tags: a, b, c')."""
+    top = container.mem_id
+    seen: set[int] = set()
+    for anchor in container.css(_TAG_LINKS):
+        node, outermost = anchor.parent, None
+        for _ in range(_TAG_LEVELS):
+            if node is None or (key := node.mem_id) == top or key in seen:
+                break
+            seen.add(key)
+            tags = sum(_chars(tag.text()) for tag in node.css(_TAG_LINKS))
+            if tags <= _HALF * _chars(node.text()):
+                break
+            outermost = node
+            node = node.parent
+        if outermost is not None:
+            label = _label_before(outermost)
+            if label is not None:
+                removed.remove(label)
+            removed.remove_list(outermost)
+
+
+def _label_before(node: LexborNode) -> LexborNode | None:
+    """The element right before `node`, past line breaks, when it holds a label ('Tags')."""
+    sibling = node.prev
+    while sibling is not None:
+        if sibling.is_text_node:
+            if (sibling.text_content or "").strip():
+                return None
+        elif sibling.tag_id != _BR_ID and sibling.tag not in _NOT_ELEMENTS:
+            text = sibling.text().strip()
+            if text and len(text) < _MIN_PROSE and text[-1] not in _FULL_STOPS:
+                return sibling
+            return None
+        sibling = sibling.prev
+    return None
