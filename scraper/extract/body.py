@@ -7,8 +7,10 @@
    over the paragraphs right beside it and over clusters nearly as strong in a
    neighbouring element (an article split by ads or grid cells), never over
    scattered teasers or comments.
-3. Inside it, remove furniture (see furniture.py), link lists and picture
-   captions, and write the text with its structure (see plain_text.py).
+3. Inside it, remove furniture (see furniture.py; a lead in a block named a
+   teaser stays), link lists, the post's tags, picture captions, the labels
+   left beside ad slots and embeds, and the titles of what was removed; and
+   write the text with its structure (see plain_text.py).
 
 It must never key on a site, a language's words or a sentence: only on markup,
 structure and character counts (CJK has no spaces between words). It must never
