@@ -345,6 +345,8 @@ def _name_says_related(name: str) -> bool | None:
 def _is_related_block(node: LexborNode, headline: Callable[[], LexborNode | None]) -> bool:
     """A block that says related, holds no article (its body, or the page's headline: an
     <h1> of a teaser or of the block's own title is none), and sits in no site-wide region."""
+    if node.css_first("h1, [itemprop=articleBody]") is None:  # (one walk: the usual case)
+        return node.parent is None or not in_region(node.parent, _SITE_WIDE)
     if node.css_first("[itemprop=articleBody]") is not None:
         return False
     if node.css_first("h1") is not None:
