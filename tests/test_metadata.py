@@ -157,3 +157,86 @@ def test_json_ld_nested_deeper_than_python_recursion_does_not_lose_the_rest():
     html = ('<html><head><meta name="author" content="Kim Lee"><script type="application/ld+json">'
             + "[" * 100_000 + "]" * 100_000 + "</script></head><body></body></html>")
     assert metadata_of(html).authors == ["Kim Lee"]
+
+
+# --- what a CMS puts around an author's name -----------------------------------------------
+
+def head(*tags: str, body: str = "") -> str:
+    return f'<html><head>{"".join(tags)}</head><body>{body}</body></html>'
+
+
+@pytest.mark.parametrize("declared, name", [
+    ("By Maren Olsen", "Maren Olsen"),  # the byline's lead word
+    ("von Maren Olsen", "Maren Olsen"),
+    ("Analysis by Maren Olsen", "Maren Olsen"),
+    ("Maren Olsen @marenolsen", "Maren Olsen"),  # a handle
+    ("Maren Olsen maren@fjordposten.example", "Maren Olsen"),  # an e-mail address
+    ("Maren Olsen | Fjordposten Media for Fjordposten.example", "Maren Olsen"),  # the outlet
+    ("Maren Olsen, fjordposten.example", "Maren Olsen"),
+    ("Maren Olsen - Fjordposten contributor", "Maren Olsen"),
+    ("Ursula von der Brügge", "Ursula von der Brügge"),  # a particle of the name stays
+    ("Alexa von Heyden", "Alexa von Heyden"),
+    ("Maren Olsen, Reuters", "Maren Olsen, Reuters"),  # another outlet: left as declared
+])
+def test_author_names_lose_what_the_byline_puts_around_them(declared, name):
+    html = head('<meta property="og:site_name" content="Fjordposten">',
+                f'<meta name="author" content="{declared}">')
+    assert metadata_of(html, "https://www.fjordposten.example/2024/06/ferja.html").authors == [name]
+
+
+def test_markup_and_entities_in_a_json_ld_author_name_are_removed():
+    html = ld('{"@type": "Article", "author": {"@type": "Person", '
+              '"name": "<a href=\\"/autor/jan-nowak\\">Jan Nowak</a>"}, '
+              '"creator": "Redacci&oacute;n"}')
+    assert metadata_of(html).authors == ["Jan Nowak"]
+
+
+def test_the_site_given_as_author_is_no_author_and_the_next_source_is_read():
+    """A newsroom's Organization, the site's name or its address in the author field names no
+    one; the person the page also declares is the author."""
+    html = head('<meta property="og:site_name" content="Valley Courier">',
+                '<meta name="author" content="valleycourier.example">',
+                '<script type="application/ld+json">{"@type": "NewsArticle", "author": '
+                '{"@type": "Organization", "name": "Valley Courier"}, "publisher": '
+                '{"@type": "Organization", "name": "Valley Courier"}}</script>',
+                body='<p class="byline">By <a rel="author" href="/staff/ray-ortiz">Ray Ortiz</a></p>')
+    assert metadata_of(html, "https://www.valleycourier.example/news/flood.html").authors == ["Ray Ortiz"]
+
+
+def test_the_site_as_the_only_author_gives_no_author():
+    html = head('<meta property="og:site_name" content="Valley Courier">',
+                '<meta name="author" content="Valley Courier">')
+    assert metadata_of(html, "https://valleycourier.example/news/flood.html").authors == []
+
+
+def test_a_blogger_signing_with_the_blogs_name_as_a_person_stays_the_author():
+    html = ld('{"@graph": [{"@type": "WebSite", "name": "Crumbs and Pans"}, '
+              '{"@type": "Person", "@id": "https://crumbsandpans.example/#/person/1", '
+              '"name": "Crumbs and Pans"}, {"@type": "BlogPosting", '
+              '"author": {"@id": "https://crumbsandpans.example/#/person/1"}, '
+              '"publisher": {"@type": "Organization", "name": "Crumbs and Pans"}}]}')
+    assert metadata_of(html, "https://crumbsandpans.example/2024/rye-bread/").authors == ["Crumbs and Pans"]
+
+
+def test_tags_for_the_sites_machinery_are_not_tags():
+    html = head('<meta property="og:site_name" content="Harbour Herald">',
+                '<meta name="keywords" content="ferries, @homepage-river, _no-syndication, '
+                '/section/local, post-id:48151, Harbour Herald, harbour &amp; docks, &quot;, '
+                'tides: a guide">')
+    assert metadata_of(html, "https://harbourherald.example/a/1").tags == [
+        "ferries", "harbour & docks", "tides: a guide"]
+
+
+def test_a_json_ld_article_in_the_body_outweighs_the_heads_meta_tags():
+    """Themes print the post's JSON-LD beside the post: its author and date are the
+    article's, over a <meta name=author> naming the site's account."""
+    html = head('<meta name="author" content="webdesk">',
+                '<meta property="article:published_time" content="2023-03-09T10:00:00">',
+                body='<article><h1>Spring tides</h1><script type="application/ld+json">'
+                     '{"@type": "NewsArticle", "author": {"@type": "Person", "name": "Ines Calvo"}, '
+                     '"datePublished": "2023-03-08T18:30:00+01:00", '
+                     '"dateModified": "2023-03-09T10:00:00+01:00"}</script><p>Text.</p></article>')
+    meta = metadata_of(html)
+    assert meta.authors == ["Ines Calvo"]
+    assert meta.published == "2023-03-08T18:30:00+01:00"
+    assert meta.modified == "2023-03-09T10:00:00+01:00"

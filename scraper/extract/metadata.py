@@ -15,8 +15,11 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.utils import parsedate_to_datetime
-from typing import Any, Iterable, NamedTuple
+from typing import Any, Iterable, Iterator, NamedTuple
+from urllib.parse import urlsplit
 
+from ._byline import clean_name, is_site, name_key, site_keys
+from ._index import page_index
 from ._jsonld import BROKEN, parsed_json
 from .document import Document, text_of
 
@@ -96,7 +99,7 @@ class _Declared:
 
 def extract_metadata(doc: Document) -> Metadata:
     found, summary = _declared(doc)
-    article, by_id, authors, published = summary
+    article, by_id, site, authors, published = summary
     return Metadata(
         authors=authors,
         published=published,
@@ -106,7 +109,7 @@ def extract_metadata(doc: Document) -> Metadata:
         site_name=_site_name(article, by_id, found),
         description=_plain(found.first(_DESCRIPTION) or _clean(article.get("description"))
                            or _first(found.items.get("description"))),
-        tags=_tags(article, found),
+        tags=_tags(article, found, site),
         image=doc.absolute(found.first(_IMAGE) or _ld_url(article.get("image"))
                            or _first(found.items.get("image")) or found.image_src),
     )
@@ -118,14 +121,28 @@ class _Summary(NamedTuple):
 
     article: dict  # the JSON-LD article ({} when none)
     by_id: dict[str, dict]  # the JSON-LD items by @id
+    site: frozenset[str]  # the keys of the site's names (see _byline.site_keys)
     authors: list[str]
     published: str | None
 
 
-def _summary(found: _Declared) -> _Summary:
+def _summary(doc: Document, found: _Declared) -> _Summary:
     article = _ld_article(found.ld)
     by_id = {item["@id"]: item for item in found.ld if isinstance(item.get("@id"), str)}
-    return _Summary(article, by_id, _authors(article, by_id, found), _published(article, found))
+    site = _site(doc, found, article, by_id)
+    return _Summary(article, by_id, site, _authors(article, by_id, found, site),
+                    _published(article, found))
+
+
+def _site(doc: Document, found: _Declared, article: dict, by_id: dict[str, dict]) -> frozenset[str]:
+    """The keys of the names the site goes by (see _byline.site_keys)."""
+    names = [name for k in _SITE_NAME for name in found.meta.get(k, ())]
+    names += _ld_names(article.get("publisher"), by_id)
+    try:
+        host = urlsplit(doc.address).hostname if doc.address else None
+    except ValueError:
+        host = None
+    return site_keys(names, host)
 
 
 def _published(article: dict, found: _Declared) -> str | None:
@@ -145,10 +162,20 @@ def _declared(doc: Document) -> tuple[_Declared, _Summary]:
         found.lang = _clean(tree.root.attributes.get("lang"))
     if tree.head is not None:
         _read(doc, found, tree.head.css(_METADATA_NODES))
-    summary = _summary(found)
+    summary = _summary(doc, found)
     if tree.body is not None and not (summary.authors and summary.published is not None):
         _read(doc, found, tree.body.css(_METADATA_NODES))
-        summary = _summary(found)
+        summary = _summary(doc, found)
+    elif not any(_types(item) & _ARTICLE_TYPES for item in found.ld):
+        # The article's JSON-LD may sit in the body (a theme prints it with the post), and
+        # it outweighs the head's <meta>s. The page's scripts are found in the pass the
+        # other parts make (_index), and each is parsed once.
+        read = {id(item) for item in found.ld}
+        body_ld = [item for script in page_index(doc).json_ld
+                   for item in _ld_objects(doc, script.text()) if id(item) not in read]
+        if any(_types(item) & _ARTICLE_TYPES for item in body_ld):
+            found.ld.extend(body_ld)
+            summary = _summary(doc, found)
     return found, summary
 
 
@@ -291,25 +318,41 @@ def _ld_url(value: Any) -> str | None:
 
 # --- fields ------------------------------------------------------------------------------
 
-def _authors(article: dict, by_id: dict[str, dict], found: _Declared) -> list[str]:
-    names = _ld_names(article.get("author"), by_id) or _ld_names(article.get("creator"), by_id)
-    if not names:
-        for key in _AUTHOR:
-            names = [value for value in found.meta.get(key, ()) if not _is_url(value)]
-            if names:
-                break
-    if not names:
-        names = found.items.get("author", []) or found.items.get("creator", [])
-    if not names:
-        names = found.rel_authors
-    seen: set[str] = set()
-    unique = []
-    for name in names:
-        name = " ".join(name.split())
-        if name and name.lower() not in seen and len(name) <= 200:
-            seen.add(name.lower())
-            unique.append(name)
-    return unique
+def _authors(article: dict, by_id: dict[str, dict], found: _Declared,
+             site: frozenset[str]) -> list[str]:
+    """The first source's authors, their names cleaned (see _byline). The site's own name
+    given as the author is no one's; a source that names only the site gives way to the next.
+    A name the JSON-LD declares a Person stays: a blogger may sign with the blog's name."""
+    persons = {name_key(name) for item in _ld_items(article.get("author"), by_id)
+               if "person" in _types(item) for name in _ld_names(item, by_id)}
+    for names in _author_sources(article, by_id, found):
+        seen: set[str] = set()
+        unique = []
+        for name in names:
+            name = clean_name(name, site)
+            if (name and name.lower() not in seen and len(name) <= 200
+                    and (not is_site(name, site) or name_key(name) in persons)):
+                seen.add(name.lower())
+                unique.append(name)
+        if unique:
+            return unique
+    return []
+
+
+def _author_sources(article: dict, by_id: dict[str, dict], found: _Declared) -> Iterator[list[str]]:
+    """The author names of each source, strongest first."""
+    yield _ld_names(article.get("author"), by_id)
+    yield _ld_names(article.get("creator"), by_id)
+    for key in _AUTHOR:
+        yield [value for value in found.meta.get(key, ()) if not _is_url(value)]
+    yield found.items.get("author", [])
+    yield found.items.get("creator", [])
+    yield found.rel_authors
+
+
+def _ld_items(value: Any, by_id: dict[str, dict]) -> list[dict]:
+    items = (_resolve(item, by_id) for item in (value if isinstance(value, list) else [value]))
+    return [item for item in items if isinstance(item, dict)]
 
 
 def _language(found: _Declared, article: dict) -> str | None:
@@ -329,7 +372,7 @@ def _site_name(article: dict, by_id: dict[str, dict], found: _Declared) -> str |
     return publisher[0] if publisher else None
 
 
-def _tags(article: dict, found: _Declared) -> list[str]:
+def _tags(article: dict, found: _Declared, site: frozenset[str]) -> list[str]:
     values: list[str] = []
     for key in _TAGS:
         values.extend(found.meta.get(key, ()))
@@ -345,12 +388,21 @@ def _tags(article: dict, found: _Declared) -> list[str]:
     for value in values:
         if not isinstance(value, str):
             continue
+        if "&" in value:
+            value = html.unescape(value)
         for tag in value.split(","):
             tag = " ".join(tag.split())
-            if tag and tag.lower() not in seen and len(tag) <= 100:
+            if (tag and tag.lower() not in seen and len(tag) <= 100 and not _MACHINE_TAG.match(tag)
+                    and _HAS_ALNUM.search(tag) and name_key(tag) not in site):
                 seen.add(tag.lower())
                 tags.append(tag)
     return tags
+
+
+# A tag for the site's machinery rather than the reader: '@river', '_no-feed', '/article',
+# 'post-id:1913719', 'source:tagname:...'. A hashtag ('#climate') is a reader's tag.
+_MACHINE_TAG = re.compile(r"[@_/]|[^\s:]+:[^\s:]")
+_HAS_ALNUM = re.compile(r"[^\W_]")
 
 
 # --- dates -------------------------------------------------------------------------------
