@@ -13,12 +13,13 @@ import html
 import json
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, Iterable, Iterator, NamedTuple
 from urllib.parse import urlsplit
 
-from ._byline import clean_name, is_site, name_key, site_keys
+from ._byline import SiteKeys, clean_name, is_site, name_key, site_keys
 from ._index import page_index
 from ._jsonld import BROKEN, parsed_json
 from .document import Document, text_of
@@ -88,6 +89,8 @@ class _Declared:
     rel_authors: list[str] = field(default_factory=list)
     image_src: str | None = None
     lang: str | None = None
+    # The site's keys (see _site), with the names they were made from.
+    site: tuple[tuple[str, ...], SiteKeys] | None = None
 
     def first(self, keys: Iterable[str]) -> str | None:
         for key in keys:
@@ -121,7 +124,7 @@ class _Summary(NamedTuple):
 
     article: dict  # the JSON-LD article ({} when none)
     by_id: dict[str, dict]  # the JSON-LD items by @id
-    site: frozenset[str]  # the keys of the site's names (see _byline.site_keys)
+    site: SiteKeys  # the keys of the site's names (see _byline.site_keys)
     authors: list[str]
     published: str | None
 
@@ -134,15 +137,23 @@ def _summary(doc: Document, found: _Declared) -> _Summary:
                     _published(article, found))
 
 
-def _site(doc: Document, found: _Declared, article: dict, by_id: dict[str, dict]) -> frozenset[str]:
+def _site(doc: Document, found: _Declared, article: dict, by_id: dict[str, dict]) -> SiteKeys:
     """The keys of the names the site goes by (see _byline.site_keys)."""
-    names = [name for k in _SITE_NAME for name in found.meta.get(k, ())]
-    names += _ld_names(article.get("publisher"), by_id)
+    names = tuple(name for k in _SITE_NAME for name in found.meta.get(k, ())) \
+        + tuple(_ld_names(article.get("publisher"), by_id))
+    if found.site is not None and found.site[0] == names:  # (asked again after the body is read)
+        return found.site[1]
+    keys = site_keys(names, _host(doc.address))
+    found.site = (names, keys)
+    return keys
+
+
+@lru_cache(maxsize=64)
+def _host(address: str | None) -> str | None:
     try:
-        host = urlsplit(doc.address).hostname if doc.address else None
+        return urlsplit(address).hostname if address else None
     except ValueError:
-        host = None
-    return site_keys(names, host)
+        return None
 
 
 def _published(article: dict, found: _Declared) -> str | None:
@@ -319,21 +330,26 @@ def _ld_url(value: Any) -> str | None:
 # --- fields ------------------------------------------------------------------------------
 
 def _authors(article: dict, by_id: dict[str, dict], found: _Declared,
-             site: frozenset[str]) -> list[str]:
+             site: SiteKeys) -> list[str]:
     """The first source's authors, their names cleaned (see _byline). The site's own name
     given as the author is no one's; a source that names only the site gives way to the next.
     A name the JSON-LD declares a Person stays: a blogger may sign with the blog's name."""
-    persons = {name_key(name) for item in _ld_items(article.get("author"), by_id)
-               if "person" in _types(item) for name in _ld_names(item, by_id)}
+    persons: set[str] | None = None
     for names in _author_sources(article, by_id, found):
         seen: set[str] = set()
         unique = []
         for name in names:
             name = clean_name(name, site)
-            if (name and name.lower() not in seen and len(name) <= 200
-                    and (not is_site(name, site) or name_key(name) in persons)):
-                seen.add(name.lower())
-                unique.append(name)
+            if not name or name.lower() in seen or len(name) > 200:
+                continue
+            if is_site(name, site):
+                if persons is None:
+                    persons = {name_key(person) for item in _ld_items(article.get("author"), by_id)
+                               if "person" in _types(item) for person in _ld_names(item, by_id)}
+                if name_key(name) not in persons:
+                    continue
+            seen.add(name.lower())
+            unique.append(name)
         if unique:
             return unique
     return []
@@ -372,7 +388,7 @@ def _site_name(article: dict, by_id: dict[str, dict], found: _Declared) -> str |
     return publisher[0] if publisher else None
 
 
-def _tags(article: dict, found: _Declared, site: frozenset[str]) -> list[str]:
+def _tags(article: dict, found: _Declared, site: SiteKeys) -> list[str]:
     values: list[str] = []
     for key in _TAGS:
         values.extend(found.meta.get(key, ()))
@@ -392,8 +408,8 @@ def _tags(article: dict, found: _Declared, site: frozenset[str]) -> list[str]:
             value = html.unescape(value)
         for tag in value.split(","):
             tag = " ".join(tag.split())
-            if (tag and tag.lower() not in seen and len(tag) <= 100 and not _MACHINE_TAG.match(tag)
-                    and _HAS_ALNUM.search(tag) and name_key(tag) not in site):
+            if (tag and tag.lower() not in seen and len(tag) <= 100 and not (tag[0] in "@_/" or ":" in tag and _MACHINE_TAG.match(tag))
+                    and (tag[0].isalnum() or _HAS_ALNUM.search(tag)) and not is_site(tag, site)):
                 seen.add(tag.lower())
                 tags.append(tag)
     return tags
