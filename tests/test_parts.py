@@ -435,6 +435,20 @@ def test_a_block_inside_a_named_one_cannot_turn_its_link_the_other_way():
         ("next", "https://news.example/2025/05/ferry/")]
 
 
+def test_a_block_name_both_directions_share_says_neither():
+    """tagDiv's cloud templates give both blocks the class `tdb-next-post` and tell them
+    apart by `tdb-post-prev` and `tdb-post-next`."""
+    block = ("<div class='tdb-next-post tdb-next-post-bg tdb-post-{0}'><span>{1}</span><a href='"
+             "/2025/05/{2}/'>{3}</a></div>")
+    body = (ARTICLE + "</article><div class='tdb-block-inner td-fix-index'>"
+            + block.format("prev", "Artículo anterior", "school", "School bus contract reopened")
+            + block.format("next", "Artículo siguiente", "ferry", "Ferry fares rise in June")
+            + "</div>")
+    assert links_of(body) == [
+        ("prev", "https://news.example/2025/05/school/", "School bus contract reopened"),
+        ("next", "https://news.example/2025/05/ferry/", "Ferry fares rise in June")]
+
+
 def test_an_image_pager_in_the_article_is_no_post_navigation():
     body = (ARTICLE + "<div class='article-media'><span class='imgPager next'><a class='itemPager"
             " next' href='https://news.example/2025/05/bridge-closed-id-4411.html'><span class="

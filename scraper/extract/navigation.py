@@ -2,7 +2,8 @@
 
 prev/next: `rel=prev/next` on <a> and <link>, and blocks whose classes or ids name a
 direction (`nav-previous`, `cs-entry__next`, `td-post-prev-post`, `blog-pager-older-link`:
-older is prev, newer is next), in page order, the first valid one per direction. A link
+older is prev, newer is next; a class both blocks share, a theme's block name like
+`tdb-next-post` on either, says nothing), in page order, the first valid one per direction. A link
 is not post navigation when it pages through this article (`/2/`, `?page=2`), its
 comments (`/comment-page-2/`, `?cpage=2`, a comment-navigation block), a listing
 (`/page/2/`), a carousel, an image pager or a sidebar widget, or leaves the site; nor when
@@ -349,8 +350,25 @@ def _direction(node: LexborNode) -> str | None:
     if node.tag in ("body", "html", "link", "script", "style", "meta", "img", "svg", "path",
                     "input", "select", "option", "form", "iframe"):
         return None
-    kinds = {kind for kind in map(_name_direction, names_of(node)) if kind}
+    names = names_of(node)
+    kinds = {kind for kind in map(_name_direction, names) if kind}
+    if len(kinds) > 1:  # a theme's block name shared by both ('tdb-next-post tdb-post-prev')
+        shared = {name for sibling in _element_siblings(node) for name in names_of(sibling)}
+        kinds = {kind for kind in map(_name_direction, (n for n in names if n not in shared))
+                 if kind}
     return kinds.pop() if len(kinds) == 1 else None
+
+
+def _element_siblings(node: LexborNode) -> list[LexborNode]:
+    """The elements right before and after `node`."""
+    found = []
+    for step in ("prev", "next"):
+        sibling = getattr(node, step)
+        while sibling is not None and not sibling.is_element_node:
+            sibling = getattr(sibling, step)
+        if sibling is not None:
+            found.append(sibling)
+    return found
 
 
 @lru_cache(maxsize=4096)  # pages and a site's theme repeat their class names
