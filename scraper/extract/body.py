@@ -114,7 +114,7 @@ def _content(prose: _Prose, doc: Document) -> tuple[str, float]:
     _remove_alt_captions(container, removed)
     removed.emptied_boxes()
     _remove_orphan_headings(container)
-    _remove_box_titles(container, removed.before)
+    _remove_box_titles(container, removed.before, prose)
     return "\n\n".join(text for text in (*lead, plain_text(container)) if text), prose.of(container)
 
 
@@ -772,14 +772,17 @@ def _block_before(node: LexborNode) -> LexborNode | None:
     return None
 
 
-def _remove_box_titles(container: LexborNode, before: dict[int, tuple[LexborNode, int]]) -> None:
+def _remove_box_titles(container: LexborNode, before: dict[int, tuple[LexborNode, int]],
+                       prose: _Prose) -> None:
     """A short block that ends the body right where a list of links to other pages or a box
     was taken out is its title ('Read also:', 'About the author', 'Leave a comment:'),
     written as a paragraph: what an orphan heading is when set as a heading. Not a sentence
     (the last answer of an interview), nor the words before a single link (the document a
     note points to)."""
-    for block, links in before.values():
-        if links >= _LIST_LINKS and (text := block.text().strip()) \
+    value = prose.value
+    for key, (block, links) in before.items():
+        if links >= _LIST_LINKS and value.get(key, 0.0) < _SENTENCE_HEADING \
+                and (text := block.text().strip()) \
                 and len(text) < _SENTENCE_HEADING and text[-1] not in _FULL_STOPS \
                 and _ends(block, container):
             block.decompose(False)
