@@ -177,6 +177,9 @@ def head(*tags: str, body: str = "") -> str:
     ("Ursula von der Brügge", "Ursula von der Brügge"),  # a particle of the name stays
     ("Alexa von Heyden", "Alexa von Heyden"),
     ("Maren Olsen, Reuters", "Maren Olsen, Reuters"),  # another outlet: left as declared
+    ("Text: Maren Olsen", "Maren Olsen"),  # a label
+    ("All posts by Maren Olsen", "Maren Olsen"),  # an author link's text
+    ("Maren Olsen - https://marenolsen.example", "Maren Olsen"),  # a web address
 ])
 def test_author_names_lose_what_the_byline_puts_around_them(declared, name):
     html = head('<meta property="og:site_name" content="Fjordposten">',
@@ -214,7 +217,7 @@ def test_a_blogger_signing_with_the_blogs_name_as_a_person_stays_the_author():
               '{"@type": "Person", "@id": "https://crumbsandpans.example/#/person/1", '
               '"name": "Crumbs and Pans"}, {"@type": "BlogPosting", '
               '"author": {"@id": "https://crumbsandpans.example/#/person/1"}, '
-              '"publisher": {"@type": "Organization", "name": "Crumbs and Pans"}}]}')
+              '"publisher": {"@id": "https://crumbsandpans.example/#/person/1"}}]}')
     assert metadata_of(html, "https://crumbsandpans.example/2024/rye-bread/").authors == ["Crumbs and Pans"]
 
 
@@ -240,3 +243,87 @@ def test_a_json_ld_article_in_the_body_outweighs_the_heads_meta_tags():
     assert meta.authors == ["Ines Calvo"]
     assert meta.published == "2023-03-08T18:30:00+01:00"
     assert meta.modified == "2023-03-09T10:00:00+01:00"
+
+
+@pytest.mark.parametrize("declared, names", [
+    ("By Maren Olsen and Jonas Berg", ["Maren Olsen", "Jonas Berg"]),
+    ("Maren Olsen & Jonas Berg Dahl", ["Maren Olsen", "Jonas Berg Dahl"]),
+    ("Berg & Co. Consulting AS", ["Berg & Co. Consulting AS"]),  # a firm's name stays whole
+    ("José Maria e Silva Souza", ["José Maria e Silva Souza"]),  # a particle inside a name
+    ("/authors/maren-olsen", []),  # an address, no name
+])
+def test_several_authors_in_one_field_are_split_and_addresses_are_no_names(declared, names):
+    html = head(f'<meta name="author" content="{declared}">')
+    assert metadata_of(html).authors == names
+
+
+@pytest.mark.parametrize("declared", [
+    "Fjordposten.example GmbH, Bergen, Norway",  # the site's address and where it is
+    "Fjordposten /mo",  # the site's newsroom, signed with initials
+])
+def test_the_site_with_its_place_or_initials_is_no_author(declared):
+    html = head('<meta property="og:site_name" content="Fjordposten">',
+                f'<meta name="author" content="{declared}">')
+    assert metadata_of(html, "https://fjordposten.example/a/1").authors == []
+
+
+def test_a_person_named_as_the_publishing_organization_is_no_author():
+    html = ld('{"@type": "NewsArticle", "author": {"@type": "Person", "name": "Valley Courier"}, '
+              '"publisher": {"@type": "NewsMediaOrganization", "name": "Valley Courier"}}')
+    assert metadata_of(html, "https://valleycourier.example/a/1").authors == []
+
+
+def test_authors_of_related_posts_and_comments_are_not_the_articles():
+    """Microdata belongs to its nearest item: a related post's card (an <article> in the
+    article) and an <aside> of other posts have their own authors."""
+    html = head(body="""
+        <article itemscope itemtype="https://schema.org/BlogPosting">
+          <h1 itemprop="headline">Salt roads</h1>
+          <span itemprop="author" itemscope itemtype="https://schema.org/Person">
+            <span itemprop="name">Ines Calvo</span></span>
+          <p>Text.</p>
+          <article itemscope itemtype="https://schema.org/BlogPosting" class="card">
+            <span itemprop="author">Tom Reyes</span></article>
+        </article>
+        <aside><article><a rel="author" href="/u/lia">Lia Moss</a></article></aside>""")
+    assert metadata_of(html).authors == ["Ines Calvo"]
+
+
+def test_rel_author_links_in_an_aside_are_other_posts_authors():
+    html = head(body='<main><p>Text.</p></main><aside class="more"><ul><li><a href="/p/2">Two</a> '
+                     '<a rel="author" href="/u/lia">Lia Moss</a></li></ul></aside>')
+    assert metadata_of(html).authors == []
+
+
+def test_a_forum_post_is_read_as_an_article():
+    html = ld('{"@type": "DiscussionForumPosting", "author": {"@type": "Person", "name": "kettle_42"}, '
+              '"datePublished": "2022-10-04T21:07:00+02:00"}')
+    meta = metadata_of(html)
+    assert meta.authors == ["kettle_42"]
+    assert meta.published == "2022-10-04T21:07:00+02:00"
+
+
+def test_a_locale_written_with_an_underscore_is_a_language_tag():
+    assert metadata_of('<html lang="de_AT"><head></head></html>').language == "de-AT"
+
+
+def test_a_day_alone_takes_the_time_another_source_gives_that_day():
+    html = head('<meta property="article:published_time" content="2021-03-02T09:15:00+01:00">',
+                '<script type="application/ld+json">{"@type": "BlogPosting", '
+                '"datePublished": "2021-03-02"}</script>')
+    assert metadata_of(html).published == "2021-03-02T09:15:00+01:00"
+
+
+@pytest.mark.parametrize("other", ["2021-03-02T00:00:00+00:00", "2021-03-01T09:15:00+01:00"])
+def test_a_day_alone_stays_when_no_other_source_gives_its_time(other):
+    """Midnight is a day written as a time; another day is another date."""
+    html = head(f'<meta property="article:published_time" content="{other}">',
+                '<script type="application/ld+json">{"@type": "BlogPosting", '
+                '"datePublished": "2021-03-02"}</script>')
+    assert metadata_of(html).published == "2021-03-02"
+
+
+def test_tokens_of_a_sites_taxonomy_are_not_tags():
+    html = head('<meta name="keywords" content="cat_local-news, type_article, ://about:blank, '
+                'tide tables, R&amp;D">')
+    assert metadata_of(html).tags == ["tide tables", "R&D"]

@@ -18,9 +18,14 @@ from ._lexicon import fold
 _BY_WORDS = frozenset("""
     by von par por door av af od przez от автор από tarafından oleh bởi
 """.split())
+# Words joining two names in a byline ('Jane Roe and John Doe'); only between two names of
+# two words or more each (a particle inside one name, 'Ortega y Gasset', is never split).
+_AND_WORDS = frozenset("and und et og och en és ve oraz и &".split())
 _TAG = re.compile(r"<[^>]*>")
 # Where a byline puts the outlet after the name.
-_AFFILIATION = re.compile(r"\s+[|–—-]\s+|\s*[|,;]\s*|\s+/\s+")
+_AFFILIATION = re.compile(r"\s+[|–—-]\s+|\s*[|,;]\s*|\s+/\s*|\s*/\s+")
+_ADDRESS = re.compile(r"@|^/\w|://|^www\.")
+_DOMAIN = re.compile(r"\.[^\W\d_]{2,}$")
 _NOT_ALNUM = re.compile(r"[\W_]+")
 
 
@@ -31,19 +36,41 @@ def name_key(text: str) -> str:
 
 class SiteKeys(frozenset):
     """The keys the site goes by, with their first letters (most names are told apart by
-    these, without folding them)."""
+    these, without folding them) and the names that are an address ('stern.de')."""
 
     initials: frozenset[str]
+    domains: tuple[str, ...]
 
 
 def site_keys(names: Iterable[str], host: str | None) -> SiteKeys:
     """The keys the site goes by: its declared names and its host ('www.' dropped)."""
-    keys = {name_key(name) for name in names}
+    names = list(names)
     if host:
-        keys.add(name_key(host.lower().removeprefix("www.")))
+        names.append(host.lower().removeprefix("www."))
+    keys = {name_key(name) for name in names}
     site = SiteKeys(k for k in keys if len(k) >= 3)
     site.initials = frozenset(k[0] for k in site)
+    site.domains = tuple({name.lower() for name in names if " " not in name and _DOMAIN.search(name)})
     return site
+
+
+def clean_names(name: str, site: SiteKeys) -> list[str]:
+    """The people's names in an author field: one, or several a byline joins ('and', '&')."""
+    name = clean_name(name, site)
+    if name is None:
+        return []
+    words = name.split()
+    if len(words) < 5:
+        return [name]
+    names = []
+    start = 0
+    for at in range(2, len(words) - 2):
+        if (words[at].lower() in _AND_WORDS and at - start >= 2 and _name_like(words[start:at])
+                and _name_like(words[at + 1:at + 3])):
+            names.append(" ".join(words[start:at]))
+            start = at + 1
+    names.append(" ".join(words[start:]))
+    return names
 
 
 def clean_name(name: str, site: SiteKeys) -> str | None:
@@ -53,19 +80,35 @@ def clean_name(name: str, site: SiteKeys) -> str | None:
     if "&" in name:
         name = html.unescape(name)
     words = name.split()
-    if "@" in name:  # a handle or an e-mail address beside the name
-        words = [word for word in words if "@" not in word] or words
-    # 'By Jane Roe', 'by Roe', 'Analysis by Jane Roe'; not 'Alexa von Heyden', 'Von Miller'.
-    if len(words) > 3 and words[1].lower() in _BY_WORDS and _capitalised(words[2]):
-        words = words[2:]
-    elif (len(words) > 1 and words[0].lower() in _BY_WORDS and _capitalised(words[1])
-            and (len(words) > 2 or words[0].islower())):
+    if "@" in name or "/" in name or "www." in name:
+        # A handle, an e-mail or web address beside the name, or in its place ('/authors/x').
+        words = [word for word in words if not _ADDRESS.search(word)]
+    # A label before the name: 'Text: Jane Roe'.
+    if len(words) > 2 and words[0].endswith(":") and len(words[0]) > 1 and _capitalised(words[1]):
         words = words[1:]
+    words = _after_by_word(words)
     name = " ".join(words)
     if site and _AFFILIATION.search(name):
         name = _without_affiliation(name, site)
     name = name.strip(" ,;|-–—:")
     return name or None
+
+
+def _after_by_word(words: list[str]) -> list[str]:
+    # 'By Jane Roe', 'by Roe', 'Analysis by Jane Roe', 'All posts by Jane Roe'; not
+    # 'Alexa von Heyden', 'Ursula von der Brügge', 'Von Miller'.
+    for at in range(1, min(4, len(words) - 2)):  # (two words of a name at least after it)
+        if words[at].lower() in _BY_WORDS and _capitalised(words[at + 1]):
+            return words[at + 1:]
+    if (len(words) > 1 and words[0].lower() in _BY_WORDS and _capitalised(words[1])
+            and (len(words) > 2 or words[0].islower())):
+        return words[1:]
+    return words
+
+
+def _name_like(words: list[str]) -> bool:
+    """Words that may begin a person's name: capitalised, the first no abbreviation ('Co.')."""
+    return not words[0].endswith(".") and all(_capitalised(word) for word in words)
 
 
 def _capitalised(word: str) -> bool:
@@ -86,6 +129,14 @@ def _without_affiliation(name: str, site: SiteKeys) -> str:
 
 
 def is_site(name: str, site: SiteKeys) -> bool:
-    """Whether a name (an author's, a tag) is the site's own name or address."""
+    """Whether a name (an author's, a tag) is the site's own name or address, also with
+    what follows it ('Example.de GmbH', 'Example News, Hamburg, Germany')."""
     first = name[:1].lower()
-    return (first in site.initials or not first.isascii()) and name_key(name) in site
+    if not (first in site.initials or not first.isascii()):
+        return False
+    if name_key(name) in site:
+        return True
+    if site.domains and name.lower().startswith(site.domains):
+        return True
+    match = _AFFILIATION.search(name)
+    return match is not None and match.start() > 0 and name_key(name[:match.start()]) in site

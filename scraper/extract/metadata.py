@@ -19,7 +19,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any, Iterable, Iterator, NamedTuple
 from urllib.parse import urlsplit
 
-from ._byline import SiteKeys, clean_name, is_site, name_key, site_keys
+from ._byline import SiteKeys, clean_names, is_site, name_key, site_keys
 from ._index import page_index
 from ._jsonld import BROKEN, parsed_json
 from .document import Document, text_of
@@ -30,6 +30,7 @@ _ARTICLE_TYPES = frozenset((
     "opinionnewsarticle", "reviewnewsarticle", "backgroundnewsarticle", "askpublicnewsarticle",
     "liveblogposting", "techarticle", "scholarlyarticle", "report",
     "socialmediaposting", "satiricalarticle", "advertisercontentarticle", "review",
+    "discussionforumposting", "medicalscholarlyarticle", "apireference",
 ))
 _PAGE_TYPES = frozenset(("webpage", "itempage", "collectionpage", "profilepage", "qapage"))
 
@@ -89,6 +90,7 @@ class _Declared:
     rel_authors: list[str] = field(default_factory=list)
     image_src: str | None = None
     lang: str | None = None
+    author_scope: int | None = None  # the microdata item the authors read belong to (see _scope)
     # The site's keys (see _site), with the names they were made from.
     site: tuple[tuple[str, ...], SiteKeys] | None = None
 
@@ -157,8 +159,18 @@ def _host(address: str | None) -> str | None:
 
 
 def _published(article: dict, found: _Declared) -> str | None:
-    return _first_date(article.get("datePublished"), article.get("dateCreated"),
-                       found.first(_PUBLISHED), *found.items.get("datepublished", ()), *found.times)
+    declared = (article.get("datePublished"), article.get("dateCreated"), found.first(_PUBLISHED),
+                *found.items.get("datepublished", ()))
+    date = _first_date(*declared, *found.times)
+    if date is not None and len(date) == 10:
+        # A day alone where another source gives the same day with its time: the time is the
+        # same declaration, more precise (a later <time> may be a comment's: only the first).
+        for value in (*declared, *found.times[:1]):
+            precise = _iso_date(value)
+            if (precise and len(precise) > 10 and precise.startswith(date)
+                    and precise[11:19] != "00:00:00"):  # (midnight: a day written as a time)
+                return precise
+    return date
 
 
 def _declared(doc: Document) -> tuple[_Declared, _Summary]:
@@ -214,14 +226,46 @@ def _read(doc: Document, found: _Declared, nodes: list) -> None:
             found.image_src = found.image_src or _clean(attrs.get("href"))
             continue
         if tag == "a" and "author" in (attrs.get("rel") or "").split():
-            found.rel_authors.append(text_of(node))
+            if _scope(node) is not _FOREIGN:
+                found.rel_authors.append(text_of(node))
         props = [name for name in (attrs.get("itemprop") or "").lower().split()
                  if name in _ITEMPROPS]
         if props:
+            if "author" in props or "creator" in props:
+                # Only one item's authors: a related post's or a comment's are not the page's.
+                scope = _scope(node)
+                if scope is _FOREIGN or found.author_scope not in (None, scope):
+                    continue
+                found.author_scope = scope
             value = _item_value(node, attrs)
             if value:
                 for name in props:
                     found.items.setdefault(name, []).append(value)
+
+
+_FOREIGN = -1  # (the scope of what belongs to another article)
+
+
+def _scope(node) -> int:
+    """The microdata item an element's property belongs to (its nearest ancestor with
+    `itemscope`; 0 for the page), or _FOREIGN when it lies in another article than the page's:
+    an <aside> (HTML: content aside from the article, such as related posts) or an <article>
+    inside another (HTML: a comment, an embedded or related post)."""
+    scope = 0
+    articles = 0
+    parent = node.parent
+    while parent is not None and parent.tag != "body":
+        tag = parent.tag
+        if tag == "aside":
+            return _FOREIGN
+        if tag == "article":
+            articles += 1
+            if articles > 1:
+                return _FOREIGN
+        if not scope and "itemscope" in parent.attrs:
+            scope = parent.mem_id
+        parent = parent.parent
+    return scope
 
 
 def _item_value(node, attrs: dict[str, str | None]) -> str | None:
@@ -333,26 +377,38 @@ def _authors(article: dict, by_id: dict[str, dict], found: _Declared,
              site: SiteKeys) -> list[str]:
     """The first source's authors, their names cleaned (see _byline). The site's own name
     given as the author is no one's; a source that names only the site gives way to the next.
-    A name the JSON-LD declares a Person stays: a blogger may sign with the blog's name."""
+    A name the JSON-LD declares a Person stays, a blogger may sign with the blog's name; but
+    not the name of the Organization it declares the publisher."""
     persons: set[str] | None = None
     for names in _author_sources(article, by_id, found):
         seen: set[str] = set()
         unique = []
-        for name in names:
-            name = clean_name(name, site)
-            if not name or name.lower() in seen or len(name) > 200:
+        for name in (cleaned for name in names for cleaned in clean_names(name, site)):
+            if name.lower() in seen or len(name) > 200:
                 continue
             if is_site(name, site):
+                key = name_key(name)
                 if persons is None:
-                    persons = {name_key(person) for item in _ld_items(article.get("author"), by_id)
-                               if "person" in _types(item) for person in _ld_names(item, by_id)}
-                if name_key(name) not in persons:
+                    persons = _persons(article, by_id)
+                if key not in site or key not in persons:  # ('Blog Name GmbH' is no blogger)
                     continue
             seen.add(name.lower())
             unique.append(name)
         if unique:
             return unique
     return []
+
+
+def _persons(article: dict, by_id: dict[str, dict]) -> set[str]:
+    """The keys of the authors the JSON-LD declares a Person and not also the publisher."""
+    persons = {name_key(name) for item in _ld_items(article.get("author"), by_id)
+               if "person" in _types(item) for name in _ld_names(item, by_id)}
+    if persons:
+        publisher = article.get("publisher")
+        persons -= {name_key(name) for item in (publisher if isinstance(publisher, list) else [publisher])
+                    if not (isinstance(item, dict) and "person" in _types(_resolve(item, by_id)))
+                    for name in _ld_names(item, by_id)}
+    return persons
 
 
 def _author_sources(article: dict, by_id: dict[str, dict], found: _Declared) -> Iterator[list[str]]:
@@ -372,11 +428,10 @@ def _ld_items(value: Any, by_id: dict[str, dict]) -> list[dict]:
 
 
 def _language(found: _Declared, article: dict) -> str | None:
-    lang = found.lang or found.first(_LANGUAGE)
-    if not lang:
-        locale = found.first(_LOCALE) or _clean(article.get("inLanguage"))
-        lang = locale.replace("_", "-") if locale else None
-    return lang.split(",")[0].strip() or None if lang else None
+    lang = found.lang or found.first(_LANGUAGE) or found.first(_LOCALE) \
+        or _clean(article.get("inLanguage"))
+    # A locale's 'de_AT' is the language tag 'de-AT' (BCP 47), wherever it is written.
+    return lang.split(",")[0].strip().replace("_", "-") or None if lang else None
 
 
 def _site_name(article: dict, by_id: dict[str, dict], found: _Declared) -> str | None:
@@ -408,16 +463,23 @@ def _tags(article: dict, found: _Declared, site: SiteKeys) -> list[str]:
             value = html.unescape(value)
         for tag in value.split(","):
             tag = " ".join(tag.split())
-            if (tag and tag.lower() not in seen and len(tag) <= 100 and not (tag[0] in "@_/" or ":" in tag and _MACHINE_TAG.match(tag))
+            if (tag and tag.lower() not in seen and len(tag) <= 100 and not _machine_tag(tag)
                     and (tag[0].isalnum() or _HAS_ALNUM.search(tag)) and not is_site(tag, site)):
                 seen.add(tag.lower())
                 tags.append(tag)
     return tags
 
 
-# A tag for the site's machinery rather than the reader: '@river', '_no-feed', '/article',
-# 'post-id:1913719', 'source:tagname:...'. A hashtag ('#climate') is a reader's tag.
-_MACHINE_TAG = re.compile(r"[@_/]|[^\s:]+:[^\s:]")
+def _machine_tag(tag: str) -> bool:
+    """A tag for the site's machinery rather than the reader: '@river', '_no-feed',
+    '/article', '://about:blank', 'post-id:1913719', 'source:tagname:...', 'cat_neurology'.
+    (A hashtag, '#climate', is a reader's tag.)"""
+    return tag[0] in _MACHINE_STARTS or ("_" in tag and " " not in tag) or (
+        ":" in tag and _PREFIXED.match(tag) is not None)
+
+
+_MACHINE_STARTS = frozenset("@_/:.\\|")
+_PREFIXED = re.compile(r"[^\s:]+:[^\s:]")
 _HAS_ALNUM = re.compile(r"[^\W_]")
 
 
