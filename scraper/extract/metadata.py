@@ -383,17 +383,18 @@ def _authors(article: dict, by_id: dict[str, dict], found: _Declared,
     for names in _author_sources(article, by_id, found):
         seen: set[str] = set()
         unique = []
-        for name in (cleaned for name in names for cleaned in clean_names(name, site)):
-            if name.lower() in seen or len(name) > 200:
-                continue
-            if is_site(name, site):
-                key = name_key(name)
-                if persons is None:
-                    persons = _persons(article, by_id)
-                if key not in site or key not in persons:  # ('Blog Name GmbH' is no blogger)
+        for declared in names:
+            for name in clean_names(declared, site):
+                if name.lower() in seen or len(name) > 200:
                     continue
-            seen.add(name.lower())
-            unique.append(name)
+                if is_site(name, site):
+                    key = name_key(name)
+                    if persons is None:
+                        persons = _persons(article, by_id)
+                    if key not in site or key not in persons:  # ('Blog Name GmbH' is no blogger)
+                        continue
+                seen.add(name.lower())
+                unique.append(name)
         if unique:
             return unique
     return []
@@ -412,13 +413,19 @@ def _persons(article: dict, by_id: dict[str, dict]) -> set[str]:
 
 
 def _author_sources(article: dict, by_id: dict[str, dict], found: _Declared) -> Iterator[list[str]]:
-    """The author names of each source, strongest first."""
-    yield _ld_names(article.get("author"), by_id)
-    yield _ld_names(article.get("creator"), by_id)
+    """The author names of each source that declares some, strongest first."""
+    if "author" in article:
+        yield _ld_names(article["author"], by_id)
+    if "creator" in article:
+        yield _ld_names(article["creator"], by_id)
+    meta = found.meta
     for key in _AUTHOR:
-        yield [value for value in found.meta.get(key, ()) if not _is_url(value)]
-    yield found.items.get("author", [])
-    yield found.items.get("creator", [])
+        if key in meta:
+            yield [value for value in meta[key] if not _is_url(value)]
+    items = found.items
+    for key in ("author", "creator"):
+        if key in items:
+            yield items[key]
     yield found.rel_authors
 
 
