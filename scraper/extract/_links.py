@@ -122,7 +122,8 @@ class PageAddress:
         # The page numbers this page's own addresses carry ('?page=1' on page 1 of a listing
         # or in a news site's article addresses): links carrying the same are no other page.
         self._own_pages = {(name.lower(), value) for own in self._own if own.query
-                           for name, value in parse_qsl(own.query)}
+                           for name, value in parse_qsl(own.query)} if any(
+            own.query for own in self._own) else frozenset()
 
     def same_site(self, href: str) -> bool:
         """Whether `href` is on this page's site (sub-domains count); True when none is known."""

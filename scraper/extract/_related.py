@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Callable
 from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborNode
@@ -91,7 +90,6 @@ def related_links(doc: Document, candidates: list[LexborNode],
     or id may say related), outermost blocks only, deduplicated by address."""
     blocks: list[LexborNode] = []
     taken: set[int] = set()
-    headline = _page_headline(doc)
     said = 0
     for node in candidates:
         if not says_related(node):
@@ -99,7 +97,7 @@ def related_links(doc: Document, candidates: list[LexborNode],
         said += 1
         if said > _MAX_RELATED_NAMED:
             break
-        if not _is_related_block(node, headline):
+        if not _is_related_block(doc, node):
             continue
         if any(parent.mem_id in taken for parent in ancestors(node)):
             continue
@@ -122,8 +120,8 @@ def structural_related(doc: Document, area: PostArea, page: PageAddress,
     boxes: list[LexborNode] | None = None  # the first related list's, and those built like it
     inline: list[LexborNode] = []  # 'Read also' boxes among the body's paragraphs
     for card_list in area.lists:  # (cheap checks first: most lists fail them)
-        boxed = boxes is not None and any(_holds(box, card_list.node) for box in boxes) or any(
-            _holds(box, card_list.node) for box in inline)
+        boxed = (boxes is not None and any(_holds(box, card_list.node) for box in boxes)) or (
+            bool(inline) and any(_holds(box, card_list.node) for box in inline))
         if boxes is not None and not boxed:
             continue
         found = _teasers(doc, area, page, card_list, taken, boxed)
@@ -342,30 +340,18 @@ def _name_says_related(name: str) -> bool | None:
         phrase in spaced for phrase in _RELATED_PHRASES)
 
 
-def _is_related_block(node: LexborNode, headline: Callable[[], LexborNode | None]) -> bool:
+def _is_related_block(doc: Document, node: LexborNode) -> bool:
     """A block that says related, holds no article (its body, or the page's headline: an
     <h1> of a teaser or of the block's own title is none), and sits in no site-wide region."""
-    if node.css_first("h1, [itemprop=articleBody]") is None:  # (one walk: the usual case)
-        return node.parent is None or not in_region(node.parent, _SITE_WIDE)
-    if node.css_first("[itemprop=articleBody]") is not None:
-        return False
-    if node.css_first("h1") is not None:
-        found = headline()
-        if found is None or any(parent.mem_id == node.mem_id for parent in ancestors(found)):
+    if node.css_first("h1, [itemprop=articleBody]") is not None:  # (rare: one walk first)
+        if node.css_first("[itemprop=articleBody]") is not None:
             return False
+        if node.css_first("h1") is not None:
+            headline = next((h for h in page_index(doc).h1s if place_of(h) != "chrome"), None)
+            if headline is None or any(parent.mem_id == node.mem_id
+                                       for parent in ancestors(headline)):
+                return False
     return node.parent is None or not in_region(node.parent, _SITE_WIDE)
-
-
-def _page_headline(doc: Document) -> Callable[[], LexborNode | None]:
-    """The page's headline, the first <h1> outside the site's chrome, looked for once when
-    first asked."""
-    found: list[LexborNode | None] = []
-
-    def headline() -> LexborNode | None:
-        if not found:
-            found.append(next((h for h in page_index(doc).h1s if place_of(h) != "chrome"), None))
-        return found[0]
-    return headline
 
 
 def _is_single_post_widget(node: LexborNode) -> bool:

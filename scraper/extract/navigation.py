@@ -446,7 +446,7 @@ def _in_numbered_pager(anchor: LexborNode) -> bool:
         links = element.css("a[href]")
         if len(links) > _MAX_PAGER_LINKS:
             return False
-        numbers = [link.text().strip() for link in links if link.text().strip().isdigit()]
+        numbers = [text for text in (link.text().strip() for link in links) if text.isdigit()]
         if len(numbers) >= 2:
             return True
         if numbers and numbers[0] in ("1", "2") and any(
