@@ -327,3 +327,20 @@ def test_tokens_of_a_sites_taxonomy_are_not_tags():
     html = head('<meta name="keywords" content="cat_local-news, type_article, ://about:blank, '
                 'tide tables, R&amp;D">')
     assert metadata_of(html).tags == ["tide tables", "R&D"]
+
+
+def test_a_time_without_its_offset_takes_the_offset_another_source_gives_that_time():
+    html = head('<meta property="article:published_time" content="2023-05-09T18:05:00+02:00">',
+                '<meta property="article:modified_time" content="2023-05-10T07:30:00+02:00">',
+                '<script type="application/ld+json">{"@type": "NewsArticle", '
+                '"datePublished": "2023-05-09 18:05:00", "dateModified": "2023-05-10T07:30:00"}</script>')
+    meta = metadata_of(html)
+    assert meta.published == "2023-05-09T18:05:00+02:00"
+    assert meta.modified == "2023-05-10T07:30:00+02:00"
+
+
+def test_a_time_without_offset_stays_when_no_source_gives_that_time_with_one():
+    html = head('<meta property="article:published_time" content="2023-05-09T18:06:00+02:00">',
+                '<script type="application/ld+json">{"@type": "NewsArticle", '
+                '"datePublished": "2023-05-09T18:05:00"}</script>')
+    assert metadata_of(html).published == "2023-05-09T18:05:00"

@@ -108,8 +108,7 @@ def extract_metadata(doc: Document) -> Metadata:
     return Metadata(
         authors=authors,
         published=published,
-        modified=_first_date(article.get("dateModified"), found.first(_MODIFIED),
-                             *found.items.get("datemodified", ())),
+        modified=_modified(article, found),
         language=_language(found, article),
         site_name=_site_name(article, by_id, found),
         description=_plain(found.first(_DESCRIPTION) or _clean(article.get("description"))
@@ -161,15 +160,34 @@ def _host(address: str | None) -> str | None:
 def _published(article: dict, found: _Declared) -> str | None:
     declared = (article.get("datePublished"), article.get("dateCreated"), found.first(_PUBLISHED),
                 *found.items.get("datepublished", ()))
-    date = _first_date(*declared, *found.times)
-    if date is not None and len(date) == 10:
-        # A day alone where another source gives the same day with its time: the time is the
-        # same declaration, more precise (a later <time> may be a comment's: only the first).
-        for value in (*declared, *found.times[:1]):
-            precise = _iso_date(value)
-            if (precise and len(precise) > 10 and precise.startswith(date)
-                    and precise[11:19] != "00:00:00"):  # (midnight: a day written as a time)
+    # (A later <time> may be a comment's: only the first one makes a date more precise.)
+    return _precise(_first_date(*declared, *found.times), (*declared, *found.times[:1]))
+
+
+def _modified(article: dict, found: _Declared) -> str | None:
+    declared = (article.get("dateModified"), found.first(_MODIFIED),
+                *found.items.get("datemodified", ()))
+    return _precise(_first_date(*declared), declared)
+
+
+_OFFSET = re.compile(r"[+-]\d\d:\d\d$")
+
+
+def _precise(date: str | None, values: tuple) -> str | None:
+    """`date` as the most precise source giving the same moment says it: a day alone takes
+    the time another gives that day (not midnight: a day written as a time), a time without
+    its offset the offset another gives that same time."""
+    if date is None or (len(date) > 10 and _OFFSET.search(date)):
+        return date
+    for value in values:
+        precise = _iso_date(value)
+        if not precise or len(precise) == 10:
+            continue
+        if len(date) == 10:
+            if precise.startswith(date) and precise[11:19] != "00:00:00":
                 return precise
+        elif precise[:19] == date[:19] and _OFFSET.search(precise):
+            return precise
     return date
 
 
