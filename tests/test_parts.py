@@ -317,6 +317,10 @@ def test_boxes_built_like_the_first_related_box_right_after_it_are_related_too()
             + "</div></div></div>")
     assert links_of(body) == [("related", "https://news.example" + path, title)
                               for title, path in (*TEASERS, *more)]
+    # A box under the same heading as the first repeats it (its next slide): not another one.
+    repeat = body.replace("Ook interessant", "Meer over dit onderwerp")
+    assert links_of(repeat) == [("related", "https://news.example" + path, title)
+                                for title, path in TEASERS]
 
 
 def test_a_long_body_full_of_inline_links_does_not_hide_the_related_grid_after_it():

@@ -24,7 +24,8 @@ for), and sits in no region beside the article: sidebar,
 widget, menu, navigation, comments, the site's header or footer, site-wide boxes (recent,
 popular...). A theme may show its related posts in two boxes or three, one template
 repeated ('More on this topic', 'Also interesting'): the boxes right after the first one
-that are built like it (the same tag and classes) count too, their lists weighed alike.
+that are built like it (the same tag and classes) count too, their lists weighed alike;
+one under the first box's own heading repeats it (a next slide) and does not.
 Nor is a site-wide box related when nothing names it: a ranking (an <ol>, or cards that
 each show their place, 1, 2, 3…, first or in a badge of its own) is the site's most read; a list after the comment
 form and outside the smallest element holding both the headline and that form stands in
@@ -77,6 +78,7 @@ _TEXT_TAGS = frozenset(("p", "span", "em", "strong", "b", "i", "small", "label",
                         "q", "figcaption", "img", "br", "tbody", "tr", "table", "code", "pre"))
 _MIN_TITLE_WORDS = 3
 _NEXT_BOXES = 3  # boxes after the first related one that may hold more of them
+_BOX_HEADINGS = "h2, h3, h4, h5, h6, [role=heading]"
 _TERM_CLASSES = ("category-", "tag-")  # a post's classes naming its terms (WordPress's post_class)
 _WORD_CHARACTER = re.compile(r"[^\W_]")
 # Parts of a teaser card that link elsewhere than the article: its category, author, comments.
@@ -136,7 +138,8 @@ def structural_related(doc: Document, area: PostArea, page: PageAddress,
         if amid_text:
             inline.append(box)  # (a 'Read also' in the text: the post's own box may follow)
             continue
-        boxes = [box, *_boxes_after(box)] if _is_box_of_its_own(box) else _boxes_after(box)
+        after = _boxes_after(box, clean_text(heading))
+        boxes = [box, *after] if _is_box_of_its_own(box) else after
         if not boxes:
             break
     return [Link("related", href, title) for href, title in links.items()]
@@ -156,16 +159,19 @@ def _holds(element: LexborNode, node: LexborNode) -> bool:
         parent.mem_id == element.mem_id for parent in ancestors(node))
 
 
-def _boxes_after(box: LexborNode) -> list[LexborNode]:
+def _boxes_after(box: LexborNode, heading: str) -> list[LexborNode]:
     """Those of the few elements right after `box` built like it (the same tag and classes):
-    a second 'more on this' box of the same template."""
+    a second 'more on this' box of the same template. One under the same heading as the
+    first box (`heading`) repeats that box (its next slide, its copy for small screens)."""
     boxes, sibling, seen = [], box.next, 0
     while sibling is not None and seen < _NEXT_BOXES:
         if sibling.is_element_node and sibling.tag not in ("script", "style", "template"):
             seen += 1
             if sibling.tag == box.tag and sibling.attributes.get("class") == box.attributes.get(
                     "class"):
-                boxes.append(sibling)
+                own = sibling.css_first(_BOX_HEADINGS)
+                if own is None or clean_text(own) != heading:
+                    boxes.append(sibling)
         sibling = sibling.next
     return boxes
 
