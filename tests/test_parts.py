@@ -453,6 +453,19 @@ def test_a_block_name_both_directions_share_says_neither():
         ("next", "https://news.example/2025/05/ferry/", "Ferry fares rise in June")]
 
 
+def test_a_direction_named_button_inside_a_widgets_link_is_no_post_navigation():
+    """A weather widget's 'more' button is classed `btn-next` inside a link to the forecast
+    page; a post-navigation card whose link wraps a `nav-next` block leads to a sibling post."""
+    widget = ("<div class='cont-weather'><div class='weather-top'><span>Harbour 17°</span></div>"
+              "<a href='/news/stat/weather/port/weather.html'><div class='btn-next'>+</div></a>"
+              "</div>")
+    card = ("<a href='/2025/05/ferry/'><div class='nav-next'><span>Ferry fares rise in June"
+            "</span></div></a>")
+    assert links_of(ARTICLE + "</article>" + widget) == []
+    assert links_of(ARTICLE + "</article>" + card) == [
+        ("next", "https://news.example/2025/05/ferry/", "Ferry fares rise in June")]
+
+
 def test_an_image_pager_in_the_article_is_no_post_navigation():
     body = (ARTICLE + "<div class='article-media'><span class='imgPager next'><a class='itemPager"
             " next' href='https://news.example/2025/05/bridge-closed-id-4411.html'><span class="

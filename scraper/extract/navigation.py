@@ -10,7 +10,8 @@ comments (`/comment-page-2/`, `?cpage=2`, a comment-navigation block), a listing
 it stands in a pager with page numbers ('‹ 1 2 … 33 35 ›' of a forum thread or a listing,
 or '1 2 next page' with the current '1' unlinked, whatever its addresses look like), and
 then neither are the head's rel=prev/next to the same pages (nor to a gallery's next
-slide). A link is taken once, as
+slide). A direction-named element inside a link (`<a><div class=btn-next>`) counts when the
+link leads to an address shaped like this page's, as a sibling article's is. A link is taken once, as
 the first block holding it names it: a box named 'next' may hold markup named 'prev'.
 The title is the linked article's title: the block's title element (a heading or a
 `*title*` class), else its text without label elements (classes saying
@@ -414,8 +415,9 @@ def _nav_item(doc: Document, node: LexborNode, page: PageAddress,
             if anchors:
                 return None
             anchor = next((p for p, _ in zip(ancestors(node), range(3)) if p.tag == "a"), None)
-            if anchor is None or not _is_article_link(doc, anchor, page):
-                return None
+            if anchor is None or not _is_article_link(doc, anchor, page) or not page.same_shape(
+                    doc.absolute(attr(anchor, "href")) or ""):
+                return None  # (a button inside a widget's link: a sibling article's shape says)
             scope = anchor
         else:
             anchor, scope = anchors[0], node
