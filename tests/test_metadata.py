@@ -344,3 +344,21 @@ def test_a_time_without_offset_stays_when_no_source_gives_that_time_with_one():
                 '<script type="application/ld+json">{"@type": "NewsArticle", '
                 '"datePublished": "2023-05-09T18:05:00"}</script>')
     assert metadata_of(html).published == "2023-05-09T18:05:00"
+
+
+def test_the_publishers_logo_given_as_the_pages_image_is_not_the_articles_image():
+    html = head('<meta property="og:image" content="https://harbourherald.example/img/logo-square.png">',
+                '<script type="application/ld+json">{"@type": "NewsArticle", '
+                '"image": {"@type": "ImageObject", "url": "/photos/2024/ferry-dock.jpg"}, '
+                '"publisher": {"@type": "Organization", "name": "Harbour Herald", "logo": '
+                '{"@type": "ImageObject", "url": "https://harbourherald.example/img/logo-square.png"}}}'
+                '</script>')
+    assert metadata_of(html, "https://harbourherald.example/a/1").image == \
+        "https://harbourherald.example/photos/2024/ferry-dock.jpg"
+
+
+def test_only_the_logo_gives_no_image():
+    html = head('<meta property="og:image" content="/img/logo.png">',
+                '<script type="application/ld+json">{"@type": "Organization", "name": "Harbour Herald", '
+                '"logo": "/img/logo.png"}</script>')
+    assert metadata_of(html, "https://harbourherald.example/a/1").image is None

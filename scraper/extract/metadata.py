@@ -114,8 +114,7 @@ def extract_metadata(doc: Document) -> Metadata:
         description=_plain(found.first(_DESCRIPTION) or _clean(article.get("description"))
                            or _first(found.items.get("description"))),
         tags=_tags(article, found, site),
-        image=doc.absolute(found.first(_IMAGE) or _ld_url(article.get("image"))
-                           or _first(found.items.get("image")) or found.image_src),
+        image=_image(doc, found, article, by_id),
     )
 
 
@@ -457,6 +456,33 @@ def _language(found: _Declared, article: dict) -> str | None:
         or _clean(article.get("inLanguage"))
     # A locale's 'de_AT' is the language tag 'de-AT' (BCP 47), wherever it is written.
     return lang.split(",")[0].strip().replace("_", "-") or None if lang else None
+
+
+def _image(doc: Document, found: _Declared, article: dict, by_id: dict[str, dict]) -> str | None:
+    """The article's image: not the publisher's logo, which some templates give as the
+    page's image when the article has none of its own."""
+    candidates = (found.first(_IMAGE), _ld_url(article.get("image")),
+                  _first(found.items.get("image")), found.image_src)
+    logos: set[str] | None = None
+    for candidate in candidates:
+        if candidate:
+            if logos is None:
+                logos = _logos(article, by_id, found)
+            if not logos or candidate not in logos and doc.absolute(candidate) not in logos:
+                return doc.absolute(candidate)
+    return None
+
+
+def _logos(article: dict, by_id: dict[str, dict], found: _Declared) -> set[str]:
+    """The logos the JSON-LD declares (an Organization's, the publisher's), as written."""
+    logos = set()
+    for item in (*found.ld, *_ld_items(article.get("publisher"), by_id)):
+        logo = item.get("logo")
+        if logo:
+            url = _ld_url(logo)
+            if url:
+                logos.add(url)
+    return logos
 
 
 def _site_name(article: dict, by_id: dict[str, dict], found: _Declared) -> str | None:
