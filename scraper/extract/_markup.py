@@ -40,11 +40,17 @@ def head_first(tree: LexborHTMLParser, selector: str) -> LexborNode | None:
     """
     head = tree.head
     found = head.css_first(selector) if head is not None else None
-    if found is None and tree.body is not None:
+    return found if found is not None else stray_first(tree, selector)
+
+
+def stray_first(tree: LexborHTMLParser, selector: str) -> LexborNode | None:
+    """The first <link>/<meta> child of <body> matching `selector`: where the tags after a
+    head cut short land (see `head_first`), looked at once <head> has none."""
+    if tree.body is not None:
         for child in tree.body.iter():
             if child.tag in ("link", "meta") and child.css_matches(selector):
                 return child
-    return found
+    return None
 
 
 def name_words(value: str | None) -> tuple[str, ...]:
