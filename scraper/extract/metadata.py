@@ -65,6 +65,9 @@ _ITEMPROPS = frozenset(("datepublished", "datemodified", "author", "creator", "k
 
 _METADATA_NODES = ("meta[content], script[type], time[datetime], [itemprop], "
                    "link[rel~=image_src], a[rel~=author]")
+# The body's JSON-LD scripts come from the page's index (_index), found in the pass the
+# other parts make: one selector less on the walk of the whole body.
+_BODY_NODES = "meta[content], time[datetime], [itemprop], link[rel~=image_src], a[rel~=author]"
 
 
 @dataclass
@@ -90,6 +93,7 @@ class _Declared:
     rel_authors: list[str] = field(default_factory=list)
     image_src: str | None = None
     lang: str | None = None
+    head_scripts: set[int] = field(default_factory=set)  # the JSON-LD scripts read in the head
     author_scope: int | None = None  # the microdata item the authors read belong to (see _scope)
     # The site's keys (see _site), with the names they were made from.
     site: tuple[tuple[str, ...], SiteKeys] | None = None
@@ -204,19 +208,23 @@ def _declared(doc: Document) -> tuple[_Declared, _Summary]:
         _read(doc, found, tree.head.css(_METADATA_NODES))
     summary = _summary(doc, found)
     if tree.body is not None and not (summary.authors and summary.published is not None):
-        _read(doc, found, tree.body.css(_METADATA_NODES))
+        _read(doc, found, tree.body.css(_BODY_NODES))
+        found.ld.extend(_body_ld(doc, found))
         summary = _summary(doc, found)
     elif not any(_types(item) & _ARTICLE_TYPES for item in found.ld):
         # The article's JSON-LD may sit in the body (a theme prints it with the post), and
-        # it outweighs the head's <meta>s. The page's scripts are found in the pass the
-        # other parts make (_index), and each is parsed once.
-        read = {id(item) for item in found.ld}
-        body_ld = [item for script in page_index(doc).json_ld
-                   for item in _ld_objects(doc, script.text()) if id(item) not in read]
+        # it outweighs the head's <meta>s.
+        body_ld = _body_ld(doc, found)
         if any(_types(item) & _ARTICLE_TYPES for item in body_ld):
             found.ld.extend(body_ld)
             summary = _summary(doc, found)
     return found, summary
+
+
+def _body_ld(doc: Document, found: _Declared) -> list[dict]:
+    """The JSON-LD objects of the scripts outside the head, in page order."""
+    return [item for script in page_index(doc).json_ld if script.mem_id not in found.head_scripts
+            for item in _ld_objects(doc, script.text())]
 
 
 def _read(doc: Document, found: _Declared, nodes: list) -> None:
@@ -236,6 +244,7 @@ def _read(doc: Document, found: _Declared, nodes: list) -> None:
         if tag == "script":
             if (attrs.get("type") or "").strip().lower().startswith("application/ld+json"):
                 found.ld.extend(_ld_objects(doc, node.text()))
+                found.head_scripts.add(node.mem_id)
             continue
         if tag == "time" and attrs.get("datetime"):
             found.times.append(attrs["datetime"])
