@@ -325,8 +325,8 @@ def test_a_day_alone_stays_when_no_other_source_gives_its_time(other):
 
 def test_tokens_of_a_sites_taxonomy_are_not_tags():
     html = head('<meta name="keywords" content="cat_local-news, type_article, ://about:blank, '
-                'tide tables, R&amp;D">')
-    assert metadata_of(html).tags == ["tide tables", "R&D"]
+                'tide tables, R&amp;D, #spring_tides">')
+    assert metadata_of(html).tags == ["tide tables", "R&D", "#spring_tides"]  # a hashtag stays
 
 
 def test_a_time_without_its_offset_takes_the_offset_another_source_gives_that_time():

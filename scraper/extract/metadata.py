@@ -470,15 +470,16 @@ def _language(found: _Declared, article: dict) -> str | None:
 def _image(doc: Document, found: _Declared, article: dict, by_id: dict[str, dict]) -> str | None:
     """The article's image: not the publisher's logo, which some templates give as the
     page's image when the article has none of its own."""
-    candidates = (found.first(_IMAGE), _ld_url(article.get("image")),
-                  _first(found.items.get("image")), found.image_src)
-    logos: set[str] | None = None
-    for candidate in candidates:
-        if candidate:
-            if logos is None:
-                logos = _logos(article, by_id, found)
-            if not logos or candidate not in logos and doc.absolute(candidate) not in logos:
-                return doc.absolute(candidate)
+    image = found.first(_IMAGE) or _ld_url(article.get("image")) \
+        or _first(found.items.get("image")) or found.image_src
+    if image is None or not found.ld:  # (no JSON-LD, no logo declared)
+        return doc.absolute(image)
+    logos = _logos(article, by_id, found)
+    for candidate in (image, _ld_url(article.get("image")), _first(found.items.get("image")),
+                      found.image_src):
+        if candidate and (not logos or candidate not in logos
+                          and doc.absolute(candidate) not in logos):
+            return doc.absolute(candidate)
     return None
 
 
@@ -534,7 +535,7 @@ def _machine_tag(tag: str) -> bool:
     """A tag for the site's machinery rather than the reader: '@river', '_no-feed',
     '/article', '://about:blank', 'post-id:1913719', 'source:tagname:...', 'cat_neurology'.
     (A hashtag, '#climate', is a reader's tag.)"""
-    return tag[0] in _MACHINE_STARTS or ("_" in tag and " " not in tag) or (
+    return tag[0] in _MACHINE_STARTS or ("_" in tag and " " not in tag and tag[0] != "#") or (
         ":" in tag and _PREFIXED.match(tag) is not None)
 
 
