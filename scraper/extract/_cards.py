@@ -19,7 +19,7 @@ the tree.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from itertools import chain, count
+from itertools import chain
 from typing import Iterator
 
 from selectolax.lexbor import LexborNode
@@ -27,7 +27,7 @@ from selectolax.lexbor import LexborNode
 from ._index import page_index
 from ._lexicon import words
 from ._links import PageAddress, origin_of, plain_absolute, without_fragment
-from ._markup import ancestors, is_title, markup_words, place_of
+from ._markup import ancestors, is_title, markup_words, place_of, tag_ids
 from ._text import clean_text
 from .document import Document
 
@@ -45,6 +45,7 @@ _MAX_HEADING_WORDS = 12
 # A paragraph this long is running text, never part of a card list.
 _PARAGRAPH_WORDS = 20
 _MANY = "\x00many"  # (no key of a link: keys are addresses)
+_P_ID, = tag_ids(("p",))
 
 
 @dataclass
@@ -99,11 +100,13 @@ class PostArea:
         # the blocks after the body.
         anchors: list[LexborNode] = []
         self._positions = {}
-        for position, node, tag in zip(count(start + 1), nodes[start + 1:], tags[start + 1:]):
-            if tag != "a":
+        for position in range(start + 1, len(nodes)):
+            if tags[position] != "a":
                 continue
+            node = nodes[position]
             parent = node.parent
-            if parent is not None and parent.tag == "p" and parent.text(deep=False).strip():
+            if parent is not None and parent.tag_id == _P_ID and parent.text(
+                    deep=False).strip():
                 continue
             anchors.append(node)
             self._positions[node.mem_id] = position

@@ -102,13 +102,18 @@ def _word_set(classes: str, id_: str) -> frozenset[str]:
 MAX_ANCESTRY = 128
 
 
+# <body>, <html> and the document node, by their tag numbers (the parts walk up from
+# hundreds of nodes a page, and reading each parent's tag name makes a new string).
+_TOP_IDS = tag_ids(("body", "html")) | {LexborHTMLParser("").root.parent.tag_id}
+
+
 def ancestors(node: LexborNode, stop: LexborNode | None = None) -> Iterator[LexborNode]:
     """Parents of `node`, nearest first, up to (not including) `stop` or <body>, and no
     more than MAX_ANCESTRY of them."""
     stop_id = stop.mem_id if stop is not None else None
     parent = node.parent
     for _ in range(MAX_ANCESTRY):
-        if parent is None or parent.tag in ("body", "html", "-document"):
+        if parent is None or parent.tag_id in _TOP_IDS:
             return
         if parent.mem_id == stop_id:
             return
