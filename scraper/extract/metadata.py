@@ -517,6 +517,7 @@ def _tags(article: dict, found: _Declared, site: SiteKeys) -> list[str]:
     values.extend(section if isinstance(section, list) else [section] if section else [])
     tags: list[str] = []
     seen: set[str] = set()
+    initials = site.initials
     for value in values:
         if not isinstance(value, str):
             continue
@@ -524,10 +525,20 @@ def _tags(article: dict, found: _Declared, site: SiteKeys) -> list[str]:
             value = html.unescape(value)
         for tag in value.split(","):
             tag = " ".join(tag.split())
-            if (tag and tag.lower() not in seen and len(tag) <= 100 and not _machine_tag(tag)
-                    and (tag[0].isalnum() or _HAS_ALNUM.search(tag)) and not is_site(tag, site)):
-                seen.add(tag.lower())
-                tags.append(tag)
+            if not tag or len(tag) > 100:
+                continue
+            folded = tag.lower()
+            if folded in seen:
+                continue
+            first = folded[0]
+            # (Most tags are words beginning with a letter none of the site's names begins with.)
+            if not (first.isalpha() and first.isascii() and first not in initials
+                    and "_" not in tag and ":" not in tag):
+                if _machine_tag(tag) or not (tag[0].isalnum() or _HAS_ALNUM.search(tag)) \
+                        or is_site(tag, site):
+                    continue
+            seen.add(folded)
+            tags.append(tag)
     return tags
 
 
