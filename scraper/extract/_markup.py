@@ -31,6 +31,9 @@ def tag_ids(names: Iterable[str]) -> frozenset[int]:
     return frozenset(parser.create_node(name).tag_id for name in names)
 
 
+_HEAD_TAG_IDS = tag_ids(("link", "meta"))
+
+
 def head_first(tree: LexborHTMLParser, selector: str) -> LexborNode | None:
     """The first match for page metadata: looked up in <head> first, where it is cheap to find.
 
@@ -48,7 +51,7 @@ def stray_first(tree: LexborHTMLParser, selector: str) -> LexborNode | None:
     head cut short land (see `head_first`), looked at once <head> has none."""
     if tree.body is not None:
         for child in tree.body.iter():
-            if child.tag in ("link", "meta") and child.css_matches(selector):
+            if child.tag_id in _HEAD_TAG_IDS and child.css_matches(selector):
                 return child
     return None
 

@@ -26,7 +26,7 @@ from ._jsonld import json_ld_items
 from ._lexicon import words
 from ._links import PageAddress, site_of, without_fragment
 from ._markup import (ancestors, attribute_words, head_first, is_for_screen_readers, is_title,
-                      place_of, says_screen_readers_only)
+                      place_of, says_screen_readers_only, stray_first, tag_ids)
 from ._text import clean_text
 from .document import Document, attr, text_of
 
@@ -43,6 +43,7 @@ _BODY_CLASSES = frozenset(("entry-content", "post-content", "post-body", "articl
                            "article-content", "article__body", "field-name-body", "gh-content",
                            "post-entry", "entry-body"))
 _DANGLING = " |-–—:·•/,"  # what a kicker or a byline left behind leaves at the ends
+_TITLE_ID, = tag_ids(("title",))
 _SEPARATORS = re.compile(r"\s+[|\-–—:·•»«/]{1,2}\s+")
 
 
@@ -181,10 +182,11 @@ def _og_title_and_title(doc: Document) -> tuple[str | None, str]:
                 title = title or node
             elif og is None:
                 og = node
-    if og is None:
-        og = head_first(doc.tree, 'meta[property="og:title" i]')
+    if og is None:  # (<head> was asked above: only a head cut short may hold it)
+        og = stray_first(doc.tree, 'meta[property="og:title" i]')
     if title is None and doc.tree.body is not None:  # (a head cut short: see head_first)
-        title = next((child for child in doc.tree.body.iter() if child.tag == "title"), None)
+        title = next((child for child in doc.tree.body.iter() if child.tag_id == _TITLE_ID),
+                     None)
     return attr(og, "content"), text_of(title)
 
 
