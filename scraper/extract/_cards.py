@@ -275,12 +275,22 @@ def _card_lists(links: list[tuple[LexborNode, str, str]], stops: set[int]) -> li
     nodes: list[LexborNode] = []
     ids: list[int] = []
     last_key = None
+    setdefault = first.setdefault
     for anchor, key, _ in links:
         above, above_ids = nodes, ids  # the previous link's path
         node, node_id = anchor, anchor.mem_id
-        nodes, ids = [], []
-        for level in range(_CARD_DEPTH + 1):
-            if level and level < len(above_ids) and above_ids[level] == node_id:
+        nodes, ids = [node], [node_id]
+        if setdefault(node_id, key) != key:
+            first[node_id] = _MANY
+        above_levels = len(above_ids)
+        for level in range(1, _CARD_DEPTH + 1):
+            node = node.parent
+            if node is None:
+                break
+            node_id = node.mem_id
+            if node_id in stops:
+                break
+            if level < above_levels and above_ids[level] == node_id:
                 # The previous link's path goes on from here as this one's does, and right
                 # after it each element on it holds its key or _MANY: only another key
                 # changes them.
@@ -292,14 +302,8 @@ def _card_lists(links: list[tuple[LexborNode, str, str]], stops: set[int]) -> li
                 break
             nodes.append(node)
             ids.append(node_id)
-            if first.setdefault(node_id, key) != key:
+            if setdefault(node_id, key) != key:
                 first[node_id] = _MANY
-            node = node.parent
-            if node is None:
-                break
-            node_id = node.mem_id
-            if node_id in stops:
-                break
         paths.append((nodes, ids))
         last_key = key
     lists: dict[int, CardList] = {}

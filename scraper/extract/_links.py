@@ -180,8 +180,9 @@ class PageAddress:
         else:
             site = host.lower()
             site = site[4:] if site.startswith("www.") else site
-            if not self._on_site(site):
-                return None
+            if self.sites and site not in self.sites and not (
+                    site.endswith(self._below) or site in self._above):
+                return None  # (`_on_site`, spelled out: asked of every link)
         trimmed = path.rstrip("/")  # (this page or a section above it: _is_self, _is_section)
         if (site, trimmed, query) in self._selves or (
                 (site, trimmed) in self._sections if trimmed else not query):
