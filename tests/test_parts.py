@@ -1035,3 +1035,14 @@ def test_a_fetched_page_is_judged_by_its_own_address_not_the_one_it_declares():
     assert [link.href for link in extract_links(doc)] == [
         "https://tidewater.example/2026/04/causeway-reopens/",
         "https://tidewater.example/2026/04/seal-pups-counted/"]
+
+
+def test_the_saved_note_is_read_after_other_comments_and_only_where_it_says_saved():
+    after_others = (f"<!-- page cache: hit --><!-- built by a static site generator -->"
+                    f"<!-- saved from url=({len(SAVED_FROM):04d}){SAVED_FROM} -->")
+    article = extract(SAVED_POST.format(note=after_others, head=""), None)
+    assert [link.href for link in article.links] == [
+        "https://tidewater.example/2026/04/causeway-reopens/",
+        "https://tidewater.example/2026/04/seal-pups-counted/"]
+    unsaid = "<!-- mirror of url: https://elsewhere.example/keepers/ -->"
+    assert extract(SAVED_POST.format(note=unsaid, head=""), None).links == []
