@@ -1046,3 +1046,29 @@ def test_the_saved_note_is_read_after_other_comments_and_only_where_it_says_save
         "https://tidewater.example/2026/04/seal-pups-counted/"]
     unsaid = "<!-- mirror of url: https://elsewhere.example/keepers/ -->"
     assert extract(SAVED_POST.format(note=unsaid, head=""), None).links == []
+
+
+def test_a_pager_showing_only_its_labels_takes_the_titles_of_the_cards_leading_to_the_same_posts():
+    """A theme's pager says 'Vorheriger Beitrag' / 'Nächster Beitrag' only; the same posts'
+    cards further up show their titles in headings. A card's other link (its picture) and a
+    sidebar list naming the post without a heading do not count."""
+    html = """<html lang="de"><head><title>Neue Lautsprecher im Test</title></head><body>
+    <main><article><h1>Neue Lautsprecher im Test</h1>
+    <div class="entry-content"><p>Wir haben drei neue Regallautsprecher eine Woche lang in einem
+    kleinen Wohnzimmer gehört, mit Musik, Filmen und Podcasts, und dabei auch den Stromverbrauch
+    im Ruhezustand gemessen.</p></div>
+    <div class="grid"><div class="post-box"><a class="image-container"
+    href="/kopfhoerer-pflege/" title="Bild"><img src="/k.jpg" alt=""></a>
+    <h4 class="page-title"><a href="/kopfhoerer-pflege/">So pflegst du deine Kopfhörer</a></h4></div>
+    <div class="post-box"><a class="image-container" href="/musik-beim-laufen/"><img src="/m.jpg"
+    alt=""></a><div class="post-title"><a href="/musik-beim-laufen/#top">Musik beim Laufen:
+    die richtige Playlist</a></div></div></div>
+    <nav class="pagination"><a class="prev-link btn" href="/kopfhoerer-pflege/" rel="prev">Vorheriger
+    Beitrag</a> <a class="next-link btn" href="/musik-beim-laufen/" rel="next">Nächster
+    Beitrag</a></nav></article></main>
+    <aside class="sidebar"><ul><li><a href="/kopfhoerer-pflege/">Ein anderer Name im Seitenmenü</a></li>
+    </ul></aside></body></html>"""
+    links = extract_links(parse_document(html, "https://klang.example/lautsprecher-test/"))
+    assert [(link.kind, link.href, link.title) for link in links] == [
+        ("prev", "https://klang.example/kopfhoerer-pflege/", "So pflegst du deine Kopfhörer"),
+        ("next", "https://klang.example/musik-beim-laufen/", "Musik beim Laufen: die richtige Playlist")]

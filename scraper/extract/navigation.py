@@ -18,7 +18,8 @@ The title is the linked article's title: the block's title element (a heading or
 label/meta/caption/subtitle, screen-reader text, arrows, `<time>`); a text that is only
 a direction label in any language is no title, and then the link's `title` or
 `aria-label` may stand in (without a label before a colon: 'Precedente: The title'),
-else the title is None.
+else a card's title elsewhere on the page (a heading or title element holding a link to
+the same article), else the title is None.
 
 Where no link says its direction in rel or class (a theme's own markup), a pair of cards
 after the headline (see `_cards`) leading to two sibling articles of the site (addresses
@@ -163,10 +164,10 @@ def _prev_next(doc: Document, candidates: list[LexborNode],
         found[kind].append(_Found(href, scope is None, texts, _tooltip(anchor)))
     if paged:  # (the head's rel=prev/next on such a page name the same pages or slides)
         found = {kind: [f for f in items if f.href not in paged] for kind, items in found.items()}
-    return _links_of(found)
+    return _links_of(doc, found)
 
 
-def _links_of(found: dict[str, list[_Found]]) -> list[Link]:
+def _links_of(doc: Document, found: dict[str, list[_Found]]) -> list[Link]:
     """The first found link of each direction, with the title the page shows for it."""
     chosen = {kind: _choose(candidates) for kind, candidates in found.items()}
     _drop_parallel_labels(chosen.get("prev"), chosen.get("next"))
@@ -179,6 +180,8 @@ def _links_of(found: dict[str, list[_Found]]) -> list[Link]:
         if title is None:  # another block linking to the same article may show its title
             title = next((other.title for other in found[kind]
                           if other.href == pick.href and other.title), None)
+        if title is None and not pick.in_head:
+            title = _headed_title(doc, pick.href)
         links.append(Link(kind, pick.href, title))
     _drop_parallel_titles(links)
     return links
@@ -220,7 +223,7 @@ def _unnamed_prev_next(doc: Document, area: PostArea, page: PageAddress) -> list
         found: dict[str, list[_Found]] = {"prev": [], "next": []}
         for card, kind, shown in zip(cards, kinds, texts):
             found[kind].append(_Found(card.href, False, shown, _tooltip(card.anchors[0])))
-        return _links_of(found)
+        return _links_of(doc, found)
     return []
 
 
@@ -505,6 +508,28 @@ def _shown_texts(scope: LexborNode) -> list[str]:
         text = text if len(shown) == len(segments) else " ".join(shown)
         texts.append(without_direction_label(text))
     return [text for text in texts if text]
+
+
+def _headed_title(doc: Document, href: str) -> str | None:
+    """The title a card elsewhere on the page gives the same article, in a heading or title
+    element of its own (`<h4 class=entry-title><a href=…>The title</a></h4>`): a pager's
+    'Previous post' that shows only its label leads there."""
+    index = page_index(doc)
+    for node, tag in zip(index.marks, index.mark_tags):
+        if tag != "a":
+            continue
+        url = doc.absolute(node.attributes.get("href"))
+        if url is None or without_fragment(url) != href:
+            continue
+        parent = node.parent
+        if parent is not None and (parent.tag in _TITLE_TAGS or is_title(parent)):
+            title = _title_or_none(clean_text(node))
+            if title:
+                return title
+    return None
+
+
+_TITLE_TAGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 
 
 def _tooltip(anchor: LexborNode) -> str | None:
