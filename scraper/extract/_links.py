@@ -121,8 +121,7 @@ class PageAddress:
         # The page numbers this page's own addresses carry ('?page=1' on page 1 of a listing
         # or in a news site's article addresses): links carrying the same are no other page.
         self._own_pages = {(name.lower(), value) for own in self._own if own.query
-                           for name, value in parse_qsl(own.query)} if any(
-            own.query for own in self._own) else frozenset()
+                           for name, value in parse_qsl(own.query)}
 
     def same_site(self, href: str) -> bool:
         """Whether `href` is on this page's site (sub-domains count); True when none is known."""
@@ -259,7 +258,6 @@ class PageAddress:
                     and _SMALL_PAGE_SUFFIX.fullmatch(path[len(base):] + "/"))):
                 return True
         return False
-
 
     def _numbers_a_page(self, query: str) -> bool:
         """Whether a query asks for a numbered page ('?page=2', '?page=0,1') that this page

@@ -48,8 +48,8 @@ from ._cards import Card, CardList, PostArea, heading_of, is_paragraph
 from ._lexicon import says_comment, words
 from ._links import PageAddress, without_fragment
 from ._index import page_index
-from ._markup import (TITLE_WORDS, ancestors, in_region, is_label, is_title, markup_words,
-                      name_words, names_of, place_of)
+from ._markup import (TITLE_WORDS, ancestors, in_region, is_inside, is_label, is_title,
+                      markup_words, name_words, names_of, place_of)
 from ._text import clean_text
 from .document import Document, attr
 
@@ -122,8 +122,8 @@ def structural_related(doc: Document, area: PostArea, page: PageAddress,
     boxes: list[LexborNode] | None = None  # the first related list's, and those built like it
     inline: list[LexborNode] = []  # 'Read also' boxes among the body's paragraphs
     for card_list in area.lists:  # (cheap checks first: most lists fail them)
-        boxed = (boxes is not None and any(_holds(box, card_list.node) for box in boxes)) or (
-            bool(inline) and any(_holds(box, card_list.node) for box in inline))
+        boxed = (boxes is not None and any(is_inside(card_list.node, box) for box in boxes)) or (
+            bool(inline) and any(is_inside(card_list.node, box) for box in inline))
         if boxes is not None and not boxed:
             continue
         found = _teasers(doc, area, page, card_list, taken, boxed)
@@ -148,15 +148,9 @@ def structural_related(doc: Document, area: PostArea, page: PageAddress,
 def _box_of(card_list: CardList, heading: LexborNode) -> LexborNode:
     """The element holding a list and its heading: the box the page shows them in."""
     box = card_list.node
-    while box.parent is not None and not _holds(box, heading):
+    while box.parent is not None and not is_inside(heading, box):
         box = box.parent
     return box
-
-
-def _holds(element: LexborNode, node: LexborNode) -> bool:
-    """Whether `node` is `element` or inside it."""
-    return node.mem_id == element.mem_id or any(
-        parent.mem_id == element.mem_id for parent in ancestors(node))
 
 
 def _boxes_after(box: LexborNode, heading: str) -> list[LexborNode]:

@@ -17,6 +17,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ..encoding import decode_html
 from ..urls import UrlProblem, check_url, fetchable_parts, redact
+from ._links import PageAddress
 from ._markup import head_first
 
 if TYPE_CHECKING:
@@ -47,6 +48,14 @@ class Document:
     # The canonical link's href as written, in a tuple once looked up (share and
     # navigation both ask).
     _canonical: tuple[str | None] | None = field(default=None, repr=False, compare=False)
+    _page_address: PageAddress | None = field(default=None, repr=False, compare=False)
+
+    def page_address(self) -> PageAddress:
+        """The page's own addresses (its address and its canonical link), asked about its
+        links; made once (the headline and navigation both ask)."""
+        if self._page_address is None:
+            self._page_address = PageAddress(self.address, self.absolute(self.canonical_href()))
+        return self._page_address
 
     def canonical_href(self) -> str | None:
         """The href of the page's `<link rel=canonical>`, as written (None without one)."""

@@ -24,7 +24,7 @@ from selectolax.lexbor import LexborNode
 from ._index import page_index
 from ._jsonld import json_ld_items
 from ._lexicon import words
-from ._links import PageAddress, site_of, without_fragment
+from ._links import site_of, without_fragment
 from ._markup import (ancestors, attribute_words, head_first, is_for_screen_readers, is_title,
                       place_of, says_screen_readers_only, stray_first, tag_ids)
 from ._text import clean_text
@@ -120,8 +120,7 @@ def _leads_to_another_page(node: LexborNode, doc: Document) -> bool:
     if link is None or clean_text(link, _left_out) != clean_text(node, _left_out):
         return False
     href = doc.absolute(attr(link, "href"))
-    return href is not None and not PageAddress(doc.address, doc.absolute(
-        doc.canonical_href())).is_self(without_fragment(href))
+    return href is not None and not doc.page_address().is_self(without_fragment(href))
 
 
 def _in_the_body(node: LexborNode) -> bool:

@@ -13,15 +13,14 @@ import html
 import json
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, Iterable, Iterator, NamedTuple
-from urllib.parse import urlsplit
 
 from ._byline import SiteKeys, clean_names, is_site, name_key, site_keys
 from ._index import page_index
 from ._jsonld import BROKEN, parsed_json
+from ._links import site_of
 from .document import Document, text_of
 
 # JSON-LD types that are an article (schema.org's Article and its subtypes).
@@ -147,17 +146,9 @@ def _site(doc: Document, found: _Declared, article: dict, by_id: dict[str, dict]
         + tuple(_ld_names(article.get("publisher"), by_id))
     if found.site is not None and found.site[0] == names:  # (asked again after the body is read)
         return found.site[1]
-    keys = site_keys(names, _host(doc.address))
+    keys = site_keys(names, site_of(doc.address) or None)
     found.site = (names, keys)
     return keys
-
-
-@lru_cache(maxsize=64)
-def _host(address: str | None) -> str | None:
-    try:
-        return urlsplit(address).hostname if address else None
-    except ValueError:
-        return None
 
 
 def _published(article: dict, found: _Declared) -> str | None:
@@ -432,7 +423,8 @@ def _persons(article: dict, by_id: dict[str, dict]) -> set[str]:
                if "person" in _types(item) for name in _ld_names(item, by_id)}
     if persons:
         publisher = article.get("publisher")
-        persons -= {name_key(name) for item in (publisher if isinstance(publisher, list) else [publisher])
+        publishers = publisher if isinstance(publisher, list) else [publisher]
+        persons -= {name_key(name) for item in publishers
                     if not (isinstance(item, dict) and "person" in _types(_resolve(item, by_id)))
                     for name in _ld_names(item, by_id)}
     return persons

@@ -118,7 +118,7 @@ class _Found:
 
 def extract_links(doc: Document) -> list[Link]:
     """prev, then next (at most one each), then the related links in page order."""
-    page = PageAddress(doc.address, doc.absolute(doc.canonical_href()))
+    page = doc.page_address()
     # Every element whose markup may name either kind, found in the page's one pass.
     candidates = page_index(doc).named
     prev_next = _prev_next(doc, candidates, page)

@@ -186,6 +186,7 @@ def _json_ld_url(doc: Document) -> str | None:
 
 def _shared_by_buttons(doc: Document) -> str | None:
     """The page URL that share buttons hand to their services (`sharer.php?u=...`)."""
+    page = None
     for anchor in doc.tree.css("a[href*=share i], a[href*=intent i], a[href*=submit i], "
                                "a[href*=send i], a[href*=pin i], a[href*=save i]"):
         href = anchor.attributes.get("href") or ""
@@ -199,6 +200,9 @@ def _shared_by_buttons(doc: Document) -> str | None:
             if name.lower() in _SHARED_URL_PARAMS:
                 candidate = value.strip().split()[-1] if value.strip() else ""
                 url = _web_url(doc, candidate) if candidate.startswith(("http://", "https://")) else None
-                if url and PageAddress(doc.address).same_site(url):
+                if url is None:
+                    continue
+                page = page or PageAddress(doc.address)
+                if page.same_site(url):
                     return url
     return None
