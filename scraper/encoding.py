@@ -62,19 +62,44 @@ def charset_from_content_type(content_type: str | None) -> str | None:
 
 def decode_html(body: bytes, content_type: str | None = None) -> tuple[str, str]:
     """Decode an HTML body; returns (text, encoding used). Never raises."""
+    encoding, bom = _encoding(body, content_type)
+    try:
+        return body[bom:].decode(encoding, errors="replace"), encoding
+    except (LookupError, UnicodeError):  # a codec that cannot decode bytes to text at all
+        encoding = _detect(body)
+        return body.decode(encoding, errors="replace"), encoding
+
+
+def utf8_html(body: bytes, content_type: str | None = None) -> bytes:
+    """The page in UTF-8, which the HTML parser reads: `decode_html`'s text, encoded.
+
+    A page that is valid UTF-8 already is its own answer, byte-order mark aside: encoding
+    the decoded text back costs twice as much as decoding it, which validating takes.
+    """
+    encoding, bom = _encoding(body, content_type)
+    if encoding == "utf-8":
+        data = body[bom:] if bom else body
+        if data.isascii():
+            return data
+        try:
+            data.decode("utf-8")
+            return data
+        except UnicodeDecodeError:
+            pass  # (repaired as decode_html repairs it: U+FFFD for each bad sequence)
+    return decode_html(body, content_type)[0].encode("utf-8", errors="ignore")
+
+
+def _encoding(body: bytes, content_type: str | None) -> tuple[str, int]:
+    """The codec to decode `body` with, and the length of its byte-order mark (0 without)."""
     for bom, encoding in _BOMS:
         if body.startswith(bom):
-            return body[len(bom):].decode(encoding, errors="replace"), encoding
+            return encoding, len(bom)
     encoding = charset_from_content_type(content_type) or _meta_charset(body)
     if encoding is None:
         encoding = _detect(body)
     elif encoding == "cp1252" and _is_utf8(body):
         encoding = "utf-8"
-    try:
-        return body.decode(encoding, errors="replace"), encoding
-    except (LookupError, UnicodeError):  # a codec that cannot decode bytes to text at all
-        encoding = _detect(body)
-        return body.decode(encoding, errors="replace"), encoding
+    return encoding, 0
 
 
 def _is_utf8(body: bytes) -> bool:

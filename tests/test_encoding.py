@@ -7,7 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scraper.encoding import charset_from_content_type, decode_html
+from scraper.encoding import charset_from_content_type, decode_html, utf8_html
+from scraper.extract import extract
 
 CZECH = "Žluťoučký kůň úpěl ďábelské ódy"
 JAPANESE = "東京の天気は晴れ、気温は二十度です①"  # ① is in cp932, not in strict Shift_JIS
@@ -85,3 +86,42 @@ def test_labels_map_as_in_browsers():
 def test_never_raises(body):
     text, encoding = decode_html(body, "text/html; charset=utf-8")
     assert isinstance(text, str) and encoding
+
+
+def test_a_utf8_page_goes_to_the_parser_as_it_came():
+    body = page(CZECH, '<meta charset="utf-8">').encode("utf-8")
+    assert utf8_html(body, "text/html; charset=utf-8") is body
+    assert utf8_html(body, None) is body  # (no header: the <meta> says it)
+    assert utf8_html(codecs.BOM_UTF8 + body, "text/html; charset=iso-8859-1") == body
+
+
+# Pages the parser must get as `decode_html` reads them: legacy charsets named in the header
+# or a <meta>, UTF-8 with broken sequences, UTF-16 with its BOM, UTF-8 behind a Latin-1
+# default, undeclared legacy bytes.
+_BODIES = [
+    (page(CZECH, '<meta charset="windows-1250">').encode("cp1250"), None),
+    (page(JAPANESE).encode("cp932"), "text/html; charset=Shift_JIS"),
+    (page(CZECH).encode("utf-8")[:-20] + b"\xc5\x80\xff" + b"</p></body></html>", "text/html; charset=utf-8"),
+    (codecs.BOM_UTF16_LE + page(CZECH).encode("utf-16-le"), None),
+    (page(CZECH).encode("utf-8"), "text/html; charset=iso-8859-1"),
+    (page(CZECH * 4).encode("cp1250"), None),
+]
+
+
+@pytest.mark.parametrize("body, content_type", _BODIES)
+def test_the_parser_reads_what_decoding_reads(body, content_type):
+    assert utf8_html(body, content_type) == decode_html(body, content_type)[0].encode("utf-8")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=300), st.sampled_from([None, "text/html", "text/html; charset=utf-8",
+                                                 "text/html; charset=iso-8859-1"]))
+def test_the_parser_reads_what_decoding_reads_whatever_the_bytes(body, content_type):
+    expected = decode_html(body, content_type)[0].encode("utf-8", errors="ignore")
+    assert utf8_html(body, content_type) == expected
+
+
+def test_extracting_bytes_decodes_them_by_their_header():
+    body = page(CZECH).encode("cp1250")
+    article = extract(body, "https://example.org/a", "text/html; charset=windows-1250")
+    assert article.title == CZECH and CZECH in article.body_text

@@ -44,8 +44,10 @@ class ReextractReport:
 def extract_stored(page: StoredPage,
                    extractor: Callable[[str, str], Article] | None = None) -> Article:
     """A stored page extracted again, decoded with the charset it was served with."""
+    if extractor is None:  # (the bytes: a UTF-8 page goes to the parser as it is)
+        return extract(page.body, page.url, page.content_type)
     text, _ = decode_html(page.body, page.content_type)
-    return (extractor or extract)(text, page.url)
+    return extractor(text, page.url)
 
 
 def reextract(archive: Archive, *, outdated_only: bool = False,

@@ -354,10 +354,9 @@ def prepare_article(finished: Finished) -> Prepared:
 
 def extract_page(body: bytes, content_type: str | None, url: str) -> Article:
     # imported where it runs: the crawl's process never needs the extractor
-    from ..encoding import decode_html
     from ..extract import extract
 
-    return extract(decode_html(body, content_type)[0], url)
+    return extract(body, url, content_type)  # (the bytes: a UTF-8 page goes to the parser as it is)
 
 
 def _serve(path: str, record_queue: bool, return_articles: bool, workers: int,

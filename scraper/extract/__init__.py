@@ -35,10 +35,12 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
-def extract(html: str | bytes, url: str | None = None) -> Article:
-    """Extract an Article from a page. Never raises: a part that fails is left empty."""
+def extract(html: str | bytes, url: str | None = None, content_type: str | None = None) -> Article:
+    """Extract an Article from a page: its text, or its bytes as fetched, decoded by their
+    charset (which `content_type`, the Content-Type header they came with, may name; see
+    encoding.py). Never raises: a part that fails is left empty."""
     try:
-        doc = parse_document(html, url)
+        doc = parse_document(html, url, content_type)
     except Exception:  # the parser itself choked: nothing to extract
         log.warning("could not parse %s", url, exc_info=True)
         return Article(url=redact(url) if url else url)

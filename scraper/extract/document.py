@@ -15,7 +15,7 @@ from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from ..encoding import decode_html
+from ..encoding import utf8_html
 from ..urls import UrlProblem, check_url, fetchable_parts, redact
 from ._links import PageAddress
 from ._markup import head_first
@@ -106,10 +106,14 @@ _PLAIN_ABSOLUTE = re.compile(
     r"(?:\?[!-\"$-~]+)?(?:#[!-~]+)?")
 
 
-def parse_document(html: str | bytes, url: str | None = None) -> Document:
+def parse_document(html: str | bytes, url: str | None = None,
+                   content_type: str | None = None) -> Document:
+    """Parse a page: text, or bytes as fetched (decoded by their charset, which
+    `content_type`, the Content-Type header they came with, may name)."""
     if isinstance(html, bytes):
-        html, _ = decode_html(html)
-    data = (html or "").encode("utf-8", errors="ignore")  # what the parser would do with a str
+        data = utf8_html(html, content_type)
+    else:
+        data = (html or "").encode("utf-8", errors="ignore")  # what the parser would do with it
     tags = data.count(b"<")
     if tags > _MAX_TAGS:
         data = data[:_FIRST_TAGS.match(data).end()]
