@@ -120,6 +120,22 @@ def test_headline_from_a_title_past_a_head_cut_short():
     assert extract_headline(doc) == "Tide tables for the spring – Harbour notes"
 
 
+def test_share_and_headline_metadata_past_a_head_cut_short_among_other_stray_tags():
+    """Past a head cut short, the <link>/<meta>s land in <body> among others of their kind:
+    each lookup finds its own (names in any case, a value among others), never a look-alike."""
+    head = ('<div id="preroll"></div><meta name="og:url" content="https://news.example/wrong/">'
+            '<meta property="og:urlx" content="https://news.example/wrong-too/">'
+            '<link rel="stylesheet shortlinks" href="https://news.example/?p=1">'
+            '<link rel="Alternate ShortLink" href="https://news.example/?p=12">'
+            '<meta property="OG:URL" content="https://news.example/2025/05/bridge-closed/">'
+            '<meta property="og:title" content="Bridge closed for the summer">')
+    doc = doc_of("<p>No heading at all.</p>", head)
+    urls = extract_share_urls(doc)
+    assert urls.shortlink == "https://news.example/?p=12"
+    assert urls.share_url == "https://news.example/2025/05/bridge-closed/"
+    assert extract_headline(doc) == "Bridge closed for the summer"
+
+
 def test_share_url_prefers_the_copy_box_that_matches_the_canonical():
     doc = doc_of('<input readonly type="text" value="https://news.example/?p=12">'
                  '<input readonly type="text" value="https://news.example/2025/05/bridge-closed/">',

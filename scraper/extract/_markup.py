@@ -50,10 +50,45 @@ def stray_first(tree: LexborHTMLParser, selector: str) -> LexborNode | None:
     """The first <link>/<meta> child of <body> matching `selector`: where the tags after a
     head cut short land (see `head_first`), looked at once <head> has none."""
     if tree.body is not None:
+        wanted = _least_wanted(selector)
         for child in tree.body.iter():
-            if child.tag_id in _HEAD_TAG_IDS and child.css_matches(selector):
+            if child.tag_id in _HEAD_TAG_IDS and _may_match(child, wanted) and \
+                    child.css_matches(selector):
                 return child
     return None
+
+
+# A part of a selector list as the head's lookups write it (`meta[property="og:url" i]…`):
+# its tag, its first attribute, and the value asked of that, if quoted.
+_SIMPLE_PART = re.compile(r'\s*([a-z]+)\[([a-z:-]+)(?:[~|^$*]?="([^"]*)"(?:\s+i)?)?\]')
+
+
+@lru_cache(maxsize=64)
+def _least_wanted(selector: str) -> tuple[tuple[str, str, str], ...] | None:
+    """For each part of `selector`: (tag, attribute, its value in lower case or ''), what an
+    element needs at the least to match that part; None when a part is not that simple."""
+    wanted = []
+    for part in selector.split(","):
+        simple = _SIMPLE_PART.match(part)
+        if simple is None:
+            return None
+        tag, name, value = simple.groups("")
+        wanted.append((tag, name, value.lower()))
+    return tuple(wanted)
+
+
+def _may_match(node: LexborNode, wanted: tuple[tuple[str, str, str], ...] | None) -> bool:
+    """Whether `node` has what one part of a selector needs (`_least_wanted`): its tag, and
+    the attribute holding the value in any case. A page may put dozens of <meta>s in its
+    <body>, and asking the selector of each costs ten times this look (css_matches parses
+    the selector anew on every call)."""
+    if wanted is None:
+        return True
+    tag, attrs = node.tag, node.attrs
+    for part_tag, name, value in wanted:
+        if tag == part_tag and name in attrs and value in (attrs[name] or "").lower():
+            return True
+    return False
 
 
 def name_words(value: str | None) -> tuple[str, ...]:
