@@ -52,7 +52,7 @@ from ._lexicon import (DIRECTION_WORDS, POINTERS, is_direction_label, label_dire
                        says_comment, without_direction_label, words)
 from ._links import PageAddress, without_fragment
 from ._markup import (ancestors, in_region, is_label, is_title, markup_words,
-                      name_words, names_of)
+                      name_words, names_of, tag_ids)
 from ._related import related_links, says_related, structural_related
 from ._text import clean_text, text_blocks
 from .document import Document, attr
@@ -97,6 +97,8 @@ _LETTER = re.compile(r"[^\W\d_]")
 _SIDES = {"left": "prev", "right": "next"}
 _SIDE_GLUED = ("align", "arrow", "angle", "chevron", "caret", "float", "pull", "icon", "nav")
 _ICON_TAGS = frozenset(("i", "svg", "span", "em", "use", "img"))
+_ICON_IDS = tag_ids(("i", "svg"))
+_IMG_ID, = tag_ids(("img",))
 _RTL_LANGUAGES = frozenset(("ar", "he", "iw", "fa", "ur", "ps", "yi", "dv", "ckb", "sd", "ug"))
 
 
@@ -241,7 +243,18 @@ def _may_show_direction(card: Card) -> bool:
     if not DIRECTION_WORDS.isdisjoint(words(ends)) or any(
             phrase in ends for phrase in ("前", "次", "上一", "下一")):
         return True
-    return card.node.css_first("i, svg, img[src*=arrow i]") is not None
+    return _holds_icon(card.node)
+
+
+def _holds_icon(node: LexborNode) -> bool:
+    """Whether `node` is or holds an icon (<i>, <svg>) or an arrow picture. (A card is a few
+    elements: walking them costs less than a selector's set-up.)"""
+    for element in node.traverse():
+        tag_id = element.tag_id
+        if tag_id in _ICON_IDS or tag_id == _IMG_ID and "arrow" in (
+                element.attrs.get("src") or "").lower():
+            return True
+    return False
 
 
 def _card_directions(cards: list[Card], rtl: bool, marked: bool) -> list[str] | None:
