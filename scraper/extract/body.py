@@ -144,6 +144,14 @@ def _in_link(node: LexborNode) -> bool:
     return False
 
 
+def _links_in(node: LexborNode) -> list[LexborNode]:
+    """What `node.css("a[href]")` finds (`node` itself included), walked from Python: the
+    paragraphs and lists asked about hold a few elements, fewer than a CSS query's setup
+    costs to walk."""
+    return [element for element in node.traverse()
+            if element.tag_id == _A_ID and "href" in element.attrs]
+
+
 def _chars(text: str) -> int:
     """Length in characters, which means about the same in every script (words do not: CJK)."""
     return len(text.strip())
@@ -241,7 +249,7 @@ class _Prose:
                     length = len(node.text().strip())
                     if length >= _MIN_PROSE:
                         paragraphs.append((node, length))
-                        links[node.mem_id] = [_chars(a.text()) for a in node.css("a[href]")]
+                        links[node.mem_id] = [_chars(a.text()) for a in _links_in(node)]
             self._credit_paragraphs(paragraphs, links)
 
     def _credit_paragraphs(self, paragraphs: list[tuple[LexborNode, int]],
@@ -461,7 +469,7 @@ class _Removed:
 
     def remove_list(self, node: LexborNode) -> None:
         """Take out a list of links (or what held only lists), noting the block before it."""
-        self._note_before(node, len(node.css("a[href]")))
+        self._note_before(node, len(_links_in(node)))
         self.remove(node)
 
     def remove_box(self, node: LexborNode) -> None:
@@ -543,7 +551,7 @@ def _remove_furniture(container: LexborNode, prose: _Prose, removed: _Removed) -
     # Judged again without the furniture they held (hover cards). Together most of what is
     # left, they are the post: a list of links with a word on each (a bookmarks digest).
     lists = [(node, length) for node in prose.link_lists if _is_link_list(
-        length := _chars(node.text()), [_chars(a.text()) for a in node.css("a[href]")])]
+        length := _chars(node.text()), [_chars(a.text()) for a in _links_in(node)])]
     if not lists:
         return
     # Half the text left; read only once a list inside counts against it (0 never exceeds it):
