@@ -17,6 +17,7 @@ from selectolax.lexbor import LexborHTMLParser
 from scraper.extract import extract
 from scraper.extract._lexicon import is_direction_label, is_required_marker, label_direction
 from scraper.extract._links import PageAddress
+from scraper.extract._markup import name_attributes
 from scraper.extract.comment_form import extract_comment_form
 from scraper.extract.document import parse_document
 from scraper.extract.headline import extract_headline
@@ -1088,3 +1089,14 @@ def test_a_pager_showing_only_its_labels_takes_the_titles_of_the_cards_leading_t
     assert [(link.kind, link.href, link.title) for link in links] == [
         ("prev", "https://klang.example/kopfhoerer-pflege/", "So pflegst du deine Kopfhörer"),
         ("next", "https://klang.example/musik-beim-laufen/", "Musik beim Laufen: die richtige Playlist")]
+
+
+def test_naming_attributes_for_a_walk_leaves_the_page_as_it_was():
+    """The element that makes attribute names known to the document is in no tree: no walk
+    finds it, and the page reads and serializes as before."""
+    doc = parse_document('<div class="share"><button data-url="/x/">Copy</button></div>')
+    before = doc.tree.html
+    name_attributes(doc.tree, ("itemprop", "data-url", "data-clipboard-text"))
+    assert doc.tree.html == before
+    assert doc.tree.css("[itemprop], [data-clipboard-text]") == []
+    assert [node.tag for node in doc.tree.css("[data-url]")] == ["button"]

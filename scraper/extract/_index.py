@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborNode
 
+from ._markup import name_attributes
 from .document import Document
 
 # One walk: each selector in a list is checked on each element as it goes (a node matching
@@ -60,6 +61,7 @@ def _build(doc: Document) -> PageIndex:
     index = PageIndex([], [])
     marks, tags, headlines, named = index.marks, index.mark_tags, index.headlines, index.named
     last_id, last_tag, marked, repeated = None, None, False, False
+    name_attributes(doc.tree, ("itemprop",))  # (the one name of the walk a page may lack)
     for node in doc.tree.css(f"{_MARKS}, {NAMED}"):
         node_id = node.mem_id
         if node_id == last_id:

@@ -21,7 +21,8 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ._jsonld import is_type, json_ld_items
 from ._links import PageAddress
-from ._markup import ancestors, in_region, is_hidden, markup_words, name_words, stray_first
+from ._markup import (ancestors, in_region, is_hidden, markup_words, name_attributes, name_words,
+                      stray_first)
 from .document import Document, attr
 
 _SHORTLINK = 'link[rel~="shortlink" i][href], link[rel~="shorturl" i][href]'
@@ -98,6 +99,7 @@ def _copy_box(doc: Document, canonical: str | None, og_url: str | None,
     """The address a copy-link box or copy button offers, preferring the page's own."""
     own_site: str | None = None
     preferred = page = None  # (made for the first address offered: most pages offer none)
+    name_attributes(doc.tree, ("data-clipboard-text", "data-url"))  # (most pages lack them)
     for node in doc.tree.css(_COPY_SOURCES)[:_MAX_COPY_SOURCES]:
         url = _copy_value(doc, node)
         if not url or url == shortlink or _is_shortlink(url):
