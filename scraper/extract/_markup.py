@@ -50,6 +50,19 @@ def name_attributes(tree: LexborHTMLParser, names: Iterable[str]) -> None:
         holder.attrs[name] = ""
 
 
+_A_ID, = tag_ids(("a",))
+
+
+def first_link(node: LexborNode) -> LexborNode | None:
+    """The first link with an href at or inside `node`, as `css_first("a[href]")` finds it,
+    for a node of a few elements (a heading, a card): walking them costs less than a
+    selector's set-up."""
+    for element in node.traverse():
+        if element.tag_id == _A_ID and "href" in element.attributes:
+            return element
+    return None
+
+
 def head_first(tree: LexborHTMLParser, selector: str) -> LexborNode | None:
     """The first match for page metadata: looked up in <head> first, where it is cheap to find.
 

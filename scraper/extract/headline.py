@@ -25,8 +25,8 @@ from ._index import page_index
 from ._jsonld import json_ld_items
 from ._lexicon import words
 from ._links import site_of, without_fragment
-from ._markup import (ancestors, attribute_words, head_first, is_for_screen_readers, is_title,
-                      place_of, says_screen_readers_only, stray_first, tag_ids)
+from ._markup import (ancestors, attribute_words, first_link, head_first, is_for_screen_readers,
+                      is_title, place_of, says_screen_readers_only, stray_first, tag_ids)
 from ._text import clean_text
 from .document import Document, attr, text_of
 
@@ -104,7 +104,7 @@ def _best_match(text: str, references: list[list[str]]) -> float:
 def _names_the_site(node: LexborNode, doc: Document) -> bool:
     """A heading whose whole text is one link to the site's home page (on any page but the
     home page itself): the site's name."""
-    link = node.css_first("a[href]")
+    link = first_link(node)
     if link is None or _is_home(doc.address):
         return False
     if "home" not in (attr(link, "rel") or "").lower().split() and not _is_home(
@@ -116,7 +116,7 @@ def _names_the_site(node: LexborNode, doc: Document) -> bool:
 def _leads_to_another_page(node: LexborNode, doc: Document) -> bool:
     """A heading whose whole text is one link to another page: a teaser's title (a related
     post, the previous one), however well it matches the metadata, is not this article's."""
-    link = node.css_first("a[href]")
+    link = first_link(node)
     if link is None or clean_text(link, _left_out) != clean_text(node, _left_out):
         return False
     href = doc.absolute(attr(link, "href"))
