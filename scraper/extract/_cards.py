@@ -27,7 +27,7 @@ from selectolax.lexbor import LexborNode
 from ._index import page_index
 from ._lexicon import words
 from ._links import PageAddress, origin_of, plain_absolute, without_fragment
-from ._markup import ancestors, is_title, markup_words, place_of, tag_ids
+from ._markup import ancestors, first_tagged, is_title, markup_words, place_of, tag_ids
 from ._text import clean_text
 from .document import Document
 
@@ -46,6 +46,7 @@ _MAX_HEADING_WORDS = 12
 _PARAGRAPH_WORDS = 20
 _MANY = "\x00many"  # (no key of a link: keys are addresses)
 _P_ID, = tag_ids(("p",))
+_TEXTAREA_IDS = tag_ids(("textarea",))
 
 
 @dataclass
@@ -171,7 +172,7 @@ class PostArea:
         if first is None:
             return False
         form = next((form for position, form in self._forms if position <= first
-                     and form.css_first("textarea") is not None), None)
+                     and first_tagged(form, _TEXTAREA_IDS) is not None), None)
         if form is None:
             return False
         level, branch = self._joining(card_list.node)

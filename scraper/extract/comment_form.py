@@ -29,11 +29,12 @@ from ._honeypot import Honeypots
 from ._index import page_index
 from ._lexicon import says_comment, words
 from ._links import PageAddress
-from ._markup import (ancestors, attribute_words, is_hidden, is_title, markup_words, name_words,
-                      names_of)
+from ._markup import (ancestors, attribute_words, first_tagged, is_hidden, is_title, markup_words,
+                      name_words, names_of, tag_ids)
 from ._text import clean_text
 from .document import Document, attr
 
+_TEXTAREA_IDS = tag_ids(("textarea",))
 _NOT_COMMENT_FORM = frozenset((
     "contact", "newsletter", "subscribe", "subscription", "signup", "search", "login", "signin",
     "register", "registration", "feedback", "modal", "popup", "tip", "tips", "report", "poll",
@@ -126,7 +127,7 @@ def _fields(doc: Document, form: LexborNode) -> tuple[list[FormField], dict[str,
 def _find_form(doc: Document) -> LexborNode | None:
     best, best_score = None, 0
     for _, form in page_index(doc).forms:
-        if form.css_first("textarea") is None:
+        if first_tagged(form, _TEXTAREA_IDS) is None:
             continue  # every comment form has one (WordPress's, once logged in, too)
         score = _score(form, _own_action(doc, form))
         if score > best_score:
