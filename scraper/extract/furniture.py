@@ -39,24 +39,42 @@ _ABOUT_THE_ARTICLE = frozenset(("author", "creator", "publisher", "datepublished
 _LONGEST_NAMES = 2000  # characters of class, id and style read: real ones are far shorter
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 
-# Words that name furniture at the start of a class or id word ("share-bar", "sidebar-left"),
-# and a few that are unmistakable anywhere in one ("inlinegallery", "rightsidebar").
-_WORD = re.compile(
-    r"(?:gallery|slideshow|carousel|lightbox|sidebar|newsletter|breadcrumb|outbrain|taboola"
-    r"|advert|sponsored|cookie|metadata)"
-    r"|(?<![a-z0-9])(?:"
-    r"share|sharing|social|sociable|addthis|related|recommend|read-?more"
-    r"|more-?(?:stories|articles|news)"
-    r"|comment|disqus|respond|subscri|signup|promo|consent|gdpr|widget"
-    r"|navbar|navigation|pagination|pager|masthead|sponsor|trending|popular|most-?read|recirc"
-    r"|teaser|toolbar|paywall|login|signin|donate|disclaimer"
-    r"|author-?(?:bio|box|info)|popup|modal|caption|credit|rollover|tooltip|popover|hovercard"
-    # short words only as a whole word: "nav" but not "navy", "tags" but not WordPress' "tag-x"
-    r"|(?:nav|menu|footer|ad|ads|banner|tags|byline|also|date|dateline|timestamp|author|meta"
-    r"|print|follow|skip|btn|buttons?)(?![a-z0-9])"
-    r"|tag(?![a-z0-9-])"
-    r")"
-)
+# Words that name furniture anywhere in a class or id word ("inlinegallery", "rightsidebar"),
+_ANYWHERE = ("gallery", "slideshow", "carousel", "lightbox", "sidebar", "newsletter", "breadcrumb",
+             "outbrain", "taboola", "advert", "sponsored", "cookie", "metadata")
+# at the start of one ("share-bar", "sidebar-left"),
+_AT_START = (
+    "share", "sharing", "social", "sociable", "addthis", "related", "recommend", "read-?more",
+    "more-?(?:stories|articles|news)",
+    "comment", "disqus", "respond", "subscri", "signup", "promo", "consent", "gdpr", "widget",
+    "navbar", "navigation", "pagination", "pager", "masthead", "sponsor", "trending", "popular",
+    "most-?read", "recirc", "teaser", "toolbar", "paywall", "login", "signin", "donate",
+    "disclaimer", "author-?(?:bio|box|info)", "popup", "modal", "caption", "credit", "rollover",
+    "tooltip", "popover", "hovercard")
+# and short words only as a whole word: "nav" but not "navy", "tags" but not WordPress' "tag-x".
+_WHOLE = ("nav", "menu", "footer", "ad", "ads", "banner", "tags", "byline", "also", "date",
+          "dateline", "timestamp", "author", "meta", "print", "follow", "skip", "btn", "buttons?")
+_WHOLE_TAG = "tag(?![a-z0-9-])"
+
+
+def _by_first_letter(anywhere: tuple[str, ...], at_start: list[str]) -> str:
+    """One alternation of the words, tried in this order at each place (the first that fits
+    is the word found), grouped by their first letter: the regex engine tries every
+    alternative at every character of a name; grouped, it tries each letter, then the words
+    of that letter only. The start of a word is asked past its first letter: no letter or
+    digit before it (`.`, which re.DOTALL lets be any character, is that first letter)."""
+    branches = []
+    for letter in dict.fromkeys(word[0] for word in (*anywhere, *at_start)):
+        rests = [word[1:] for word in anywhere if word[0] == letter]
+        starting = [word[1:] for word in at_start if word[0] == letter]
+        if starting:
+            rests.append(r"(?<![a-z0-9].)(?:" + "|".join(starting) + ")")
+        branches.append(f"{letter}(?:{'|'.join(rests)})")
+    return "|".join(branches)
+
+
+_WORD = re.compile(_by_first_letter(
+    _ANYWHERE, [*_AT_START, *(word + "(?![a-z0-9])" for word in _WHOLE), _WHOLE_TAG]), re.DOTALL)
 # Words that name the article's own text, or posts embedded in it as quotes: with them,
 # "l-sidebar-fixed l-article-body" is a layout around the article, "social-embed" a quoted tweet.
 _ARTICLE_TEXT = re.compile(
