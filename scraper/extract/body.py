@@ -24,11 +24,12 @@ from itertools import chain
 from selectolax.lexbor import LexborNode
 
 from ._jsonld import json_ld_items
-from ._markup import is_inside, tag_ids
+from ._markup import is_inside, name_attributes, tag_ids
 from .document import Document
 from .fallback import (CONVINCING, Body, article_element, choose, densest_block, json_ld_body,
                        prune_never_text, readable_text)
-from .furniture import CANDIDATES, furniture_by, furniture_words, names_of
+from .furniture import (CANDIDATES, RARE_CANDIDATE_ATTRIBUTES, furniture_by, furniture_words,
+                        names_of)
 from .lead import headline_in, lead_before, opening_lead
 from .recipe import ingredient_lists
 from .plain_text import plain_text
@@ -81,6 +82,7 @@ _PEERS = 2  # further blocks of the kind of the one chosen that make a sequence 
 def extract_body(doc: Document) -> Body:
     """The article's text, and how it was found (see fallback.py for the stages)."""
     json_ld_items(doc)  # read before the scripts holding it are pruned, for the last resort
+    name_attributes(doc.tree, RARE_CANDIDATE_ATTRIBUTES)  # for the walks of furniture candidates
     root = doc.tree.body
     prose = _Prose(root) if root is not None else None
 

@@ -23,6 +23,9 @@ FURNITURE_TAGS = frozenset(("nav", "aside", "footer", "header", "form", "figcapt
 # What a CSS query needs to find every element `is_furniture` may accept.
 CANDIDATES = ("[class], [id], [role], [hidden], [aria-hidden], [style], [itemprop], "
               + ", ".join(sorted(FURNITURE_TAGS)))
+# Its attribute names a page may well lack (class, id and style nearly every page has): made
+# known to the document before walks of CANDIDATES (see _markup.name_attributes).
+RARE_CANDIDATE_ATTRIBUTES = ("role", "hidden", "aria-hidden", "itemprop")
 
 # Their classes describe the page or the post (tags, categories, layout), never a widget.
 _PAGE_TAGS = frozenset(("html", "body", "main", "article"))
