@@ -30,7 +30,7 @@ from .fallback import (CONVINCING, Body, article_element, choose, densest_block,
                        prune_never_text, readable_text)
 from .furniture import (CANDIDATES, RARE_CANDIDATE_ATTRIBUTES, furniture_by, furniture_words,
                         names_of)
-from .lead import headline_in, lead_before, opening_lead
+from .lead import headline_in, headline_marks, lead_before, opening_lead
 from .recipe import ingredient_lists
 from .plain_text import plain_text
 
@@ -106,10 +106,11 @@ def _content(prose: _Prose, doc: Document) -> tuple[str, float]:
     """The main algorithm: the element where the prose sits together, its lead and a
     recipe's ingredients shown apart, cleaned; and how much prose that element held."""
     container = _container(prose)
-    lead = [plain_text(block) for block in lead_before(container, prose.of)]
+    marks = headline_marks(container)
+    lead = [plain_text(block) for block in lead_before(container, prose.of, marks)]
     lead += [plain_text(block) for block in ingredient_lists(doc, container)]
     removed = _Removed(container, prose)
-    _remove_furniture(container, prose, removed)
+    _remove_furniture(container, prose, removed, bool(marks))
     _remove_link_blocks(container, prose, removed)
     _remove_tag_lists(container, removed)
     _remove_lone_links(container, removed)
@@ -506,10 +507,14 @@ class _Removed:
                 return
 
 
-def _remove_furniture(container: LexborNode, prose: _Prose, removed: _Removed) -> None:
+def _remove_furniture(container: LexborNode, prose: _Prose, removed: _Removed,
+                      marked: bool) -> None:
+    """`marked`: whether the element held any headline marks before cleaning (without, it
+    holds none after: taking elements out adds none)."""
     limit = 0.5 * prose.of(container)  # more than this is a wrapper of the article: it stays
     _remove_slot_labels(prune_never_text(container), container, removed)
-    headline = headline_in(container)  # the article's title is not its text; later h1s may be
+    # The article's title is not its text; later h1s may be.
+    headline = headline_in(container) if marked else None
     if headline is not None and prose.of(headline) == 0.0:
         headline.decompose(False)
     verdicts = prose.furniture

@@ -44,9 +44,11 @@ _SKIP_TAGS = frozenset(("script", "style", "noscript", "template", "figure", "pi
                         "ol", "table", "form", "button"))
 
 
-def lead_before(container: LexborNode, prose_of: Callable[[LexborNode], float]) -> list[LexborNode]:
-    """The blocks of text between the nearest headline before `container` and it, in page order."""
-    if headline_in(container) is not None:
+def lead_before(container: LexborNode, prose_of: Callable[[LexborNode], float],
+                marks: list[LexborNode] | None = None) -> list[LexborNode]:
+    """The blocks of text between the nearest headline before `container` and it, in page order.
+    (`marks`: `headline_marks(container)`, when already found.)"""
+    if headline_in(container, marks) is not None:
         return []  # the headline is inside: so is whatever follows it
     budget = _MAX_SHARE * max(prose_of(container), _MIN_CHARS)
     search = _Search(prose_of)
@@ -103,11 +105,18 @@ def opening_lead(named: list[LexborNode], container: LexborNode) -> LexborNode |
     return None
 
 
-def headline_in(container: LexborNode) -> LexborNode | None:
+def headline_marks(container: LexborNode) -> list[LexborNode]:
+    """What in `container` may be the article's headline, in page order: its <h1>s and the
+    elements marked as the headline."""
+    return container.css(_HEADLINE_MARKS)
+
+
+def headline_in(container: LexborNode, marks: list[LexborNode] | None = None) -> LexborNode | None:
     """The article's headline when it is inside `container`: an <h1> (or a heading marked
     as the headline) before its text. One inside furniture (a 'Read also' box's title) or
-    after paragraphs (a CMS that sets every subheading as <h1>) heads something else."""
-    for heading in container.css(_HEADLINE_MARKS)[:_MAX_HEADINGS]:
+    after paragraphs (a CMS that sets every subheading as <h1>) heads something else.
+    (`marks`: `headline_marks(container)`, when already found.)"""
+    for heading in (headline_marks(container) if marks is None else marks)[:_MAX_HEADINGS]:
         if not heading.text().strip():
             continue  # a <meta itemprop=headline>, an empty heading: no headline shown
         node, before = heading, 0
