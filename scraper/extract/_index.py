@@ -11,9 +11,9 @@ never asks (but for the JSON-LD, which it reads before it prunes).
 A node matching several selectors of the list comes once per match, in a row (a group of
 `NAMED` is one selector); the kind of a node is read from its tag and that count, never
 from its attributes (reading them costs more than the walk), but for the type of the few
-<script>s that come. Where that
-leaves it open, a node goes to every list it may belong to, and each part's own checks
-drop what is not its kind: `headlines` and `named` may hold elements of the other's.
+<script>s that come. Where that leaves it open, a node goes to every list it may belong
+to, and each part's own checks drop what is not its kind: `headlines` and `named` may
+hold elements of the other's.
 (A link without an href that one selector named comes once and is kept as a link; the
 parts pass over links without an address.)
 """
