@@ -21,9 +21,10 @@ from selectolax.lexbor import LexborNode
 
 from scraper.extract import extract
 from scraper.extract._index import _MARKS, NAMED
+from scraper.extract._markup import name_attributes
 from scraper.extract.body import _PROSE
 from scraper.extract.document import parse_document
-from scraper.extract.furniture import CANDIDATES
+from scraper.extract.furniture import CANDIDATES, RARE_CANDIDATE_ATTRIBUTES
 from scraper.extract.metadata import _METADATA_NODES
 from scraper.extract.share import _COPY_SOURCES
 
@@ -61,6 +62,9 @@ def main() -> None:
     parse = best_ms_per_item(lambda page: parse_document(page, URL), pages, repeat)
     print(f"  {'parse':<58} {parse:6.3f}")
     trees = [parse_document(page, URL).tree for page in pages]
+    for tree in trees:  # as the parts do before their walks: the index, share's copy boxes, the body
+        name_attributes(tree, ("itemprop", "data-clipboard-text", "data-url",
+                               *RARE_CANDIDATE_ATTRIBUTES))
     roots = {"root": [tree.root for tree in trees if tree.root is not None],
              "body": [tree.body for tree in trees if tree.body is not None]}
     floor = parse
