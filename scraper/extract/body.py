@@ -24,7 +24,7 @@ from itertools import chain
 from selectolax.lexbor import LexborNode
 
 from ._jsonld import json_ld_items
-from ._markup import is_inside, name_attributes, tag_ids
+from ._markup import is_inside, links_in, name_attributes, tag_ids
 from .document import Document
 from .fallback import (CONVINCING, Body, article_element, choose, densest_block, json_ld_body,
                        prune_never_text, readable_text)
@@ -147,14 +147,6 @@ def _in_link(node: LexborNode) -> bool:
     return False
 
 
-def _links_in(node: LexborNode) -> list[LexborNode]:
-    """What `node.css("a[href]")` finds (`node` itself included), walked from Python: the
-    paragraphs and lists asked about hold a few elements, fewer than a CSS query's setup
-    costs to walk."""
-    return [element for element in node.traverse()
-            if element.tag_id == _A_ID and "href" in element.attrs]
-
-
 def _chars(text: str) -> int:
     """Length in characters, which means about the same in every script (words do not: CJK)."""
     return len(text.strip())
@@ -252,7 +244,7 @@ class _Prose:
                     length = len(node.text().strip())
                     if length >= _MIN_PROSE:
                         paragraphs.append((node, length))
-                        links[node.mem_id] = [_chars(a.text()) for a in _links_in(node)]
+                        links[node.mem_id] = [_chars(a.text()) for a in links_in(node)]
             self._credit_paragraphs(paragraphs, links)
 
     def _credit_paragraphs(self, paragraphs: list[tuple[LexborNode, int]],
@@ -472,7 +464,7 @@ class _Removed:
 
     def remove_list(self, node: LexborNode) -> None:
         """Take out a list of links (or what held only lists), noting the block before it."""
-        self._note_before(node, len(_links_in(node)))
+        self._note_before(node, sum(1 for _ in links_in(node)))
         self.remove(node)
 
     def remove_box(self, node: LexborNode) -> None:
@@ -558,7 +550,7 @@ def _remove_furniture(container: LexborNode, prose: _Prose, removed: _Removed,
     # Judged again without the furniture they held (hover cards). Together most of what is
     # left, they are the post: a list of links with a word on each (a bookmarks digest).
     lists = [(node, length) for node in prose.link_lists if _is_link_list(
-        length := _chars(node.text()), [_chars(a.text()) for a in _links_in(node)])]
+        length := _chars(node.text()), [_chars(a.text()) for a in links_in(node)])]
     if not lists:
         return
     # Half the text left; read only once a list inside counts against it (0 never exceeds it):
@@ -774,14 +766,15 @@ def _has_text_after(heading: LexborNode, top: LexborNode) -> bool:
 _SILENT = frozenset(("script", "style", "noscript", "template"))
 
 
-def _block_before(node: LexborNode) -> LexborNode | None:
-    """The element right before `node` among its siblings, if no text lies between them."""
+def _block_before(node: LexborNode, past_breaks: bool = False) -> LexborNode | None:
+    """The element right before `node` among its siblings (past line breaks too, if asked),
+    if no text lies between them."""
     sibling = node.prev
     while sibling is not None:
         if sibling.is_text_node:
             if (sibling.text_content or "").strip():
                 return None
-        elif sibling.tag not in _NOT_ELEMENTS:
+        elif sibling.tag not in _NOT_ELEMENTS and not (past_breaks and sibling.tag_id == _BR_ID):
             return sibling
         sibling = sibling.prev
     return None
@@ -879,15 +872,8 @@ def _remove_tag_lists(container: LexborNode, removed: _Removed) -> None:
 
 def _label_before(node: LexborNode) -> LexborNode | None:
     """The element right before `node`, past line breaks, when it holds a label ('Tags')."""
-    sibling = node.prev
-    while sibling is not None:
-        if sibling.is_text_node:
-            if (sibling.text_content or "").strip():
-                return None
-        elif sibling.tag_id != _BR_ID and sibling.tag not in _NOT_ELEMENTS:
-            text = sibling.text().strip()
-            if text and len(text) < _MIN_PROSE and text[-1] not in _FULL_STOPS:
-                return sibling
-            return None
-        sibling = sibling.prev
-    return None
+    sibling = _block_before(node, past_breaks=True)
+    if sibling is None:
+        return None
+    text = sibling.text().strip()
+    return sibling if text and len(text) < _MIN_PROSE and text[-1] not in _FULL_STOPS else None
